@@ -1,0 +1,47 @@
+// Package home serves the pages that belong to no module: the start page, the
+// staff start page, the 服务查询 gate and, in development, the mailbox.
+package home
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	web "supportal/adapters/http"
+	"supportal/adapters/smtp/mailbox"
+)
+
+// Register installs the routes. box is the development mailbox; nil outside
+// development.
+func Register(s *web.Server, box *mailbox.Box) {
+	s.App.Get("/", func(c *fiber.Ctx) error {
+		if a, ok := web.Account(c); ok && a.IsStaff() {
+			return s.Redirect(c, "/staff")
+		}
+		p := s.Page(c)
+		p.Title = "home.title"
+		return s.Render(c, "home/index", p)
+	})
+	s.App.Get("/warranty", s.RequireCustomer, func(c *fiber.Ctx) error {
+		p := s.Page(c)
+		p.Title = "nav.warranty"
+		return s.Render(c, "home/warranty", p)
+	})
+	s.App.Get("/staff", s.RequireStaff(), func(c *fiber.Ctx) error {
+		p := s.Page(c)
+		p.Title = "staff.home.title"
+		return s.Render(c, "staff/home", p)
+	})
+	if box != nil {
+		s.App.Get("/dev/mail", func(c *fiber.Ctx) error {
+			p := s.Page(c)
+			p.Title = "dev.mail.title"
+			msgs := box.Messages()
+			for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
+				msgs[i], msgs[j] = msgs[j], msgs[i]
+			}
+			if len(msgs) > 0 {
+				p.Data = msgs
+			}
+			return s.Render(c, "dev/mail", p)
+		})
+	}
+}

@@ -1,0 +1,102 @@
+package identity
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	web "supportal/adapters/http"
+	ident "supportal/domain/identity"
+)
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// accountView is the data of 账户信息.
+type accountView struct {
+	Email     string
+	Country   string
+	JobTitles []string
+}
+
+func (h *Handler) accountView(c *fiber.Ctx, a ident.Account) *web.Page {
+	p := h.s.Page(c)
+	p.Title = "account.menu.info"
+	p.Data = &accountView{Email: a.Email, Country: a.Country, JobTitles: ident.JobTitles}
+	p.Form = map[string]string{"name": a.Name, "job_title": a.JobTitle, "mobile": a.Mobile}
+	return p
+}
+
+func (h *Handler) accountPage(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	return h.s.Render(c, "identity/account", h.accountView(c, a))
+}
+
+func (h *Handler) updateProfile(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	f := form(c, "name", "job_title", "mobile")
+	err := h.svc.UpdateProfile(c.UserContext(), a, ident.Profile{Name: f["name"], JobTitle: f["job_title"], Mobile: f["mobile"]})
+	if err != nil {
+		p := h.accountView(c, a)
+		p.Form = f
+		if !h.s.FormErrors(c, p, err) {
+			return err
+		}
+		return h.s.RenderStatus(c, fiber.StatusUnprocessableEntity, "identity/account", p)
+	}
+	h.s.SetFlash(c, "flash.profile_saved")
+	return h.s.Redirect(c, "/account")
+}
+
+func (h *Handler) changePassword(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	sess, _ := web.Session(c)
+	err := h.svc.ChangePassword(c.UserContext(), a, c.FormValue("current_password"), c.FormValue("password"), c.FormValue("password_confirm"), sess.TokenHash, web.Client(c))
+	if err != nil {
+		p := h.accountView(c, a)
+		if !h.s.FormErrors(c, p, err) {
+			return err
+		}
+		p.Data.(*accountView).Country = a.Country
+		return h.s.RenderStatus(c, fiber.StatusUnprocessableEntity, "identity/account", p)
+	}
+	h.s.SetFlash(c, "flash.password_changed")
+	return h.s.Redirect(c, "/account")
+}
+
+// companyView is the data of 企业信息.
+type companyView struct {
+	Industries []string
+	Sizes      []string
+}
+
+func (h *Handler) companyView(c *fiber.Ctx, co ident.Company) *web.Page {
+	p := h.s.Page(c)
+	p.Title = "account.menu.company"
+	p.Data = &companyView{Industries: ident.Industries, Sizes: ident.CompanySizes}
+	p.Form = map[string]string{"company_name": co.Name, "industry": co.Industry, "size": co.Size, "address": co.Address, "business": co.Business}
+	return p
+}
+
+func (h *Handler) companyPage(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	co, err := h.svc.Company(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	return h.s.Render(c, "identity/company", h.companyView(c, co))
+}
+
+func (h *Handler) updateCompany(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	f := form(c, "company_name", "industry", "size", "address", "business")
+	co := ident.Company{Name: f["company_name"], Industry: f["industry"], Size: f["size"], Address: f["address"], Business: f["business"]}
+	if err := h.svc.UpdateCompany(c.UserContext(), a, co); err != nil {
+		p := h.companyView(c, co)
+		if !h.s.FormErrors(c, p, err) {
+			return err
+		}
+		return h.s.RenderStatus(c, fiber.StatusUnprocessableEntity, "identity/company", p)
+	}
+	h.s.SetFlash(c, "flash.company_saved")
+	return h.s.Redirect(c, "/account/company")
+}

@@ -1,0 +1,64 @@
+package http
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Flash is a one-time message shown on the next page.
+type Flash struct {
+	Kind    string // "success", "info" or "error"
+	Message string
+}
+
+// Page returns the layout data of the current request.
+func (s *Server) Page(c *fiber.Ctx) *Page {
+	p := &Page{Lang: Lang(c), Path: c.OriginalURL(), Dev: s.cfg.Dev, Form: map[string]string{}}
+	p.CSRF, _ = c.Locals(localCSRF).(string)
+	if a, ok := Account(c); ok {
+		p.User = &UserView{Name: a.Name, Email: a.Email, Staff: a.IsStaff(), Role: string(a.Role)}
+		if !a.IsStaff() && (s.Verified == nil || !s.Verified(c.UserContext(), a)) {
+			p.Unverified = true
+		}
+	}
+	if f := c.Cookies("flash"); f != "" {
+		c.Cookie(&fiber.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
+		if v, err := url.QueryUnescape(f); err == nil && s.bundle.Has(v) {
+			p.Flash = &Flash{Kind: "success", Message: s.bundle.T(p.Lang, v, nil)}
+			if v == "flash.login_required" {
+				p.Flash.Kind = "info"
+			}
+		}
+	}
+	return p
+}
+
+// Render writes a whole page with status 200.
+func (s *Server) Render(c *fiber.Ctx, page string, p *Page) error {
+	return s.render(c, fiber.StatusOK, page, "base", p)
+}
+
+// RenderStatus writes a whole page with the given status, or only its
+// "content" block for htmx requests.
+func (s *Server) RenderStatus(c *fiber.Ctx, status int, page string, p *Page) error {
+	if c.Get("HX-Request") == "true" && c.Get("HX-Target") != "" {
+		return s.render(c, status, page, "content", p)
+	}
+	return s.render(c, status, page, "base", p)
+}
+
+// Fragment writes one named block of a page (an htmx partial).
+func (s *Server) Fragment(c *fiber.Ctx, status int, page, block string, p *Page) error {
+	return s.render(c, status, page, block, p)
+}
+
+// SetFlash shows the message id key on the next page.
+func (s *Server) SetFlash(c *fiber.Ctx, key string) {
+	c.Cookie(&fiber.Cookie{Name: "flash", Value: url.QueryEscape(key), Path: "/", HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
+}
+
+// T translates id into the request's language.
+func (s *Server) T(c *fiber.Ctx, id string, data map[string]any) string {
+	return s.bundle.T(Lang(c), id, data)
+}

@@ -1,0 +1,133 @@
+package http
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"supportal/adapters/i18n"
+	"supportal/views"
+)
+
+// Views holds every page's template set, parsed once at start-up for each
+// language so that the `t` function is bound without per-request cloning.
+type Views struct {
+	sets   map[string]map[string]*template.Template // lang → page → set
+	bundle *i18n.Bundle
+}
+
+// LoadViews parses every page under views.FS (one set per page and language).
+func LoadViews(b *i18n.Bundle) (*Views, error) {
+	pages, err := pageFiles()
+	if err != nil {
+		return nil, err
+	}
+	v := &Views{sets: map[string]map[string]*template.Template{}, bundle: b}
+	for _, lang := range i18n.Langs {
+		v.sets[lang] = map[string]*template.Template{}
+		for _, p := range pages {
+			name := strings.TrimSuffix(p, ".html")
+			t, err := template.New(path.Base(p)).Funcs(Funcs(b, lang)).ParseFS(views.FS, "layouts/*.html", "partials/*.html", p)
+			if err != nil {
+				return nil, fmt.Errorf("views: parse %s: %w", p, err)
+			}
+			v.sets[lang][name] = t
+		}
+	}
+	return v, nil
+}
+
+// pageFiles lists every template outside layouts/ and partials/.
+func pageFiles() ([]string, error) {
+	var out []string
+	err := fs.WalkDir(views.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (p == "static" || p == "layouts" || p == "partials") {
+			return fs.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".html") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Funcs returns the template functions for one language: t translates a
+// message id, tf translates with key/value template data, dict builds a map
+// for partials.
+func Funcs(b *i18n.Bundle, lang string) template.FuncMap {
+	return template.FuncMap{
+		"t": func(id string) string { return b.T(lang, id, nil) },
+		"tf": func(id string, kv ...any) string {
+			return b.T(lang, id, pairs(kv))
+		},
+		"dict": func(kv ...any) map[string]any { return pairs(kv) },
+		"lang": func() string { return lang },
+		"date": func(t time.Time) string {
+			if lang == i18n.ZH {
+				return t.Format("2006年01月02日")
+			}
+			return t.Format("2 Jan 2006")
+		},
+		"datetime": func(t time.Time) string { return t.Format("2006-01-02 15:04") },
+		"eq2":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	}
+}
+
+func pairs(kv []any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
+}
+
+// Page is what every template receives: the layout's data plus the page's own.
+type Page struct {
+	Lang       string
+	Path       string
+	Title      string
+	CSRF       string
+	User       *UserView
+	Flash      *Flash
+	Dev        bool
+	Form       map[string]string
+	Errors     map[string]string // field → translated message
+	FormError  string            // a translated message for the whole form
+	Notice     string            // a translated confirmation shown above the form
+	Data       any
+	Unverified bool
+}
+
+// UserView is the signed-in user as the header shows it.
+type UserView struct {
+	Name  string
+	Email string
+	Staff bool
+	Role  string
+}
+
+// render executes a page's set: the whole layout ("base"), or only the named
+// block for htmx fragments.
+func (s *Server) render(c *fiber.Ctx, status int, page, block string, p *Page) error {
+	lang := Lang(c)
+	set, ok := s.views.sets[lang][page]
+	if !ok {
+		return fmt.Errorf("views: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, block, p); err != nil {
+		return fmt.Errorf("views: render %s/%s: %w", page, block, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}

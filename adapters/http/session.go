@@ -1,0 +1,119 @@
+package http
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"supportal/domain"
+	"supportal/domain/identity"
+)
+
+type requestIDKey struct{}
+
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the id of the request that ctx belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// loadSession resolves the session cookie into the signed-in account; an
+// expired or tampered cookie is dropped.
+func (s *Server) loadSession(c *fiber.Ctx) error {
+	tok := c.Cookies(s.cookieName("sid"))
+	if tok == "" {
+		return c.Next()
+	}
+	a, sess, err := s.auth.Authenticate(c.UserContext(), tok)
+	switch {
+	case err == nil:
+		c.Locals(localAccount, a)
+		c.Locals(localSession, sess)
+	case domain.KindOf(err) == domain.Unauthenticated:
+		s.ClearSession(c)
+	default:
+		return err
+	}
+	return c.Next()
+}
+
+// SetSession gives the browser a new session cookie (a fresh token at every
+// sign-in).
+func (s *Server) SetSession(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: s.cookieName("sid"), Value: token, Path: "/", HTTPOnly: true,
+		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: int(identity.SessionAbsolute.Seconds())})
+}
+
+// ClearSession removes the session cookie.
+func (s *Server) ClearSession(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: s.cookieName("sid"), Value: "", Path: "/", HTTPOnly: true,
+		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: -1})
+}
+
+// SessionToken returns the raw session cookie.
+func (s *Server) SessionToken(c *fiber.Ctx) string { return c.Cookies(s.cookieName("sid")) }
+
+// Account returns the signed-in account, if any.
+func Account(c *fiber.Ctx) (identity.Account, bool) {
+	a, ok := c.Locals(localAccount).(identity.Account)
+	return a, ok
+}
+
+// Session returns the signed-in session, if any.
+func Session(c *fiber.Ctx) (identity.Session, bool) {
+	sess, ok := c.Locals(localSession).(identity.Session)
+	return sess, ok
+}
+
+// Client describes the caller for the services (address, browser, language).
+func Client(c *fiber.Ctx) identity.Client {
+	return identity.Client{IP: c.IP(), UserAgent: string(c.Context().UserAgent()), Lang: Lang(c)}
+}
+
+// RequireCustomer lets signed-in customers and partners through and sends
+// everyone else to the sign-in page.
+func (s *Server) RequireCustomer(c *fiber.Ctx) error {
+	a, ok := Account(c)
+	if !ok {
+		return s.toLogin(c, "/login")
+	}
+	if a.IsStaff() {
+		return domain.E(domain.Forbidden, "error.forbidden")
+	}
+	return c.Next()
+}
+
+// RequireStaff lets staff with one of the roles through (any role when none
+// is given; admins always).
+func (s *Server) RequireStaff(roles ...identity.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, ok := Account(c)
+		if !ok {
+			return s.toLogin(c, "/staff/login")
+		}
+		if !a.IsStaff() {
+			return domain.E(domain.NotFound, "error.not_found")
+		}
+		if len(roles) == 0 || a.Role == identity.RoleAdmin {
+			return c.Next()
+		}
+		for _, r := range roles {
+			if a.Role == r {
+				return c.Next()
+			}
+		}
+		return domain.E(domain.Forbidden, "error.forbidden")
+	}
+}
+
+func (s *Server) toLogin(c *fiber.Ctx, login string) error {
+	if c.Method() != fiber.MethodGet {
+		return domain.E(domain.Unauthenticated, "error.session.expired")
+	}
+	s.SetFlash(c, "flash.login_required")
+	return s.Redirect(c, login+"?next="+encodeQuery(c.OriginalURL()))
+}

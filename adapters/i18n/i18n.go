@@ -1,0 +1,94 @@
+// Package i18n loads the zh-CN and en translation files and translates message
+// ids, picking the user's language from a cookie or Accept-Language.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"supportal/locales"
+)
+
+// The supported languages; Chinese is the default for zh* browsers.
+const (
+	ZH = "zh-CN"
+	EN = "en"
+)
+
+// Langs lists the supported languages in switcher order.
+var Langs = []string{ZH, EN}
+
+// Bundle translates message ids into the supported languages.
+type Bundle struct {
+	locs map[string]*goi18n.Localizer
+	ids  map[string]bool
+}
+
+// Load reads the embedded translation files.
+func Load() (*Bundle, error) {
+	b := goi18n.NewBundle(language.SimplifiedChinese)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	out := &Bundle{locs: map[string]*goi18n.Localizer{}, ids: map[string]bool{}}
+	for _, lang := range Langs {
+		name := locales.Files[lang]
+		data, err := locales.FS.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: read %s: %w", name, err)
+		}
+		mf, err := b.ParseMessageFileBytes(data, name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: parse %s: %w", name, err)
+		}
+		for _, m := range mf.Messages {
+			out.ids[m.ID] = true
+		}
+		out.locs[lang] = goi18n.NewLocalizer(b, lang)
+	}
+	return out, nil
+}
+
+// Has reports whether id is a known message id.
+func (b *Bundle) Has(id string) bool { return b.ids[id] }
+
+// T translates id into lang with the template data. An unknown id comes back
+// as itself, so a missing translation is visible rather than blank.
+func (b *Bundle) T(lang, id string, data map[string]any) string {
+	loc, ok := b.locs[lang]
+	if !ok {
+		loc = b.locs[ZH]
+	}
+	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil || s == "" {
+		return id
+	}
+	return s
+}
+
+// Match picks the language: a supported cookie value wins; otherwise zh* in
+// Accept-Language gives Chinese and anything else English. With neither,
+// Chinese is the default.
+func Match(cookie, acceptLanguage string) string {
+	for _, l := range Langs {
+		if cookie == l {
+			return l
+		}
+	}
+	if strings.TrimSpace(acceptLanguage) == "" {
+		return ZH
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return EN
+	}
+	if base, _ := tags[0].Base(); base.String() == "zh" {
+		return ZH
+	}
+	return EN
+}
+
+// Valid reports whether lang is supported.
+func Valid(lang string) bool { return lang == ZH || lang == EN }

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// config is every setting, read from SUPPORTAL_* environment variables. The
+// README's configuration table lists the same names and defaults.
+type config struct {
+	DatabaseURL   string
+	S3Endpoint    string
+	S3AccessKey   string
+	S3SecretKey   string
+	S3Bucket      string
+	S3UseSSL      bool
+	SMTPHost      string
+	SMTPPort      int
+	SMTPUser      string
+	SMTPPassword  string
+	SMTPFrom      string
+	SMTPTLS       string
+	BaseURL       string
+	Listen        string
+	SecureCookies bool
+	Secret        string
+	DataDir       string
+	LogFormat     string
+}
+
+type envVar struct {
+	name, def string
+	set       func(c *config, v string) error
+}
+
+func str(p func(c *config) *string) func(*config, string) error {
+	return func(c *config, v string) error { *p(c) = v; return nil }
+}
+
+func boolean(p func(c *config) *bool) func(*config, string) error {
+	return func(c *config, v string) error {
+		b, err := strconv.ParseBool(v)
+		*p(c) = b
+		return err
+	}
+}
+
+// envVars lists the configuration in README order.
+var envVars = []envVar{
+	{"SUPPORTAL_DATABASE_URL", "", str(func(c *config) *string { return &c.DatabaseURL })},
+	{"SUPPORTAL_S3_ENDPOINT", "", str(func(c *config) *string { return &c.S3Endpoint })},
+	{"SUPPORTAL_S3_ACCESS_KEY", "", str(func(c *config) *string { return &c.S3AccessKey })},
+	{"SUPPORTAL_S3_SECRET_KEY", "", str(func(c *config) *string { return &c.S3SecretKey })},
+	{"SUPPORTAL_S3_BUCKET", "supportal", str(func(c *config) *string { return &c.S3Bucket })},
+	{"SUPPORTAL_S3_USE_SSL", "false", boolean(func(c *config) *bool { return &c.S3UseSSL })},
+	{"SUPPORTAL_SMTP_HOST", "", str(func(c *config) *string { return &c.SMTPHost })},
+	{"SUPPORTAL_SMTP_PORT", "587", func(c *config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.SMTPPort = n
+		return err
+	}},
+	{"SUPPORTAL_SMTP_USER", "", str(func(c *config) *string { return &c.SMTPUser })},
+	{"SUPPORTAL_SMTP_PASSWORD", "", str(func(c *config) *string { return &c.SMTPPassword })},
+	{"SUPPORTAL_SMTP_FROM", "Supportal <no-reply@supportal.local>", str(func(c *config) *string { return &c.SMTPFrom })},
+	{"SUPPORTAL_SMTP_TLS", "opportunistic", str(func(c *config) *string { return &c.SMTPTLS })},
+	{"SUPPORTAL_BASE_URL", "http://127.0.0.1:8080", str(func(c *config) *string { return &c.BaseURL })},
+	{"SUPPORTAL_LISTEN", "127.0.0.1:8080", str(func(c *config) *string { return &c.Listen })},
+	{"SUPPORTAL_SECURE_COOKIES", "false", boolean(func(c *config) *bool { return &c.SecureCookies })},
+	{"SUPPORTAL_SECRET", "", str(func(c *config) *string { return &c.Secret })},
+	{"SUPPORTAL_DATA_DIR", ".data", str(func(c *config) *string { return &c.DataDir })},
+	{"SUPPORTAL_LOG_FORMAT", "text", str(func(c *config) *string { return &c.LogFormat })},
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	var c config
+	for _, e := range envVars {
+		v := strings.TrimSpace(getenv(e.name))
+		if v == "" {
+			v = e.def
+		}
+		if err := e.set(&c, v); err != nil {
+			return c, fmt.Errorf("config: %s=%q: %w", e.name, v, err)
+		}
+	}
+	return c, nil
+}
+
+// requireServe checks the settings that serve cannot default.
+func (c config) requireServe() error {
+	var missing []string
+	if c.DatabaseURL == "" {
+		missing = append(missing, "SUPPORTAL_DATABASE_URL")
+	}
+	if c.S3Endpoint == "" {
+		missing = append(missing, "SUPPORTAL_S3_ENDPOINT")
+	}
+	if c.SMTPHost == "" {
+		missing = append(missing, "SUPPORTAL_SMTP_HOST")
+	}
+	if len(c.Secret) < 32 {
+		missing = append(missing, "SUPPORTAL_SECRET (at least 32 characters)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("config: set %s (see the README), or use `supportal dev`", strings.Join(missing, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+// Command supportal is the whole product in one binary: the web server, the
+// development environment, migrations and the staff CLI. This file is the
+// composition root: the one place that knows every concrete type.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage: supportal <command> [flags]
+
+Commands:
+  serve                 run the web server (configuration from SUPPORTAL_* variables)
+  dev                   run everything locally: PostgreSQL, MinIO, a mailbox, demo data
+  migrate               apply the database migrations
+  user create           create a staff account: --email, --role reviewer|agent|admin, [--name], [--password]
+
+Run "supportal <command> -h" for the flags of a command. The README lists the
+environment variables.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "supportal:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches to the sub-command named by args[0].
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, stdout)
+	case "dev":
+		return dev(ctx, cfg, args[1:], stdout)
+	case "migrate":
+		return migrateCmd(ctx, cfg, stdout)
+	case "user":
+		return userCmd(ctx, cfg, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"supportal/adapters/argon2id"
+	"supportal/adapters/i18n"
+	"supportal/adapters/postgres"
+	"supportal/domain"
+	"supportal/domain/identity"
+)
+
+// userCmd manages staff accounts: `user create --email … --role …`.
+func userCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New(`usage: supportal user create --email E --role reviewer|agent|admin [--name N] [--password P]`)
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "the staff member's email (their sign-in name)")
+	role := fs.String("role", "", "reviewer, agent or admin")
+	name := fs.String("name", "", "display name (defaults to the email)")
+	password := fs.String("password", "", "password (12–128 characters); generated and printed when empty")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	r, err := identity.ParseStaffRole(*role)
+	if err != nil {
+		return explain(err)
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("config: set SUPPORTAL_DATABASE_URL")
+	}
+	pw := *password
+	if pw == "" {
+		b := make([]byte, 15)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		pw = base64.RawURLEncoding.EncodeToString(b)
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store := postgres.NewIdentityStore(db)
+	svc := identity.NewService(identity.Deps{Accounts: store, Companies: store, Codes: store, Sessions: store,
+		Attempts: store, Drafts: store, Audit: store, Hasher: argon2id.New(argon2id.Default, 0), Secret: []byte(cfg.Secret)})
+	a, err := svc.CreateStaff(ctx, *email, *name, r, pw)
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "created %s account %s (id %d)\n", a.Role, a.Email, a.ID)
+	if *password == "" {
+		fmt.Fprintf(stdout, "password: %s\n", pw)
+	}
+	return nil
+}
+
+// explain turns domain errors into English sentences for the terminal.
+func explain(err error) error {
+	b, lerr := i18n.Load()
+	if lerr != nil {
+		return err
+	}
+	var es domain.Errors
+	if errors.As(err, &es) {
+		msgs := make([]error, 0, len(es))
+		for _, e := range es {
+			msgs = append(msgs, errors.New(b.T(i18n.EN, e.Key, e.Data)))
+		}
+		return errors.Join(msgs...)
+	}
+	de := domain.As(err)
+	if de.Kind == domain.Internal {
+		return err
+	}
+	return errors.New(b.T(i18n.EN, de.Key, de.Data))
+}
+

@@ -1,0 +1,94 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"supportal/domain"
+)
+
+// RequestCode emails a code for purpose to email. The answer is the same
+// whether or not an account exists: for sign-in and reset an unknown address
+// simply gets nothing; for registration a known address gets a mail saying it
+// is already registered instead of a code. Requests are limited to one per
+// minute and five per hour per address and purpose, and twenty per hour per IP.
+func (s *Service) RequestCode(ctx context.Context, email string, p Purpose, c Client) error {
+	email = NormalizeEmail(email)
+	if e := ValidateEmail(email); e != nil {
+		return e
+	}
+	if err := s.checkCodeThrottle(ctx, email, p, c); err != nil {
+		return err
+	}
+	a, err := s.d.Accounts.AccountByEmail(ctx, email)
+	exists := err == nil
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	now := s.now()
+	key := string(p) + ":" + email
+	if err := s.d.Attempts.AddAttempt(ctx, scopeCodeEmail, key, now); err != nil {
+		return fmt.Errorf("identity: add attempt: %w", err)
+	}
+	if c.IP != "" {
+		if err := s.d.Attempts.AddAttempt(ctx, scopeCodeIP, c.IP, now); err != nil {
+			return fmt.Errorf("identity: add attempt: %w", err)
+		}
+	}
+	lang := c.Lang
+	if exists && a.Lang != "" && lang == "" {
+		lang = a.Lang
+	}
+	switch {
+	case p == PurposeRegister && exists:
+		s.notifyAsync(email, lang, "already_registered", nil)
+		return s.audit(ctx, "code_refused_registered", a.ID, email, c, string(p))
+	case p != PurposeRegister && !exists:
+		return s.audit(ctx, "code_unknown_email", 0, email, c, string(p))
+	}
+	value, err := NewCodeValue()
+	if err != nil {
+		return err
+	}
+	code := Code{Email: email, Purpose: p, Hash: HashCode(s.d.Secret, email, p, value), CreatedAt: now, ExpiresAt: now.Add(CodeTTL)}
+	if err := s.d.Codes.AddCode(ctx, code); err != nil {
+		return fmt.Errorf("identity: add code: %w", err)
+	}
+	s.notifyAsync(email, lang, "code_"+string(p), map[string]any{"Code": value, "Minutes": int(CodeTTL.Minutes())})
+	return s.audit(ctx, "code_sent", a.ID, email, c, string(p))
+}
+
+func (s *Service) checkCodeThrottle(ctx context.Context, email string, p Purpose, c Client) error {
+	key := string(p) + ":" + email
+	now := s.now()
+	n, oldest, err := s.d.Attempts.CountAttempts(ctx, scopeCodeEmail, key, now.Add(-CodeCooldown))
+	if err != nil {
+		return fmt.Errorf("identity: count attempts: %w", err)
+	}
+	if n > 0 {
+		wait := oldest.Add(CodeCooldown).Sub(now)
+		return domain.E(domain.TooMany, "error.code.cooldown").With("Seconds", int(math.Max(1, math.Ceil(wait.Seconds()))))
+	}
+	if err := s.throttled(ctx, scopeCodeEmail, key, codesPerEmailHour, 60*CodeCooldown); err != nil {
+		return err
+	}
+	return s.throttled(ctx, scopeCodeIP, c.IP, codesPerIPHour, 60*CodeCooldown)
+}
+
+// useCode checks a typed code against the newest code for email and purpose
+// and consumes it on success. Every failure is the same Invalid error.
+func (s *Service) useCode(ctx context.Context, email string, p Purpose, value string) error {
+	value = strings.TrimSpace(value)
+	if !validCodeFormat(value) {
+		return errCodeInvalid
+	}
+	hash := HashCode(s.d.Secret, email, p, value)
+	now := s.now()
+	err := s.d.Codes.UpdateLatestCode(ctx, email, p, func(c *Code) error { return c.Check(hash, now) })
+	if isNotFound(err) {
+		return errCodeInvalid
+	}
+	return err
+}

@@ -1,0 +1,96 @@
+package identity
+
+import (
+	"context"
+	"time"
+)
+
+// Accounts stores accounts. Methods return NotFound (error.account.not_found)
+// when no account matches and Conflict (error.email.taken) on a duplicate email.
+type Accounts interface {
+	CreateCustomer(ctx context.Context, a *Account, c *Company) error
+	CreateStaff(ctx context.Context, a *Account) error
+	AccountByEmail(ctx context.Context, email string) (Account, error)
+	AccountByID(ctx context.Context, id int64) (Account, error)
+	UpdateProfile(ctx context.Context, id int64, p Profile) error
+	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
+}
+
+// Companies stores customer companies. CompanyByID returns NotFound.
+type Companies interface {
+	CompanyByID(ctx context.Context, id int64) (Company, error)
+	UpdateCompany(ctx context.Context, c Company) error
+}
+
+// Codes stores emailed codes.
+type Codes interface {
+	AddCode(ctx context.Context, c Code) error
+	// UpdateLatestCode locks the newest code for email and purpose, calls fn,
+	// stores the code's Tries and UsedAt whatever fn returns, and returns fn's
+	// error. It returns NotFound when there is no code.
+	UpdateLatestCode(ctx context.Context, email string, p Purpose, fn func(*Code) error) error
+}
+
+// Sessions stores signed-in sessions by the hash of their token. SessionByHash
+// returns NotFound.
+type Sessions interface {
+	CreateSession(ctx context.Context, s Session) error
+	SessionByHash(ctx context.Context, hash []byte) (Session, error)
+	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteAccountSessions ends every session of the account except the one
+	// whose hash is except (nil ends all).
+	DeleteAccountSessions(ctx context.Context, accountID int64, except []byte) error
+}
+
+// Attempts counts throttled events (failed sign-ins, sent codes) per scope and
+// subject, so that limits hold across several server instances.
+type Attempts interface {
+	AddAttempt(ctx context.Context, scope, subject string, at time.Time) error
+	// CountAttempts returns how many attempts happened at or after since, and
+	// the time of the oldest of them.
+	CountAttempts(ctx context.Context, scope, subject string, since time.Time) (int, time.Time, error)
+	ClearAttempts(ctx context.Context, scope, subject string) error
+}
+
+// Drafts keeps registration wizards in progress. DraftByHash returns NotFound.
+type Drafts interface {
+	SaveDraft(ctx context.Context, d Draft) error
+	DraftByHash(ctx context.Context, hash []byte) (Draft, error)
+	DeleteDraft(ctx context.Context, hash []byte) error
+}
+
+// Audit appends security events.
+type Audit interface {
+	Record(ctx context.Context, e Event) error
+}
+
+// Hasher hashes and verifies passwords (argon2id in production).
+type Hasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+	Verify(ctx context.Context, hash, password string) (bool, error)
+}
+
+// Notifier sends a templated email in the recipient's language. template names
+// the message ids mail.<template>.subject and mail.<template>.body.
+type Notifier interface {
+	Notify(ctx context.Context, to, lang, template string, data map[string]any) error
+}
+
+// Event is one line of the security audit log.
+type Event struct {
+	At        time.Time
+	Type      string
+	AccountID int64
+	Email     string
+	IP        string
+	UserAgent string
+	Detail    string
+}
+
+// Client describes who is calling: their address, browser and language.
+type Client struct {
+	IP        string
+	UserAgent string
+	Lang      string
+}
