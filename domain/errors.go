@@ -92,15 +92,16 @@ func Wrap(err error) *Error {
 // KindOf reports the kind of err: the kind of the first *Error in its chain,
 // Internal otherwise.
 func KindOf(err error) Kind {
-	var de *Error
-	if errors.As(err, &de) {
-		return de.Kind
-	}
-	return Internal
+	return As(err).Kind
 }
 
-// As returns the first *Error in err's chain, or an Internal one wrapping err.
+// As returns the first *Error in err's chain (the first field error of
+// Errors), or an Internal one wrapping err.
 func As(err error) *Error {
+	var es Errors
+	if errors.As(err, &es) && len(es) > 0 {
+		return es[0]
+	}
 	var de *Error
 	if errors.As(err, &de) {
 		return de

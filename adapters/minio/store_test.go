@@ -178,14 +178,14 @@ func TestServerDown(t *testing.T) {
 	}
 
 	start := time.Now()
-	putCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	putCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	err = s.Put(putCtx, "after", strings.NewReader("x"), 1, "", nil)
 	if err == nil {
 		t.Fatal("Put to a stopped server succeeded")
 	}
 	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Put failed after %v, want within the 3s deadline", d)
+		t.Errorf("Put failed after %v, want within the 2s deadline", d)
 	}
 	t.Logf("Put: %v (after %v)", err, time.Since(start).Round(time.Millisecond))
 

@@ -118,4 +118,3 @@ func devSecret(path string) (string, error) {
 	}
 	return s, nil
 }
-

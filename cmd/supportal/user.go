@@ -84,4 +84,3 @@ func explain(err error) error {
 	}
 	return errors.New(b.T(i18n.EN, de.Key, de.Data))
 }
-

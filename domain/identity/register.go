@@ -124,11 +124,10 @@ func (s *Service) RegisterCompany(ctx context.Context, token string, co Company,
 		}
 		return "", Account{}, err
 	}
-	a, err := s.createCustomer(ctx, d.Info, co, d.PasswordHash)
+	a, err := s.createCustomer(ctx, d.Info, co, d.PasswordHash, c.Lang)
 	if err != nil {
 		return "", Account{}, err
 	}
-	a.Lang = c.Lang
 	if err := s.d.Drafts.DeleteDraft(ctx, d.TokenHash); err != nil {
 		return "", Account{}, fmt.Errorf("identity: delete draft: %w", err)
 	}

@@ -50,9 +50,10 @@ type Deps struct {
 
 // Service holds the identity use cases.
 type Service struct {
-	d       Deps
-	pending sync.WaitGroup
-	dummy   string
+	d         Deps
+	pending   sync.WaitGroup
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewService returns the identity service over its ports.
@@ -113,12 +114,11 @@ func (s *Service) throttled(ctx context.Context, scope, subject string, limit in
 // dummyHash returns a hash to verify against when an account does not exist,
 // so that a wrong email takes as long as a wrong password.
 func (s *Service) dummyHash(ctx context.Context) string {
-	if s.dummy == "" {
-		h, err := s.d.Hasher.Hash(ctx, "not a real password, only for timing")
-		if err == nil {
+	s.dummyOnce.Do(func() {
+		if h, err := s.d.Hasher.Hash(ctx, "not a real password, only for timing"); err == nil {
 			s.dummy = h
 		}
-	}
+	})
 	return s.dummy
 }
 
@@ -209,13 +209,16 @@ func (s *Service) CreateCustomer(ctx context.Context, in AccountInfo, c Company,
 	if err != nil {
 		return Account{}, fmt.Errorf("identity: hash: %w", err)
 	}
-	return s.createCustomer(ctx, in, c, h)
+	return s.createCustomer(ctx, in, c, h, "")
 }
 
-func (s *Service) createCustomer(ctx context.Context, in AccountInfo, c Company, hash string) (Account, error) {
+func (s *Service) createCustomer(ctx context.Context, in AccountInfo, c Company, hash, lang string) (Account, error) {
 	now := s.now()
+	if lang == "" {
+		lang = "zh-CN"
+	}
 	a := Account{Email: in.Email, Kind: KindCustomer, Role: RoleCustomer, Name: in.Name, JobTitle: in.JobTitle,
-		Country: in.Country, Mobile: in.Mobile, PasswordHash: hash, Lang: "zh-CN", CreatedAt: now, PasswordChangedAt: now}
+		Country: in.Country, Mobile: in.Mobile, PasswordHash: hash, Lang: lang, CreatedAt: now, PasswordChangedAt: now}
 	if err := s.d.Accounts.CreateCustomer(ctx, &a, &c); err != nil {
 		return Account{}, err
 	}

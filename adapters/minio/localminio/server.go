@@ -184,36 +184,51 @@ func launch(ctx context.Context, bin, dir string, opts Options) (*Server, error)
 	return s, nil
 }
 
-// waitReady polls the health endpoint until it answers 200, the server
-// exits, ctx ends or readyTimeout passes.
+// waitReady polls the health endpoints until they report the server ready,
+// the server exits, ctx ends or readyTimeout passes. /minio/health/ready
+// answers 200 before the object layer is up (flagging that in a header), so
+// /minio/health/cluster, which also waits for IAM and bucket metadata, must
+// pass too.
 func (s *Server) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
-	url := "http://" + s.endpoint + "/minio/health/ready"
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		var status string
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		err := s.health(ctx, client, "ready")
 		if err == nil {
-			var resp *http.Response
-			if resp, err = client.Do(req); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return nil
-				}
-				status = resp.Status
+			if err = s.health(ctx, client, "cluster"); err == nil {
+				return nil
 			}
 		}
 		select {
 		case <-s.done:
 			return fmt.Errorf("%w (%v): %s", errExited, s.waitErr, s.out)
 		case <-ctx.Done():
-			return fmt.Errorf("wait for %s: %w (last answer: %v%s): %s", url, ctx.Err(), err, status, s.out)
+			return fmt.Errorf("wait for %s: %w (last: %v): %s", s.endpoint, ctx.Err(), err, s.out)
 		case <-tick.C:
 		}
 	}
+}
+
+// health asks /minio/health/<check> and returns why the server is not
+// healthy, or nil.
+func (s *Server) health(ctx context.Context, client *http.Client, check string) error {
+	url := "http://" + s.endpoint + "/minio/health/" + check
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if status := resp.Header.Get("X-Minio-Server-Status"); resp.StatusCode != http.StatusOK || status != "" {
+		return fmt.Errorf("%s: %s %s", url, resp.Status, status)
+	}
+	return nil
 }
 
 // environ returns this process's environment without MINIO_ variables, so

@@ -38,7 +38,6 @@ type Options struct {
 
 // Server is a running cluster started by Start.
 type Server struct {
-	dir  string
 	port int
 	proc *os.Process
 	done chan struct{}

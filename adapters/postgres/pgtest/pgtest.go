@@ -114,6 +114,9 @@ func connect() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		s, err := localpg.Start(ctx, localpg.Options{Dir: dir, Fast: true})
+		if errors.Is(err, localpg.ErrNotInstalled) {
+			return fmt.Errorf("pgtest: %w (for tests: %s)", err, EnvURL)
+		}
 		if err != nil {
 			return fmt.Errorf("pgtest: %w", err)
 		}

@@ -71,3 +71,22 @@ func exec(t *testing.T, url, q string) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+func TestParallel(t *testing.T) {
+	prepare := func(url string) error {
+		db, err := sql.Open("postgres", url)
+		if err != nil {
+			return err
+		}
+		// Leaked on purpose: Template must cope with an open connection.
+		_, err = db.Exec(`CREATE TABLE ticket (id int)`)
+		return err
+	}
+	for i := 0; i < 6; i++ {
+		t.Run("", func(t *testing.T) {
+			t.Parallel()
+			exec(t, pgtest.NewDB(t), `CREATE TABLE t (id int)`)
+			exec(t, pgtest.Template(t, "leaky", prepare), `INSERT INTO ticket VALUES (1)`)
+		})
+	}
+}
