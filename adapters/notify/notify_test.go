@@ -1,0 +1,51 @@
+package notify
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportal/adapters/i18n"
+	"supportal/adapters/smtp"
+	"supportal/adapters/smtp/mailbox"
+)
+
+// TestNotifyInRecipientLanguage sends through the real SMTP adapter to an
+// in-process SMTP server and reads what the recipient gets.
+func TestNotifyInRecipientLanguage(t *testing.T) {
+	box, err := mailbox.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer box.Close()
+	m, err := smtp.New(smtp.Config{Host: box.Host(), Port: box.Port(), From: "Supportal <no-reply@example.com>", TLS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := New(b, m)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	data := map[string]any{"Code": "493017", "Minutes": 10}
+	tests := []struct{ lang, subject, body string }{
+		{i18n.ZH, "您的 Supportal 登录验证码", "您的登录验证码是 493017,10 分钟内有效"},
+		{i18n.EN, "Your Supportal sign-in code", "Your sign-in code is 493017. It is valid for 10 minutes."},
+		{"fr", "您的 Supportal 登录验证码", "493017"}, // unsupported → Chinese
+	}
+	for i, tt := range tests {
+		if err := n.Notify(ctx, "wang@example.com", tt.lang, "code_login", data); err != nil {
+			t.Fatal(err)
+		}
+		got, err := box.Wait(ctx, "wang@example.com", i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Subject != tt.subject || !strings.Contains(got.Text, tt.body) {
+			t.Errorf("%s: got %q / %q", tt.lang, got.Subject, got.Text)
+		}
+	}
+}
