@@ -1,0 +1,84 @@
+package verification
+
+import (
+	"context"
+	"time"
+)
+
+// Submissions stores submissions and their history. Lookups return NotFound
+// (error.verification.not_found) when nothing matches.
+type Submissions interface {
+	// CreateSubmission stores a new submission and its first history entry,
+	// filling s.ID.
+	CreateSubmission(ctx context.Context, s *Submission, e Entry) error
+	// LatestSubmission returns the company's newest submission.
+	LatestSubmission(ctx context.Context, companyID int64) (Submission, error)
+	SubmissionByID(ctx context.Context, id int64) (Submission, error)
+	// UpdateSubmission locks the submission, calls fn, and when fn returns nil
+	// stores the changed submission and appends the returned entries, all in
+	// one transaction. It returns the stored submission, or fn's error with
+	// the submission as it was.
+	UpdateSubmission(ctx context.Context, id int64, fn func(*Submission) ([]Entry, error)) (Submission, error)
+	// History returns every entry of the company's submissions, oldest first.
+	History(ctx context.Context, companyID int64) ([]Entry, error)
+}
+
+// Query selects a page of the reviewer queue.
+type Query struct {
+	State  State  // "" for every state
+	Search string // company name fragment or credit code
+	Offset int
+	Limit  int
+}
+
+// QueueItem is one row of the reviewer queue.
+type QueueItem struct {
+	Submission
+	ClaimedByName string
+}
+
+// Queue serves the reviewers.
+type Queue interface {
+	// ListSubmissions returns a page of the queue, pending first, oldest
+	// first, and the total count for the query.
+	ListSubmissions(ctx context.Context, q Query) ([]QueueItem, int, error)
+	// ClaimNext claims the oldest pending submission nobody holds (skipping
+	// rows other transactions have locked) and returns it; NotFound when none.
+	ClaimNext(ctx context.Context, reviewer int64, now time.Time) (Submission, error)
+	// VerifiedElsewhere reports whether code is verified for another company.
+	VerifiedElsewhere(ctx context.Context, code string, companyID int64) (bool, error)
+	// LicenceKeyInUse reports whether any submission or history entry points to key.
+	LicenceKeyInUse(ctx context.Context, key string) (bool, error)
+}
+
+// Customer is what verification needs to know about a customer account.
+type Customer struct {
+	AccountID   int64
+	CompanyID   int64
+	CompanyName string
+	Country     string
+	Email       string
+	Name        string
+	Lang        string
+}
+
+// Customers looks up customer accounts (the identity module, wired by main).
+// Customer returns NotFound for unknown or staff accounts.
+type Customers interface {
+	Customer(ctx context.Context, accountID int64) (Customer, error)
+}
+
+// Sniffer tells the content type of a file from its first bytes.
+type Sniffer interface {
+	Sniff(head []byte) string
+}
+
+// Notifier sends a templated email in the recipient's language.
+type Notifier interface {
+	Notify(ctx context.Context, to, lang, template string, data map[string]any) error
+}
+
+// Auditor appends security events (verification decisions) to the audit log.
+type Auditor interface {
+	AuditEvent(ctx context.Context, at time.Time, typ string, actorID int64, detail string) error
+}

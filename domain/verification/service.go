@@ -1,0 +1,206 @@
+package verification
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"supportal/domain"
+	"supportal/ports"
+)
+
+// Deps are the driven ports of the verification service.
+type Deps struct {
+	Submissions Submissions
+	Queue       Queue
+	Customers   Customers
+	Files       ports.FileStore
+	Sniffer     Sniffer
+	Notifier    Notifier
+	Audit       Auditor
+	Now         func() time.Time
+	// OnAsyncError receives errors of emails sent in the background.
+	OnAsyncError func(error)
+}
+
+// Service holds the verification use cases.
+type Service struct {
+	d       Deps
+	pending sync.WaitGroup
+}
+
+// NewService returns the verification service over its ports.
+func NewService(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.OnAsyncError == nil {
+		d.OnAsyncError = func(error) {}
+	}
+	return &Service{d: d}
+}
+
+// Close waits for emails still being sent.
+func (s *Service) Close() { s.pending.Wait() }
+
+func (s *Service) now() time.Time { return s.d.Now().UTC() }
+
+var (
+	errNotFound    = domain.E(domain.NotFound, "error.verification.not_found")
+	errNotVerified = domain.E(domain.Forbidden, "error.verification.required")
+)
+
+// Status is what 企业信息 shows about verification.
+type Status struct {
+	State   State
+	Latest  *Submission // nil when nothing was submitted
+	History []Entry
+}
+
+// Status returns the company's verification state, latest submission and
+// history for a customer account.
+func (s *Service) Status(ctx context.Context, accountID int64) (Status, error) {
+	c, err := s.d.Customers.Customer(ctx, accountID)
+	if err != nil {
+		return Status{}, err
+	}
+	latest, err := s.d.Submissions.LatestSubmission(ctx, c.CompanyID)
+	if domain.KindOf(err) == domain.NotFound {
+		return Status{State: StateNone}, nil
+	}
+	if err != nil {
+		return Status{}, err
+	}
+	h, err := s.d.Submissions.History(ctx, c.CompanyID)
+	if err != nil {
+		return Status{}, err
+	}
+	return Status{State: latest.State, Latest: &latest, History: h}, nil
+}
+
+// VerifiedCreditCode returns the verified credit code of the account's
+// company, or Forbidden (error.verification.required) when it is not verified.
+// It is the gate that the warranty lookup and tickets use.
+func (s *Service) VerifiedCreditCode(ctx context.Context, accountID int64) (string, error) {
+	c, err := s.d.Customers.Customer(ctx, accountID)
+	if err != nil {
+		if domain.KindOf(err) == domain.NotFound {
+			return "", errNotVerified
+		}
+		return "", err
+	}
+	latest, err := s.d.Submissions.LatestSubmission(ctx, c.CompanyID)
+	if domain.KindOf(err) == domain.NotFound || (err == nil && latest.State != StateVerified) {
+		return "", errNotVerified
+	}
+	if err != nil {
+		return "", err
+	}
+	return latest.Fields.CreditCode, nil
+}
+
+// CompanyLocked reports whether the company is verified, so that its name and
+// credit code may not be edited.
+func (s *Service) CompanyLocked(ctx context.Context, companyID int64) (bool, error) {
+	latest, err := s.d.Submissions.LatestSubmission(ctx, companyID)
+	if domain.KindOf(err) == domain.NotFound {
+		return false, nil
+	}
+	return err == nil && latest.State == StateVerified, err
+}
+
+// Submit sends the 企业证件认证 form: a first submission, a modification of the
+// pending one (the licence may be kept), or a resubmission after rejection.
+// The licence is stored before the row is committed.
+func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Upload) (Submission, error) {
+	c, err := s.d.Customers.Customer(ctx, accountID)
+	if err != nil {
+		return Submission{}, err
+	}
+	f, verr := f.Validate(c.Country)
+	latest, err := s.d.Submissions.LatestSubmission(ctx, c.CompanyID)
+	state := latest.State
+	if domain.KindOf(err) == domain.NotFound {
+		state, err = StateNone, nil
+	}
+	if err != nil {
+		return Submission{}, err
+	}
+	if state == StateVerified {
+		return Submission{}, domain.E(domain.Conflict, "error.verification.already_verified")
+	}
+	if u == nil && state != StatePending {
+		if verr == nil {
+			return Submission{}, domain.FieldError("licence", "error.licence.required")
+		}
+		return Submission{}, append(verr.(domain.Errors), domain.FieldError("licence", "error.licence.required"))
+	}
+	if verr != nil {
+		return Submission{}, verr
+	}
+	var lic *Licence
+	if u != nil {
+		l, err := s.storeLicence(ctx, *u)
+		if err != nil {
+			return Submission{}, err
+		}
+		lic = &l
+	}
+	now := s.now()
+	var out Submission
+	if state == StatePending {
+		out, err = s.d.Submissions.UpdateSubmission(ctx, latest.ID, func(sub *Submission) ([]Entry, error) {
+			if err := sub.Modify(f, lic, now); err != nil {
+				return nil, err
+			}
+			return []Entry{entry(sub, ActionModified, accountID, now)}, nil
+		})
+	} else {
+		out = Submission{CompanyID: c.CompanyID, AccountID: accountID, Region: c.Country, Fields: f, Licence: *lic,
+			State: StatePending, Version: 1, SubmittedAt: now, UpdatedAt: now}
+		action := ActionSubmitted
+		if state == StateRejected {
+			action = ActionResubmitted
+		}
+		err = s.d.Submissions.CreateSubmission(ctx, &out, entry(&out, action, accountID, now))
+	}
+	if err != nil {
+		if lic != nil {
+			s.deleteQuietly(lic.Key)
+		}
+		return Submission{}, err
+	}
+	return out, nil
+}
+
+func entry(sub *Submission, a Action, actor int64, now time.Time) Entry {
+	return Entry{SubmissionID: sub.ID, Version: sub.Version, At: now, ActorID: actor, Action: a,
+		Fields: sub.Fields, LicenceKey: sub.Licence.Key, Reason: sub.Reason, Note: sub.Note}
+}
+
+// Licence opens the licence of a submission of the customer's own company.
+// Any other submission is NotFound, whether or not it exists.
+func (s *Service) Licence(ctx context.Context, accountID, submissionID int64) (io.ReadCloser, Licence, error) {
+	c, err := s.d.Customers.Customer(ctx, accountID)
+	if err != nil {
+		return nil, Licence{}, errNotFound
+	}
+	sub, err := s.d.Submissions.SubmissionByID(ctx, submissionID)
+	if err != nil || sub.CompanyID != c.CompanyID {
+		if err != nil && domain.KindOf(err) != domain.NotFound {
+			return nil, Licence{}, err
+		}
+		return nil, Licence{}, errNotFound
+	}
+	return s.open(ctx, sub.Licence)
+}
+
+func (s *Service) open(ctx context.Context, l Licence) (io.ReadCloser, Licence, error) {
+	rc, _, err := s.d.Files.Open(ctx, l.Key)
+	if err != nil {
+		return nil, Licence{}, fmt.Errorf("verification: open licence: %w", err)
+	}
+	return rc, l, nil
+}
