@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,10 +49,11 @@ func (s *Server) SetSession(c *fiber.Ctx, token string) {
 		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: int(identity.SessionAbsolute.Seconds())})
 }
 
-// ClearSession removes the session cookie.
+// ClearSession removes the session cookie. fasthttp writes no Max-Age for a
+// negative one, so an expiry in the past is what makes browsers delete it.
 func (s *Server) ClearSession(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: s.cookieName("sid"), Value: "", Path: "/", HTTPOnly: true,
-		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: -1})
+		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: -1, Expires: time.Unix(0, 0)})
 }
 
 // SessionToken returns the raw session cookie.

@@ -162,6 +162,7 @@ type resp struct {
 	Header  http.Header
 	Cookies map[string]*http.Cookie
 	Body    string // HTML entities decoded, to compare with translations
+	Raw     string // as sent
 }
 
 func (r *resp) Location() string { return r.Header.Get("Location") }
@@ -196,7 +197,7 @@ func (c *client) do(method, path string, form url.Values, hdr map[string]string)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
-	r := &resp{Status: res.StatusCode, Header: res.Header, Cookies: map[string]*http.Cookie{}, Body: html.UnescapeString(string(raw))}
+	r := &resp{Status: res.StatusCode, Header: res.Header, Cookies: map[string]*http.Cookie{}, Body: html.UnescapeString(string(raw)), Raw: string(raw)}
 	for _, ck := range res.Cookies() {
 		r.Cookies[ck.Name] = ck
 		if ck.Value == "" || ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {

@@ -1,0 +1,239 @@
+package identity_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"supportal/adapters/i18n"
+)
+
+func TestLoginPasswordRotatesSession(t *testing.T) {
+	e := newEnv(t)
+	e.seedCustomer(customerEmail)
+	b := e.client("zh-CN")
+
+	// A token planted by an attacker before sign-in is not adopted.
+	const planted = "attacker-chosen-session-token-0000000000000"
+	b.jar["sid"] = planted
+	r := b.get("/login")
+	wantStatus(t, r, http.StatusOK)
+	wantText(t, r, tr(i18n.ZH, "login.heading", nil), tr(i18n.ZH, "login.type.customer", nil), tr(i18n.ZH, "login.type.partner", nil))
+
+	r = b.post("/login", url.Values{"type": {"customer"}, "email": {"  LI.Lei@Example.COM "}, "password": {password}, "next": {"/account"}})
+	wantRedirect(t, r, "/account")
+	first := b.sid()
+	if first == "" || first == planted {
+		t.Fatalf("session after sign-in = %q", first)
+	}
+	r = b.get("/account")
+	wantStatus(t, r, http.StatusOK)
+	wantText(t, r, customerEmail, tr(i18n.ZH, "nav.logout", nil))
+
+	// Signing in again, while signed in, gives yet another token.
+	r = b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
+	wantRedirect(t, r, "/")
+	if second := b.sid(); second == "" || second == first || second == planted {
+		t.Fatalf("second sign-in kept the token: %q", second)
+	}
+
+	// An external next is not followed.
+	r = b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}, "next": {"//evil.example/x"}})
+	wantRedirect(t, r, "/")
+}
+
+// TestLoginFailuresLookAlike: wrong password, unknown email and the wrong
+// door give one message and one status.
+func TestLoginFailuresLookAlike(t *testing.T) {
+	for _, br := range browsers {
+		t.Run(br.lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.seedCustomer(customerEmail)
+			b := e.client(br.accept)
+			try := func(typ, email, pw string) (int, string) {
+				r := b.post("/login", url.Values{"type": {typ}, "email": {email}, "password": {pw}})
+				if b.sid() != "" {
+					t.Fatalf("%s %s signed in", typ, email)
+				}
+				wantText(t, r, tr(br.lang, "error.login.failed", nil))
+				// The page names the door that was used; compare the rest.
+				body := strings.ReplaceAll(r.Body, "type=partner", "type=X")
+				body = strings.ReplaceAll(body, "type=customer", "type=X")
+				body = strings.ReplaceAll(body, `name="type" value="`+typ+`"`, `name="type" value="X"`)
+				return r.Status, normalize(body, b.token, email)
+			}
+			wrongStatus, wrongBody := try("customer", customerEmail, "Wrong-password-123")
+			unknownStatus, unknownBody := try("customer", "nobody@example.com", password)
+			doorStatus, doorBody := try("partner", customerEmail, password)
+			if wrongStatus != http.StatusUnauthorized || unknownStatus != wrongStatus || doorStatus != wrongStatus {
+				t.Fatalf("statuses: wrong password %d, unknown email %d, partner door %d", wrongStatus, unknownStatus, doorStatus)
+			}
+			// The door tabs mark the current one; only that may differ.
+			if wrongBody != unknownBody {
+				t.Errorf("unknown email page differs from wrong password page")
+			}
+			if stripAriaCurrent(wrongBody) != stripAriaCurrent(doorBody) {
+				t.Errorf("partner door page differs from wrong password page:\n%s", lineDiff(wrongBody, doorBody))
+			}
+		})
+	}
+}
+
+func stripAriaCurrent(s string) string { return strings.ReplaceAll(s, ` aria-current="page"`, " ") }
+
+// lineDiff lists the lines where a and b differ.
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			out = append(out, "- "+x, "+ "+y)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestLoginWithCode(t *testing.T) {
+	e := newEnv(t)
+	e.seedCustomer(customerEmail)
+	b := e.client("en")
+
+	r := b.post("/login/code/send", url.Values{"type": {"customer"}, "method": {"code"}, "email": {customerEmail}})
+	wantStatus(t, r, http.StatusOK)
+	wantText(t, r, tr(i18n.EN, "login.code_sent", nil), tr(i18n.EN, "login.resend_in", map[string]any{"Seconds": 60}))
+	code := e.code(customerEmail, "code_login")
+
+	// A second request within the minute is refused with the cool-down.
+	r = b.post("/login/code/send", url.Values{"method": {"code"}, "email": {customerEmail}})
+	wantStatus(t, r, http.StatusTooManyRequests)
+	wantText(t, r, tr(i18n.EN, "error.code.cooldown", map[string]any{"Seconds": 60}))
+
+	wrong := "123456"
+	if code == wrong {
+		wrong = "654321"
+	}
+	r = b.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {wrong}})
+	wantStatus(t, r, http.StatusUnauthorized)
+	wantText(t, r, tr(i18n.EN, "error.login.failed", nil))
+
+	r = b.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}, "next": {"/account"}})
+	wantRedirect(t, r, "/account")
+	wantStatus(t, b.get("/account"), http.StatusOK)
+
+	// A used code does not sign in again.
+	other := e.client("en")
+	r = other.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}})
+	wantStatus(t, r, http.StatusUnauthorized)
+}
+
+func TestStaffAndCustomerDoors(t *testing.T) {
+	e := newEnv(t)
+	e.seedCustomer(customerEmail)
+	e.seedStaff(staffEmail)
+	failed := tr(i18n.ZH, "error.login.failed", nil)
+
+	staff := e.client("zh-CN")
+	r := staff.post("/login", url.Values{"type": {"customer"}, "email": {staffEmail}, "password": {password}})
+	wantStatus(t, r, http.StatusUnauthorized)
+	wantText(t, r, failed)
+	r = staff.post("/staff/login", url.Values{"email": {staffEmail}, "password": {password}})
+	wantRedirect(t, r, "/staff")
+	r = staff.get("/staff")
+	wantStatus(t, r, http.StatusOK)
+	wantText(t, r, tr(i18n.ZH, "staff.home.title", nil), tr(i18n.ZH, "role.agent", nil))
+	// Staff have no account centre.
+	wantStatus(t, staff.get("/account"), http.StatusForbidden)
+
+	cust := e.client("zh-CN")
+	r = cust.post("/staff/login", url.Values{"email": {customerEmail}, "password": {password}})
+	wantStatus(t, r, http.StatusUnauthorized)
+	wantText(t, r, failed)
+	if cust.sid() != "" {
+		t.Fatal("a customer signed in through the staff door")
+	}
+	cust.login(customerEmail, password)
+	r = cust.get("/staff")
+	if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
+		t.Fatalf("customer on /staff: %d", r.Status)
+	}
+	wantNoText(t, r, tr(i18n.ZH, "staff.home.title", nil)+"</h1>")
+
+	// Anonymous visitors are sent to sign in and come back afterwards.
+	anon := e.client("zh-CN")
+	r = anon.get("/account/company")
+	wantRedirect(t, r, "/login?next=%2Faccount%2Fcompany")
+	r = anon.get("/account")
+	wantRedirect(t, r, "/login?next=%2Faccount")
+	r = anon.get(r.Location())
+	wantStatus(t, r, http.StatusOK)
+	wantText(t, r, tr(i18n.ZH, "flash.login_required", nil), `name="next" value="/account"`)
+	wantRedirect(t, anon.get("/staff"), "/staff/login?next=%2Fstaff")
+}
+
+// TestCodeAndForgotDoNotRevealKnownEmail: "get code" and "forgot password"
+// answer known and unknown addresses alike; only the owner gets an email.
+func TestCodeAndForgotDoNotRevealKnownEmail(t *testing.T) {
+	e := newEnv(t)
+	e.seedCustomer(customerEmail)
+	const unknown = "nobody@example.com"
+
+	type answer struct {
+		status         int
+		loc, hx, body  string
+		followed       string
+		followedStatus int
+	}
+	ask := func(path, email string, hdr map[string]string) answer {
+		b := e.client("zh-CN")
+		b.get("/login")
+		f := url.Values{"_csrf": {b.token}, "method": {"code"}, "email": {email}}
+		r := b.postRaw(path, f, hdr)
+		a := answer{status: r.Status, loc: normalize(r.Location(), b.token, email), hx: r.Header.Get("HX-Redirect"),
+			body: normalize(r.Body, b.token, email)}
+		if r.Status == http.StatusSeeOther {
+			r2 := b.get(r.Location())
+			a.followed, a.followedStatus = normalize(r2.Body, b.token, email), r2.Status
+		}
+		return a
+	}
+	for _, c := range []struct {
+		path string
+		hdr  map[string]string
+		want int
+	}{
+		{"/login/code/send", nil, http.StatusOK},
+		{"/login/code/send", map[string]string{"HX-Request": "true", "HX-Target": "coderow"}, http.StatusOK},
+		{"/password/forgot", nil, http.StatusSeeOther},
+	} {
+		known, other := ask(c.path, customerEmail, c.hdr), ask(c.path, unknown, c.hdr)
+		if known != other {
+			t.Errorf("%s %v: known and unknown addresses differ:\n%+v\n%+v", c.path, c.hdr, known, other)
+		}
+		if known.status != c.want {
+			t.Errorf("%s: status %d, want %d\n%s", c.path, known.status, c.want, known.body)
+		}
+		e.clock.Advance(61e9) // past the code cool-down
+	}
+	if r := ask("/password/forgot", unknown, nil); r.loc != "/password/reset?email=EMAIL" || !strings.Contains(r.followed, tr(i18n.ZH, "forgot.sent", nil)) {
+		t.Errorf("forgot: %+v", r)
+	}
+
+	if n := len(e.mailsTo(unknown)); n != 0 {
+		t.Errorf("an unknown address got %d emails", n)
+	}
+	var templates []string
+	for _, m := range e.mailsTo(customerEmail) {
+		templates = append(templates, m.Template)
+	}
+	if strings.Join(templates, ",") != "code_login,code_login,code_reset" {
+		t.Errorf("emails to the account: %v", templates)
+	}
+}
