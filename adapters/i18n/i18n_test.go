@@ -30,7 +30,7 @@ func TestTranslate(t *testing.T) {
 	if got := b.T(ZH, "nav.warranty", nil); got != "服务查询" {
 		t.Errorf("zh-CN nav.warranty = %q", got)
 	}
-	if got := b.T(EN, "error.throttled", map[string]any{"Minutes": 7}); got != "Too many attempts. Please try again in 7 minutes." {
+	if got := b.T(EN, "error.throttled", map[string]any{"Minutes": 7}); got != "Too many attempts. Please try again in 7 min." {
 		t.Errorf("en error.throttled = %q", got)
 	}
 	if got := b.T(EN, "no.such.key", nil); got != "no.such.key" {
