@@ -75,8 +75,11 @@ func (s *Service) Open(ctx context.Context, reviewer, id int64) (Detail, error) 
 		sub, err = s.d.Submissions.UpdateSubmission(ctx, id, func(x *Submission) ([]Entry, error) {
 			return nil, x.Claim(reviewer, now)
 		})
-		if domain.KindOf(err) == domain.Conflict {
+		if domain.As(err).Key == "error.verification.claimed" {
 			d.ClaimedByOther, err = true, nil
+			sub, err = s.d.Submissions.SubmissionByID(ctx, id)
+		} else if domain.As(err).Key == errNotPending.Key {
+			sub, err = s.d.Submissions.SubmissionByID(ctx, id)
 		}
 		if err != nil {
 			return Detail{}, err

@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"supportal/domain"
+	"supportal/domain/verification"
+)
+
+// UpdateSubmission locks the submission with SELECT … FOR UPDATE and calls fn
+// with a copy of it. When fn returns nil, every column but id and company_id
+// is stored from the changed copy and the returned entries are appended to
+// the history under id, all in one
+// transaction; the stored submission is returned. When fn fails, nothing is
+// stored and the submission as it was is returned with fn's error. An unknown
+// id returns NotFound (error.verification.not_found) without calling fn.
+func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
+	fn func(*verification.Submission) ([]verification.Entry, error),
+) (verification.Submission, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return verification.Submission{}, verificationErr("update submission: begin", err)
+	}
+	defer tx.Rollback()
+	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions WHERE id = $1 FOR UPDATE`
+	var r submissionRow
+	if err := tx.GetContext(ctx, &r, q, id); err != nil {
+		return verification.Submission{}, verificationErr("update submission: lock", notFound(err, keySubmissionNotFound))
+	}
+	old := r.submission()
+	sub := old
+	entries, err := fn(&sub)
+	if err != nil {
+		return old, err
+	}
+	stored, err := updateSubmission(ctx, tx, id, sub)
+	if err != nil {
+		return old, err
+	}
+	for _, e := range entries {
+		e.SubmissionID = id
+		if err := insertEntry(ctx, tx, old.CompanyID, e); err != nil {
+			return old, verificationErr("update submission: history", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return old, verificationErr("update submission: commit", err)
+	}
+	return stored, nil
+}
+
+// updateSubmission writes every mutable column of sub to the row id inside tx
+// and returns the row as stored.
+func updateSubmission(ctx context.Context, tx *sqlx.Tx, id int64, sub verification.Submission) (verification.Submission, error) {
+	const q = `
+UPDATE verification_submissions SET
+	account_id = $2, region = $3, company_name = $4, doc_type = $5, credit_code = $6,
+	licence_key = $7, licence_name = $8, licence_type = $9, licence_size = $10,
+	state = $11, version = $12, submitted_at = $13, updated_at = $14,
+	claimed_by = $15, claimed_until = $16, decided_by = $17, decided_at = $18, reason = $19, note = $20
+WHERE id = $1
+RETURNING ` + submissionColumns
+	var r submissionRow
+	err := tx.GetContext(ctx, &r, q, id,
+		sub.AccountID, sub.Region, sub.Fields.CompanyName, sub.Fields.DocType, sub.Fields.CreditCode,
+		sub.Licence.Key, sub.Licence.Name, sub.Licence.ContentType, sub.Licence.Size,
+		sub.State, sub.Version, sub.SubmittedAt, sub.UpdatedAt,
+		nullID(sub.ClaimedBy), zeroNull(sub.ClaimedUntil), nullID(sub.DecidedBy), zeroNull(sub.DecidedAt),
+		sub.Reason, sub.Note,
+	)
+	if isUniqueViolation(err) {
+		return verification.Submission{}, domain.E(domain.Conflict, keyPendingExists)
+	}
+	if err != nil {
+		return verification.Submission{}, verificationErr("update submission", err)
+	}
+	return r.submission(), nil
+}
+
+// insertEntry appends e to the history of companyID inside tx.
+func insertEntry(ctx context.Context, tx *sqlx.Tx, companyID int64, e verification.Entry) error {
+	const q = `
+INSERT INTO verification_history (submission_id, company_id, version, at, actor_id, action,
+	company_name, doc_type, credit_code, licence_key, reason, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+RETURNING id`
+	var id int64
+	return tx.QueryRowxContext(ctx, q,
+		e.SubmissionID, companyID, e.Version, e.At, e.ActorID, e.Action,
+		e.Fields.CompanyName, e.Fields.DocType, e.Fields.CreditCode, e.LicenceKey, e.Reason, e.Note,
+	).Scan(&id)
+}
+
+// entryRow is a row of verification_history.
+type entryRow struct {
+	SubmissionID int64     `db:"submission_id"`
+	Version      int       `db:"version"`
+	At           time.Time `db:"at"`
+	ActorID      int64     `db:"actor_id"`
+	Action       string    `db:"action"`
+	CompanyName  string    `db:"company_name"`
+	DocType      string    `db:"doc_type"`
+	CreditCode   string    `db:"credit_code"`
+	LicenceKey   string    `db:"licence_key"`
+	Reason       string    `db:"reason"`
+	Note         string    `db:"note"`
+}
+
+// History returns every entry of the company's submissions, oldest first. A
+// company without submissions has an empty history.
+func (s *VerificationStore) History(ctx context.Context, companyID int64) ([]verification.Entry, error) {
+	const q = `
+SELECT submission_id, version, at, actor_id, action, company_name, doc_type, credit_code,
+	licence_key, reason, note
+FROM verification_history
+WHERE company_id = $1
+ORDER BY id`
+	var rows []entryRow
+	if err := s.db.SelectContext(ctx, &rows, q, companyID); err != nil {
+		return nil, verificationErr("history", err)
+	}
+	out := make([]verification.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = verification.Entry{
+			SubmissionID: r.SubmissionID,
+			Version:      r.Version,
+			At:           r.At.UTC(),
+			ActorID:      r.ActorID,
+			Action:       verification.Action(r.Action),
+			Fields:       verification.Fields{CompanyName: r.CompanyName, DocType: r.DocType, CreditCode: r.CreditCode},
+			LicenceKey:   r.LicenceKey,
+			Reason:       r.Reason,
+			Note:         r.Note,
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,263 @@
+package verification_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"supportal/adapters/memory"
+	"supportal/domain"
+	"supportal/domain/verification"
+)
+
+type customers map[int64]verification.Customer
+
+func (c customers) Customer(_ context.Context, id int64) (verification.Customer, error) {
+	if x, ok := c[id]; ok {
+		return x, nil
+	}
+	return verification.Customer{}, domain.E(domain.NotFound, "error.account.not_found")
+}
+
+type stdSniffer struct{}
+
+func (stdSniffer) Sniff(head []byte) string {
+	ct := http.DetectContentType(head)
+	if i := bytes.IndexByte([]byte(ct), ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return ct
+}
+
+// failingCreate makes CreateSubmission fail, like a database that went away
+// after the upload.
+type failingCreate struct{ *memory.VerificationStore }
+
+func (failingCreate) CreateSubmission(context.Context, *verification.Submission, verification.Entry) error {
+	return errors.New("connection reset")
+}
+
+const (
+	custA, custB     = 1, 2
+	reviewer, second = 100, 101
+)
+
+type fixture struct {
+	svc   *verification.Service
+	store *memory.VerificationStore
+	files *memory.FileStore
+	mail  *memory.Notifier
+	now   time.Time
+}
+
+func newFixture(t *testing.T, wrap func(*memory.VerificationStore) verification.Submissions) *fixture {
+	t.Helper()
+	f := &fixture{store: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	var subs verification.Submissions = f.store
+	if wrap != nil {
+		subs = wrap(f.store)
+	}
+	f.svc = verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Audit: f.store, Files: f.files,
+		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now },
+		Customers: customers{
+			custA: {AccountID: custA, CompanyID: 10, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
+			custB: {AccountID: custB, CompanyID: 20, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
+		}})
+	return f
+}
+
+func pngBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func upload(b []byte) *verification.Upload {
+	return &verification.Upload{Name: "licence.pdf", Size: int64(len(b)), R: bytes.NewReader(b)}
+}
+
+var fields = verification.Fields{CompanyName: "上海示例数据科技有限公司", DocType: "business_licence", CreditCode: "91310110666007217T"}
+
+func key(err error) string {
+	if err == nil {
+		return ""
+	}
+	return domain.As(err).Key
+}
+
+func TestSubmitReviewApprove(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	sub, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 200)))
+	if err != nil || sub.State != verification.StatePending || sub.Version != 1 || sub.Licence.ContentType != "image/png" {
+		t.Fatalf("submit: %v %+v", err, sub)
+	}
+	if _, err := f.svc.VerifiedCreditCode(ctx, custA); key(err) != "error.verification.required" {
+		t.Fatalf("pending company passed the gate: %v", err)
+	}
+	d, err := f.svc.Open(ctx, reviewer, sub.ID)
+	if err != nil || d.ClaimedByOther {
+		t.Fatalf("open: %v %+v", err, d)
+	}
+	if d2, _ := f.svc.Open(ctx, second, sub.ID); !d2.ClaimedByOther {
+		t.Fatal("a second reviewer was handed the claimed submission")
+	}
+	// The customer modifies while the reviewer looks: the decision on version 1 conflicts.
+	mod := fields
+	mod.CompanyName = "上海示例数据科技股份有限公司"
+	if _, err := f.svc.Submit(ctx, custA, mod, nil); err != nil {
+		t.Fatalf("modify: %v", err)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, true, "", ""); key(err) != "error.verification.stale" {
+		t.Fatalf("stale decision: want conflict, got %v", err)
+	}
+	d, _ = f.svc.Open(ctx, reviewer, sub.ID)
+	if d.Submission.Version != 2 || len(d.Changes) != 1 || d.Changes[0].Field != "company_name" {
+		t.Fatalf("diff after modify: %+v", d.Changes)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 2, true, "", ""); err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	if code, err := f.svc.VerifiedCreditCode(ctx, custA); err != nil || code != "91310110666007217T" {
+		t.Fatalf("gate after approval: %q %v", code, err)
+	}
+	if locked, _ := f.svc.CompanyLocked(ctx, 10); !locked {
+		t.Fatal("verified company not locked")
+	}
+	if _, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 200))); key(err) != "error.verification.already_verified" {
+		t.Fatalf("submit after verification: %v", err)
+	}
+	f.svc.Close()
+	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_approved" || n.Lang != "zh-CN" {
+		t.Fatalf("approval mail: %+v", n)
+	}
+	st, _ := f.svc.Status(ctx, custA)
+	if st.State != verification.StateVerified || len(st.History) != 3 {
+		t.Fatalf("status: %s with %d history entries", st.State, len(st.History))
+	}
+}
+
+func TestRejectAndResubmit(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	sub, _ := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300)))
+	if _, err := f.svc.Open(ctx, reviewer, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, false, "other", ""); key(err) != "error.reason.note_required" {
+		t.Fatalf("reject without note: %v", err)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, false, "blurry", "请上传清晰的扫描件"); err != nil {
+		t.Fatal(err)
+	}
+	f.svc.Close()
+	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_rejected" || n.Data["Note"] != "请上传清晰的扫描件" {
+		t.Fatalf("rejection mail: %+v", n)
+	}
+	if _, err := f.svc.Submit(ctx, custA, fields, nil); key(err) != "error.licence.required" {
+		t.Fatalf("resubmit without a file: %v", err)
+	}
+	again, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 400, 300)))
+	if err != nil || again.ID == sub.ID || again.State != verification.StatePending {
+		t.Fatalf("resubmit: %v %+v", err, again)
+	}
+	d, _ := f.svc.Open(ctx, reviewer, again.ID)
+	if len(d.Changes) != 1 || d.Changes[0].Field != "licence" {
+		t.Fatalf("diff against the rejected submission: %+v", d.Changes)
+	}
+}
+
+func TestLicenceChecks(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	big := append(pngBytes(t, 300, 300), make([]byte, verification.MaxLicenceBytes)...)
+	tests := []struct {
+		name string
+		data []byte
+		key  string
+	}{
+		{"html renamed", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "error.licence.type"},
+		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "error.licence.type"},
+		{"empty", nil, "error.licence.empty"},
+		{"tiny image", pngBytes(t, 50, 50), "error.licence.dimensions"},
+		{"truncated png", pngBytes(t, 300, 300)[:20], "error.licence.corrupt"},
+		{"over 10 MB", big, "error.licence.too_large"},
+	}
+	for _, tt := range tests {
+		u := upload(tt.data)
+		u.Size = -1 // as when streamed without a length
+		if _, err := f.svc.Submit(ctx, custA, fields, u); key(err) != tt.key {
+			t.Errorf("%s: want %s, got %v", tt.name, tt.key, err)
+		}
+	}
+	if keys := f.files.Keys(); len(keys) != 0 {
+		t.Fatalf("refused uploads left objects: %v", keys)
+	}
+	if _, err := f.store.LatestSubmission(ctx, 10); domain.KindOf(err) != domain.NotFound {
+		t.Fatal("a refused upload created a submission")
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	if sub, err := f.svc.Submit(ctx, custA, fields, upload(pdf)); err != nil || sub.Licence.ContentType != "application/pdf" {
+		t.Fatalf("pdf: %v %+v", err, sub.Licence)
+	}
+}
+
+func TestStorageDownStoresNothing(t *testing.T) {
+	f := newFixture(t, nil)
+	f.files.Fail = errors.New("connection refused")
+	_, err := f.svc.Submit(context.Background(), custA, fields, upload(pngBytes(t, 300, 300)))
+	if key(err) != "error.licence.storage" || domain.KindOf(err) != domain.Internal {
+		t.Fatalf("want the storage error, got %v", err)
+	}
+	if _, err := f.store.LatestSubmission(context.Background(), 10); domain.KindOf(err) != domain.NotFound {
+		t.Fatal("a row was committed without its file")
+	}
+}
+
+func TestDatabaseDownAfterUploadIsSwept(t *testing.T) {
+	f := newFixture(t, func(m *memory.VerificationStore) verification.Submissions { return failingCreate{m} })
+	ctx := context.Background()
+	if _, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300))); err == nil {
+		t.Fatal("submit succeeded although the database failed")
+	}
+	// The service deletes the object itself; put one back as if that failed too.
+	_ = f.files.Put(ctx, "licences/orphan", bytes.NewReader([]byte("x")), 1, "image/png", nil)
+	f.files.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	_ = f.files.Put(ctx, "licences/fresh", bytes.NewReader([]byte("x")), 1, "image/png", nil)
+	n, err := f.svc.Sweep(ctx, time.Now().Add(time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("sweep removed %d: %v", n, err)
+	}
+	if keys := f.files.Keys(); len(keys) != 1 || keys[0] != "licences/fresh" {
+		t.Fatalf("left %v", keys)
+	}
+}
+
+func TestLicenceIsolation(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	sub, _ := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300)))
+	rc, lic, err := f.svc.Licence(ctx, custA, sub.ID)
+	if err != nil || lic.ContentType != "image/png" {
+		t.Fatalf("own licence: %v", err)
+	}
+	data, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(data, pngBytes(t, 300, 300)) {
+		t.Fatal("licence content differs")
+	}
+	for _, id := range []int64{sub.ID, sub.ID + 1, 0, -1} {
+		if _, _, err := f.svc.Licence(ctx, custB, id); domain.KindOf(err) != domain.NotFound {
+			t.Errorf("customer B reading submission %d: want NotFound, got %v", id, err)
+		}
+	}
+}
