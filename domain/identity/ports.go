@@ -22,6 +22,12 @@ type Companies interface {
 	UpdateCompany(ctx context.Context, c Company) error
 }
 
+// Locks tells whether a company's name is locked because the company is
+// verified (SPEC §1.4); the verification module satisfies it, main wires it.
+type Locks interface {
+	CompanyLocked(ctx context.Context, companyID int64) (bool, error)
+}
+
 // Codes stores emailed codes.
 type Codes interface {
 	AddCode(ctx context.Context, c Code) error

@@ -40,6 +40,8 @@ type Deps struct {
 	Audit     Audit
 	Hasher    Hasher
 	Notifier  Notifier
+	// Locks, when set, keeps the name of a verified company from changing.
+	Locks Locks
 	// Secret keys the code hashes.
 	Secret []byte
 	// Now returns the current time; time.Now when nil.
@@ -156,10 +158,40 @@ func (s *Service) UpdateCompany(ctx context.Context, a Account, c Company) error
 	}
 	c = c.Normalize()
 	c.ID = a.CompanyID
+	var errs domain.Errors
 	if err := c.Validate(); err != nil {
+		errs = err.(domain.Errors)
+	}
+	locked, err := s.CompanyNameLocked(ctx, a)
+	if err != nil {
+		return err
+	}
+	if locked {
+		cur, err := s.d.Companies.CompanyByID(ctx, a.CompanyID)
+		if err != nil {
+			return err
+		}
+		if cur.Name != c.Name {
+			errs = append(domain.Errors{domain.FieldError("company_name", "error.company_name.locked")}, errs...)
+		}
+	}
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	return s.d.Companies.UpdateCompany(ctx, c)
+}
+
+// CompanyNameLocked reports whether the name of the account's company may not
+// be changed because the company is verified.
+func (s *Service) CompanyNameLocked(ctx context.Context, a Account) (bool, error) {
+	if s.d.Locks == nil || a.CompanyID == 0 {
+		return false, nil
+	}
+	locked, err := s.d.Locks.CompanyLocked(ctx, a.CompanyID)
+	if err != nil {
+		return false, fmt.Errorf("identity: company lock: %w", err)
+	}
+	return locked, nil
 }
 
 // CreateStaff creates a staff account with the given role (for the CLI).

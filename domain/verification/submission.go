@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"supportal/domain"
+	"supportal/domain/creditcode"
 )
 
 // State is where a company stands in verification (认证状态).
@@ -103,12 +104,12 @@ func (f Fields) Validate(region string) (Fields, error) {
 		errs = append(errs, domain.FieldError("doc_type", "error.doc_type.required"))
 	}
 	if region == "CN" || region == "" {
-		f.CreditCode = NormalizeCreditCode(f.CreditCode)
-		if e := ValidateCreditCode(f.CreditCode); e != nil {
+		f.CreditCode = creditcode.Normalize(f.CreditCode)
+		if e := creditcode.Validate(f.CreditCode); e != nil {
 			errs = append(errs, e)
 		}
 	} else {
-		code, e := CheckRegistrationNumber(f.CreditCode)
+		code, e := creditcode.CheckRegistrationNumber(f.CreditCode)
 		if e != nil {
 			errs = append(errs, e)
 		}

@@ -1,11 +1,11 @@
-package verification
+package creditcode
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestCreditCode(t *testing.T) {
+func TestValidate(t *testing.T) {
 	tests := []struct {
 		in, key string
 	}{
@@ -28,8 +28,8 @@ func TestCreditCode(t *testing.T) {
 		{"9131011066600721★T", "error.credit_code.charset"},
 	}
 	for _, tt := range tests {
-		code := NormalizeCreditCode(tt.in)
-		err := ValidateCreditCode(code)
+		code := Normalize(tt.in)
+		err := Validate(code)
 		got := ""
 		if err != nil {
 			got = err.Key
@@ -40,8 +40,8 @@ func TestCreditCode(t *testing.T) {
 	}
 }
 
-func TestCreditCodeCharsetSaysWhere(t *testing.T) {
-	err := ValidateCreditCode("91310110666007217I")
+func TestCharsetSaysWhere(t *testing.T) {
+	err := Validate("91310110666007217I")
 	if err.Data["Pos"] != 18 || err.Data["Char"] != "I" {
 		t.Fatalf("want position 18 and I, got %v", err.Data)
 	}
@@ -49,21 +49,21 @@ func TestCreditCodeCharsetSaysWhere(t *testing.T) {
 
 // FuzzCreditCode checks that validation never panics and never accepts a code
 // whose check character is wrong.
-func FuzzCreditCode(f *testing.F) {
+func FuzzValidate(f *testing.F) {
 	for _, s := range []string{"91310110666007217T", "９１３１０１１０６６６００７２１７Ｔ", "", "I", strings.Repeat("0", 18), "91310110666007217\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		code := NormalizeCreditCode(s)
-		if ValidateCreditCode(code) != nil {
+		code := Normalize(s)
+		if Validate(code) != nil {
 			return
 		}
-		if len(code) != 18 || CreditCheckChar(code[:17]) != code[17] {
+		if len(code) != 18 || CheckChar(code[:17]) != code[17] {
 			t.Fatalf("accepted %q with a wrong check character", code)
 		}
 		for i := 0; i < 31; i++ {
-			other := code[:17] + string(creditAlphabet[i])
-			if other != code && ValidateCreditCode(other) == nil {
+			other := code[:17] + string(alphabet[i])
+			if other != code && Validate(other) == nil {
 				t.Fatalf("accepted %q as well as %q", other, code)
 			}
 		}

@@ -1,7 +1,7 @@
-// Package verification holds enterprise real-name verification (SPEC §2): the
-// unified social credit code, submissions with their licence, the reviewer
-// queue with claims and versioned decisions, and the append-only history.
-package verification
+// Package creditcode normalises and checks the unified social credit code of
+// GB 32100-2015, shared by verification (what customers submit) and warranty
+// (what the import files name as device owners).
+package creditcode
 
 import (
 	"strings"
@@ -10,16 +10,16 @@ import (
 	"supportal/domain"
 )
 
-// creditAlphabet is the GB 32100-2015 character set: digits and upper-case
+// alphabet is the GB 32100-2015 character set: digits and upper-case
 // letters without I, O, S, V and Z. A character's value is its index.
-const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-// creditWeights are 3^i mod 31 for positions 1–17.
-var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+// weights are 3^i mod 31 for positions 1–17.
+var weights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
-// NormalizeCreditCode trims the input, drops spaces and hyphens, turns
+// Normalize trims the input, drops spaces and hyphens, turns
 // full-width characters into half-width ones and upper-cases the result.
-func NormalizeCreditCode(s string) string {
+func Normalize(s string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
 		switch {
@@ -36,24 +36,24 @@ func NormalizeCreditCode(s string) string {
 	return b.String()
 }
 
-// CreditCheckChar returns the check character for the first 17 characters of
+// CheckChar returns the check character for the first 17 characters of
 // a code (which must be in the alphabet).
-func CreditCheckChar(first17 string) byte {
+func CheckChar(first17 string) byte {
 	sum := 0
 	for i := 0; i < 17; i++ {
-		sum += strings.IndexByte(creditAlphabet, first17[i]) * creditWeights[i]
+		sum += strings.IndexByte(alphabet, first17[i]) * weights[i]
 	}
 	c := 31 - sum%31
 	if c == 31 {
 		c = 0
 	}
-	return creditAlphabet[c]
+	return alphabet[c]
 }
 
-// ValidateCreditCode checks a normalised code and says which rule failed:
+// Validate checks a normalised code and says which rule failed:
 // required, length, a character outside the alphabet, the digits of positions
 // 3–8 (the administrative region), or the check character.
-func ValidateCreditCode(code string) *domain.Error {
+func Validate(code string) *domain.Error {
 	n := len([]rune(code))
 	switch {
 	case n == 0:
@@ -62,7 +62,7 @@ func ValidateCreditCode(code string) *domain.Error {
 		return domain.FieldError("credit_code", "error.credit_code.length").With("Len", n)
 	}
 	for i, r := range code {
-		if r > unicode.MaxASCII || strings.IndexByte(creditAlphabet, byte(r)) < 0 {
+		if r > unicode.MaxASCII || strings.IndexByte(alphabet, byte(r)) < 0 {
 			return domain.FieldError("credit_code", "error.credit_code.charset").With("Pos", i+1).With("Char", string(r))
 		}
 	}
@@ -71,7 +71,7 @@ func ValidateCreditCode(code string) *domain.Error {
 			return domain.FieldError("credit_code", "error.credit_code.region").With("Pos", i+1)
 		}
 	}
-	if CreditCheckChar(code[:17]) != code[17] {
+	if CheckChar(code[:17]) != code[17] {
 		return domain.FieldError("credit_code", "error.credit_code.check")
 	}
 	return nil
