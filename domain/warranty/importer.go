@@ -1,0 +1,145 @@
+package warranty
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"supportal/domain"
+)
+
+// MaxReportedErrors bounds the row errors kept in a report, so memory stays
+// flat whatever the file.
+const MaxReportedErrors = 1000
+
+// ImportOptions choose how an import runs.
+type ImportOptions struct {
+	Mode        Mode
+	DryRun      bool
+	SkipInvalid bool
+	Source      string // where the batch comes from, e.g. "cli:data.csv"
+	// Progress, when set, is called every ProgressEvery rows read.
+	Progress func(read int)
+}
+
+// ProgressEvery is how often Progress is called.
+const ProgressEvery = 1000
+
+// Import streams src into one batch and applies it atomically: readers see the
+// old data or the new, never half. One invalid row rejects the whole batch
+// unless SkipInvalid; a dry run computes the counts and changes nothing. The
+// run is recorded whatever happens, with its counts and row errors.
+func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run, error) {
+	if o.Mode == "" {
+		o.Mode = ModeUpsert
+	}
+	if o.Mode != ModeUpsert && o.Mode != ModeSnapshot {
+		return Run{}, domain.E(domain.Invalid, "import.error.mode")
+	}
+	run := Run{Source: o.Source, Mode: o.Mode, DryRun: o.DryRun, StartedAt: s.now(), Status: RunRunning}
+	if err := s.d.Runs.StartRun(ctx, &run); err != nil {
+		return run, fmt.Errorf("warranty: start run: %w", err)
+	}
+	err := s.importRows(ctx, src, o, &run)
+	run.FinishedAt = s.now()
+	switch {
+	case err != nil:
+		run.Status = RunFailed
+		if de := domain.As(err); de.Kind != domain.Internal {
+			run.Message = de.Key
+		} else {
+			run.Message = "error.internal"
+		}
+	case o.DryRun:
+		run.Status = RunDryRun
+	default:
+		run.Status = RunSucceeded
+	}
+	// Record the outcome even when ctx was cancelled mid-import.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if ferr := s.d.Runs.FinishRun(fctx, run); ferr != nil && err == nil {
+		err = fmt.Errorf("warranty: finish run: %w", ferr)
+	}
+	return run, err
+}
+
+var errRejected = domain.E(domain.Invalid, "import.error.rejected")
+
+func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, run *Run) (err error) {
+	batch, err := s.d.Importer.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := batch.Rollback(); rerr != nil && err == nil {
+			err = fmt.Errorf("warranty: rollback: %w", rerr)
+		}
+	}()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var cce *CellCountError
+		switch {
+		case errors.As(err, &cce):
+			run.Counts.Read++
+			run.Counts.Rejected++
+			run.addError(RowError{Line: cce.Line, Key: "import.error.cells", Data: map[string]any{"Want": cce.Want, "Got": cce.Got}})
+			continue
+		case err != nil:
+			return err
+		}
+		run.Counts.Read++
+		if o.Progress != nil && run.Counts.Read%ProgressEvery == 0 {
+			o.Progress(run.Counts.Read)
+		}
+		row, problems := ParseRow(line, rec)
+		if len(problems) > 0 {
+			run.Counts.Rejected++
+			for _, p := range problems {
+				run.addError(p)
+			}
+			continue
+		}
+		if err := batch.Add(ctx, row); err != nil {
+			return err
+		}
+	}
+	if o.Progress != nil {
+		o.Progress(run.Counts.Read)
+	}
+	if run.Counts.Rejected > 0 && !o.SkipInvalid {
+		return errRejected.With("Rejected", run.Counts.Rejected)
+	}
+	if run.Counts.Read == 0 {
+		return domain.E(domain.Invalid, "import.error.empty")
+	}
+	c, err := batch.Merge(ctx, o.Mode)
+	if err != nil {
+		return err
+	}
+	run.Counts.Inserted, run.Counts.Updated, run.Counts.Unchanged, run.Counts.Removed = c.Inserted, c.Updated, c.Unchanged, c.Removed
+	if o.DryRun {
+		return nil
+	}
+	return batch.Commit(ctx)
+}
+
+func (r *Run) addError(e RowError) {
+	if len(r.Errors) < MaxReportedErrors {
+		r.Errors = append(r.Errors, e)
+	}
+}
+
+// LastUpdated returns when warranty data was last refreshed by a successful
+// import (数据最后更新时间).
+func (s *Service) LastUpdated(ctx context.Context) (time.Time, bool, error) {
+	return s.d.Runs.LastSuccess(ctx)
+}

@@ -1,0 +1,50 @@
+package warranty
+
+import (
+	"context"
+	"time"
+)
+
+// Importer opens import batches. BeginImport takes the one import lock and
+// returns Conflict (import.error.running) when another import holds it.
+type Importer interface {
+	BeginImport(ctx context.Context) (Batch, error)
+}
+
+// Batch is one import in progress: rows are streamed into a staging area and
+// merged in one set-based step; nothing is visible to readers before Commit.
+type Batch interface {
+	Add(ctx context.Context, r Row) error
+	// Merge applies the staged rows and counts what changed. In snapshot
+	// mode it also removes the service lines of the staged owners that the
+	// batch does not list.
+	Merge(ctx context.Context, m Mode) (Counts, error)
+	Commit(ctx context.Context) error
+	// Rollback discards the batch; it is a no-op after Commit.
+	Rollback() error
+}
+
+// Runs records import runs.
+type Runs interface {
+	StartRun(ctx context.Context, r *Run) error
+	FinishRun(ctx context.Context, r Run) error
+	// LastSuccess returns when the last successful run finished (ok false
+	// when none has).
+	LastSuccess(ctx context.Context) (at time.Time, ok bool, err error)
+}
+
+// Lookup reads devices and their service lines, always within one owner.
+type Lookup interface {
+	// SearchDevices returns at most q.Limit devices of q.Owner matching q,
+	// each with all its lines, in q.Sort order after skipping q.Offset.
+	SearchDevices(ctx context.Context, q Query) ([]Device, error)
+	// CountDevices counts the matching devices, stopping at max.
+	CountDevices(ctx context.Context, q Query, max int) (int, error)
+}
+
+// Verifications answers which credit code an account's company is verified
+// for (the verification module, wired by main). It returns Forbidden
+// (error.verification.required) when the company is not verified.
+type Verifications interface {
+	VerifiedCreditCode(ctx context.Context, accountID int64) (string, error)
+}

@@ -1,0 +1,147 @@
+package warranty
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"supportal/domain"
+)
+
+// Deps are the driven ports of the warranty service.
+type Deps struct {
+	Importer      Importer
+	Runs          Runs
+	Lookup        Lookup
+	Verifications Verifications
+	Now           func() time.Time
+}
+
+// Service holds the warranty use cases: import and lookup.
+type Service struct{ d Deps }
+
+// NewService returns the warranty service over its ports.
+func NewService(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{d: d}
+}
+
+func (s *Service) now() time.Time { return s.d.Now().UTC() }
+
+// Lookup limits.
+const (
+	PageSize    = 20
+	CountCap    = 200   // counts stop here and show "200+"
+	MaxExport   = 10000 // devices in one export
+	maxNameFrag = 100
+)
+
+// SearchInput is what the customer typed in 服务查询.
+type SearchInput struct {
+	Name string
+	SN   string
+	Sort string
+	Page int
+}
+
+// Normalize trims the inputs, upper-cases the serial number, bounds the page
+// and picks the default sort (latest end date first).
+func (in SearchInput) Normalize() SearchInput {
+	in.Name = strings.TrimSpace(in.Name)
+	if utf8.RuneCountInString(in.Name) > maxNameFrag {
+		in.Name = string([]rune(in.Name)[:maxNameFrag])
+	}
+	in.SN = NormalizeSN(in.SN)
+	if len(in.SN) > 64 {
+		in.SN = in.SN[:64]
+	}
+	if in.Sort != SortEndAsc {
+		in.Sort = SortEndDesc
+	}
+	if in.Page < 1 {
+		in.Page = 1
+	}
+	if in.Page > 1000 {
+		in.Page = 1000
+	}
+	return in
+}
+
+// Result is one page of the lookup.
+type Result struct {
+	Input   SearchInput
+	Devices []Device
+	Total   int  // matching devices, at most CountCap
+	Capped  bool // Total stopped at CountCap ("200+")
+	HasNext bool
+}
+
+// owner returns the verified credit code that scopes every query of the caller.
+func (s *Service) owner(ctx context.Context, accountID int64) (string, error) {
+	code, err := s.d.Verifications.VerifiedCreditCode(ctx, accountID)
+	if err != nil {
+		return "", err
+	}
+	if code == "" {
+		return "", domain.E(domain.Forbidden, "error.verification.required")
+	}
+	return code, nil
+}
+
+// Search returns one page of the caller's company's devices matching in.
+// Another company's devices can never match: the owner comes from the
+// verification port, not from the request.
+func (s *Service) Search(ctx context.Context, accountID int64, in SearchInput) (Result, error) {
+	owner, err := s.owner(ctx, accountID)
+	if err != nil {
+		return Result{}, err
+	}
+	in = in.Normalize()
+	q := Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: (in.Page - 1) * PageSize, Limit: PageSize + 1}
+	devs, err := s.d.Lookup.SearchDevices(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Input: in, Devices: devs}
+	if len(devs) > PageSize {
+		res.Devices, res.HasNext = devs[:PageSize], true
+	}
+	n, err := s.d.Lookup.CountDevices(ctx, q, CountCap+1)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Total, res.Capped = n, n > CountCap
+	if res.Capped {
+		res.Total = CountCap
+	}
+	return res, nil
+}
+
+// Export calls fn for every device matching in (all pages, at most MaxExport),
+// for the CSV and XLSX downloads.
+func (s *Service) Export(ctx context.Context, accountID int64, in SearchInput, fn func(Device) error) error {
+	owner, err := s.owner(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	in = in.Normalize()
+	const chunk = 500
+	for off := 0; off < MaxExport; off += chunk {
+		devs, err := s.d.Lookup.SearchDevices(ctx, Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: off, Limit: chunk})
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if len(devs) < chunk {
+			return nil
+		}
+	}
+	return nil
+}
