@@ -114,7 +114,7 @@ func FuzzSearchInput(f *testing.F) {
 	f.Add(strings.Repeat("名", 300), strings.Repeat("x", 100), "'; DROP TABLE", -5)
 	f.Fuzz(func(t *testing.T, name, sn, sort string, page int) {
 		in := SearchInput{Name: name, SN: sn, Sort: sort, Page: page}.Normalize()
-		if len([]rune(in.Name)) > maxNameFrag || len(in.SN) > 64 || in.Page < 1 || in.Page > 1000 {
+		if len([]rune(in.Name)) > maxNameFrag || len([]rune(in.SN)) > 64 || in.Page < 1 || in.Page > 1000 {
 			t.Fatalf("unbounded: %+v", in)
 		}
 		if in.Sort != SortEndAsc && in.Sort != SortEndDesc {

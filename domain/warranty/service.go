@@ -50,13 +50,13 @@ type SearchInput struct {
 // Normalize trims the inputs, upper-cases the serial number, bounds the page
 // and picks the default sort (latest end date first).
 func (in SearchInput) Normalize() SearchInput {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = strings.TrimSpace(strings.ToValidUTF8(in.Name, ""))
 	if utf8.RuneCountInString(in.Name) > maxNameFrag {
 		in.Name = string([]rune(in.Name)[:maxNameFrag])
 	}
-	in.SN = NormalizeSN(in.SN)
-	if len(in.SN) > 64 {
-		in.SN = in.SN[:64]
+	in.SN = NormalizeSN(strings.ToValidUTF8(in.SN, ""))
+	if r := []rune(in.SN); len(r) > 64 {
+		in.SN = string(r[:64])
 	}
 	if in.Sort != SortEndAsc {
 		in.Sort = SortEndDesc
