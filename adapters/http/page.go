@@ -12,6 +12,9 @@ type Flash struct {
 	Message string
 }
 
+// infoFlashes are the flash messages that inform rather than confirm.
+var infoFlashes = map[string]bool{"flash.login_required": true, "flash.verification_queue_empty": true}
+
 // Page returns the layout data of the current request.
 func (s *Server) Page(c *fiber.Ctx) *Page {
 	p := &Page{Lang: Lang(c), Path: c.OriginalURL(), Dev: s.cfg.Dev, Form: map[string]string{}}
@@ -26,7 +29,7 @@ func (s *Server) Page(c *fiber.Ctx) *Page {
 		c.Cookie(&fiber.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
 		if v, err := url.QueryUnescape(f); err == nil && s.bundle.Has(v) {
 			p.Flash = &Flash{Kind: "success", Message: s.bundle.T(p.Lang, v, nil)}
-			if v == "flash.login_required" {
+			if infoFlashes[v] {
 				p.Flash.Kind = "info"
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"supportal/adapters/i18n"
 	"supportal/domain/identity"
+	"supportal/domain/verification"
 	"supportal/locales"
 )
 
@@ -245,7 +246,10 @@ func TestCodeUsesKnownKeys(t *testing.T) {
 	if len(ids) < 30 {
 		t.Fatalf("only %d ids found in code: the scan is broken", len(ids))
 	}
-	lists := map[string][]string{"country": identity.Countries, "job": identity.JobTitles, "industry": identity.Industries, "size": identity.CompanySizes}
+	lists := map[string][]string{"country": identity.Countries, "job": identity.JobTitles, "industry": identity.Industries, "size": identity.CompanySizes,
+		"doctype": verification.DocTypes, "reason": verification.RejectReasons,
+		"verification.state":   {string(verification.StateNone), string(verification.StatePending), string(verification.StateRejected), string(verification.StateVerified)},
+		"verification.history": {string(verification.ActionSubmitted), string(verification.ActionModified), string(verification.ActionResubmitted), string(verification.ActionApproved), string(verification.ActionRejected)}}
 	for prefix, codes := range lists {
 		for _, c := range codes {
 			ids = append(ids, prefix+"."+c)
@@ -254,7 +258,7 @@ func TestCodeUsesKnownKeys(t *testing.T) {
 	for _, r := range identity.StaffRoles {
 		ids = append(ids, "role."+string(r))
 	}
-	for _, m := range []string{"code_register", "code_login", "code_reset", "already_registered", "password_changed"} {
+	for _, m := range []string{"code_register", "code_login", "code_reset", "already_registered", "password_changed", "verification_approved", "verification_rejected"} {
 		ids = append(ids, "mail."+m+".subject", "mail."+m+".body")
 	}
 	sort.Strings(ids)

@@ -5,6 +5,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"supportal/adapters/i18n"
 	"supportal/domain/identity"
@@ -23,11 +24,14 @@ var _ identity.Notifier = (*Notifier)(nil)
 // New returns a notifier over the bundle and mailer.
 func New(b *i18n.Bundle, m ports.Mailer) *Notifier { return &Notifier{bundle: b, mailer: m} }
 
-// Notify renders and sends one email.
+// Notify renders and sends one email. A data value whose name ends in "Key"
+// is a message id: it is translated and given to the templates under the
+// name without the suffix (ReasonKey → Reason).
 func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data map[string]any) error {
 	if !i18n.Valid(lang) {
 		lang = i18n.ZH
 	}
+	data = n.translateKeys(lang, data)
 	m := ports.Mail{
 		To:      to,
 		Subject: n.bundle.T(lang, "mail."+template+".subject", data),
@@ -37,4 +41,26 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 		return fmt.Errorf("notify: %s: %w", template, err)
 	}
 	return nil
+}
+
+// translateKeys returns data with every "…Key" message id translated.
+func (n *Notifier) translateKeys(lang string, data map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range data {
+		id, ok := v.(string)
+		if !ok || len(k) <= 3 || !strings.HasSuffix(k, "Key") {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(data)+1)
+			for kk, vv := range data {
+				out[kk] = vv
+			}
+		}
+		out[strings.TrimSuffix(k, "Key")] = n.bundle.T(lang, id, nil)
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }

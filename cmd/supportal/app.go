@@ -14,22 +14,26 @@ import (
 	web "supportal/adapters/http"
 	"supportal/adapters/http/home"
 	identityweb "supportal/adapters/http/identity"
+	verificationweb "supportal/adapters/http/verification"
 	"supportal/adapters/i18n"
 	"supportal/adapters/minio"
 	"supportal/adapters/notify"
 	"supportal/adapters/postgres"
 	"supportal/adapters/smtp"
 	"supportal/adapters/smtp/mailbox"
+	"supportal/adapters/sniff"
 	"supportal/domain/identity"
+	"supportal/domain/verification"
 )
 
 // app is the wired application: the services and the web server over them.
 type app struct {
-	db       *sqlx.DB
-	identity *identity.Service
-	server   *web.Server
-	store    *postgres.IdentityStore
-	log      *slog.Logger
+	db           *sqlx.DB
+	identity     *identity.Service
+	verification *verification.Service
+	server       *web.Server
+	store        *postgres.IdentityStore
+	log          *slog.Logger
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -67,21 +71,47 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 		return nil, err
 	}
 	store := postgres.NewIdentityStore(db)
+	notifier := notify.New(bundle, mailer)
+	// identity and verification need each other through ports: identity asks
+	// whether a company's name is locked, verification looks up customers.
+	var vsvc *verification.Service
 	idsvc := identity.NewService(identity.Deps{
 		Accounts: store, Companies: store, Codes: store, Sessions: store, Attempts: store, Drafts: store, Audit: store,
-		Hasher: argon2id.New(argon2id.Default, 0), Notifier: notify.New(bundle, mailer), Secret: []byte(cfg.Secret),
+		Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
+		Locks:        companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) }),
 		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
 	})
-	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil}, bundle, views, log, idsvc,
+	vstore := postgres.NewVerificationStore(db)
+	vsvc = verification.NewService(verification.Deps{
+		Submissions: vstore, Queue: vstore, Audit: vstore, Customers: customers{idsvc},
+		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
+		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
+	})
+	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit}, bundle, views, log, idsvc,
 		web.Check{Name: "database", Fn: func(ctx context.Context) error { return db.PingContext(ctx) }},
 		web.Check{Name: "object_storage", Fn: files.Ping},
 	)
-	identityweb.Register(srv, idsvc)
+	// The banner and the gates: a company is verified when its latest
+	// submission is (one query; VerifiedCreditCode would look the account up again).
+	srv.Verified = func(ctx context.Context, a identity.Account) bool {
+		ok, err := vsvc.CompanyLocked(ctx, a.CompanyID)
+		return err == nil && ok
+	}
+	idweb := identityweb.Register(srv, idsvc)
+	vweb := verificationweb.Register(srv, vsvc)
+	idweb.Status = vweb.Status
+	vweb.CompanyName = func(ctx context.Context, a identity.Account) (string, error) {
+		co, err := idsvc.Company(ctx, a)
+		return co.Name, err
+	}
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
-	return &app{db: db, identity: idsvc, server: srv, store: store, log: log}, nil
+	return &app{db: db, identity: idsvc, verification: vsvc, server: srv, store: store, log: log}, nil
 }
+
+// bodyLimit admits a 10 MB licence with the rest of its form.
+const bodyLimit = 11 << 20
 
 // serveHTTP listens until ctx ends, then shuts down gracefully: the server
 // stops accepting, requests in flight finish, pending emails are sent.
@@ -98,16 +128,24 @@ func (a *app) serveHTTP(ctx context.Context, listen string) error {
 	defer cancel()
 	err := a.server.Shutdown(sctx)
 	a.identity.Close()
+	a.verification.Close()
 	return errors.Join(err, a.db.Close())
 }
 
-// purgeLoop removes expired sessions, codes, drafts and attempts every ten minutes.
+// purgeLoop removes expired sessions, codes, drafts and attempts, and licence
+// files that no submission points to, every ten minutes.
 func (a *app) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
 		if err := a.store.Purge(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.log.Warn("purge failed", "err", err)
+		}
+		// An hour is far longer than any upload takes to be committed.
+		if n, err := a.verification.Sweep(ctx, time.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+			a.log.Warn("licence sweep failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("orphaned licence files removed", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -21,6 +21,11 @@ func Register(s *web.Server, box *mailbox.Box) {
 		return s.Render(c, "home/index", p)
 	})
 	s.App.Get("/warranty", s.RequireCustomer, func(c *fiber.Ctx) error {
+		// Verified customers get the lookup with the warranty module; until
+		// then they go home. Everyone else is told why it is closed.
+		if a, _ := web.Account(c); s.Verified != nil && s.Verified(c.UserContext(), a) {
+			return s.Redirect(c, "/")
+		}
 		p := s.Page(c)
 		p.Title = "nav.warranty"
 		return s.Render(c, "home/warranty", p)

@@ -67,14 +67,29 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 type companyView struct {
 	Industries []string
 	Sizes      []string
+	// NameLocked is set while the company is verified.
+	NameLocked bool
+	// Verification is the 认证状态 view (the partial "verification_status"),
+	// nil when no Status hook is set.
+	Verification any
 }
 
-func (h *Handler) companyView(c *fiber.Ctx, co ident.Company) *web.Page {
+func (h *Handler) companyView(c *fiber.Ctx, a ident.Account, co ident.Company) (*web.Page, error) {
 	p := h.s.Page(c)
 	p.Title = "account.menu.company"
-	p.Data = &companyView{Industries: ident.Industries, Sizes: ident.CompanySizes}
+	v := &companyView{Industries: ident.Industries, Sizes: ident.CompanySizes}
+	p.Data = v
 	p.Form = map[string]string{"company_name": co.Name, "industry": co.Industry, "size": co.Size, "address": co.Address, "business": co.Business}
-	return p
+	var err error
+	if v.NameLocked, err = h.svc.CompanyNameLocked(c.UserContext(), a); err != nil {
+		return nil, err
+	}
+	if h.Status != nil {
+		if v.Verification, err = h.Status(c.UserContext(), a.ID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 func (h *Handler) companyPage(c *fiber.Ctx) error {
@@ -83,7 +98,11 @@ func (h *Handler) companyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.s.Render(c, "identity/company", h.companyView(c, co))
+	p, err := h.companyView(c, a, co)
+	if err != nil {
+		return err
+	}
+	return h.s.Render(c, "identity/company", p)
 }
 
 func (h *Handler) updateCompany(c *fiber.Ctx) error {
@@ -91,7 +110,16 @@ func (h *Handler) updateCompany(c *fiber.Ctx) error {
 	f := form(c, "company_name", "industry", "size", "address", "business")
 	co := ident.Company{Name: f["company_name"], Industry: f["industry"], Size: f["size"], Address: f["address"], Business: f["business"]}
 	if err := h.svc.UpdateCompany(c.UserContext(), a, co); err != nil {
-		p := h.companyView(c, co)
+		p, verr := h.companyView(c, a, co)
+		if verr != nil {
+			return verr
+		}
+		if p.Data.(*companyView).NameLocked {
+			// The locked name cannot be edited in the form, so show the stored one.
+			if cur, cerr := h.svc.Company(c.UserContext(), a); cerr == nil {
+				p.Form["company_name"] = cur.Name
+			}
+		}
 		if !h.s.FormErrors(c, p, err) {
 			return err
 		}

@@ -3,6 +3,8 @@
 package identity
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
@@ -13,6 +15,9 @@ import (
 type Handler struct {
 	s   *web.Server
 	svc *ident.Service
+	// Status, when set, returns the 认证状态 view that 企业信息 shows through
+	// the partial "verification_status" (set by main from the verification pages).
+	Status func(ctx context.Context, accountID int64) (any, error)
 }
 
 // Register installs the identity routes on the server.

@@ -35,6 +35,39 @@
       d.querySelector("summary").focus();
     });
   });
+  // Dialogs that htmx swaps in (<dialog open>) become real modal dialogs:
+  // focus moves inside, Escape and 取消 close them, focus returns.
+  function dialogs(root) {
+    root.querySelectorAll("dialog.dialog[open]").forEach(function (d) {
+      if (d.dataset.modal || typeof d.showModal !== "function") return;
+      d.dataset.modal = "1";
+      var opener = document.activeElement;
+      d.close();
+      d.showModal();
+      d.addEventListener("close", function () {
+        if (d.open) return; // the close() above, delivered after showModal
+        var host = d.parentNode;
+        d.remove();
+        if (opener && document.contains(opener)) opener.focus();
+        else if (host) host.focus();
+      });
+      var first = d.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var close = e.target.closest && e.target.closest("[data-close-dialog]");
+    var d = close && close.closest("dialog[open]");
+    if (!d) return;
+    e.preventDefault();
+    d.close();
+  });
+  // After a rejected htmx form (422), move focus to the first invalid field.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!e.detail.xhr || e.detail.xhr.status !== 422) return;
+    var bad = document.querySelector("[aria-invalid=true]");
+    if (bad) bad.focus();
+  });
   document.addEventListener("DOMContentLoaded", function () { countdowns(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { countdowns(e.target); });
+  document.addEventListener("htmx:afterSwap", function (e) { countdowns(e.target); dialogs(e.target); });
 })();

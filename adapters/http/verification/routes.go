@@ -1,0 +1,110 @@
+// Package verification serves enterprise real-name verification (SPEC §2):
+// the customer's 认证状态, the 企业证件认证 dialog and details page, and the
+// reviewers' queue and decision pages under /staff/verifications.
+package verification
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	web "supportal/adapters/http"
+	"supportal/domain/identity"
+	verif "supportal/domain/verification"
+)
+
+// Handler holds the verification pages' dependencies.
+type Handler struct {
+	s   *web.Server
+	svc *verif.Service
+	// CompanyName returns the current name of the account's company, to
+	// prefill a first submission; nil leaves the field empty.
+	CompanyName func(ctx context.Context, a identity.Account) (string, error)
+	now         func() time.Time
+}
+
+// Register installs the verification routes on the server.
+func Register(s *web.Server, svc *verif.Service) *Handler {
+	h := &Handler{s: s, svc: svc, now: time.Now}
+	acct := s.App.Group("/account/verification", s.RequireCustomer)
+	acct.Get("", h.detailsPage)
+	acct.Post("", h.submit)
+	acct.Get("/new", h.formPage)
+	acct.Get("/licence/:id<int>", h.customerLicence)
+
+	staff := s.App.Group("/staff/verifications", s.RequireStaff(identity.RoleReviewer))
+	staff.Get("", h.queuePage)
+	staff.Post("/next", h.next)
+	staff.Get("/:id<int>", h.reviewPage)
+	staff.Get("/:id<int>/licence", h.reviewerLicence)
+	staff.Post("/:id<int>/decision", h.decide)
+	return h
+}
+
+// form copies the named form values (Fiber's strings are only valid during
+// the handler).
+func form(c *fiber.Ctx, names ...string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[n] = strings.Clone(c.FormValue(n))
+	}
+	return m
+}
+
+// isHTMX reports whether htmx sent the request (and it is not a history
+// restore, which needs the whole page).
+func isHTMX(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true"
+}
+
+// timelineItem is one history line as the pages show it.
+type timelineItem struct {
+	At       time.Time
+	Action   string
+	Version  int
+	ActorID  int64
+	Customer bool // done by the customer (submitted, modified, resubmitted)
+	Fields   verif.Fields
+	Reason   string
+	Note     string
+}
+
+// timeline turns the history into display lines, newest first.
+func timeline(h []verif.Entry) []timelineItem {
+	out := make([]timelineItem, 0, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		e := h[i]
+		out = append(out, timelineItem{At: e.At, Action: string(e.Action), Version: e.Version, ActorID: e.ActorID,
+			Customer: e.Action != verif.ActionApproved && e.Action != verif.ActionRejected,
+			Fields:   e.Fields, Reason: e.Reason, Note: e.Note})
+	}
+	return out
+}
+
+// licenceKind tells how a licence is shown: "image", "pdf" or "" for none.
+func licenceKind(l verif.Licence) string {
+	switch {
+	case l.Key == "":
+		return ""
+	case strings.HasPrefix(l.ContentType, "image/"):
+		return "image"
+	case l.ContentType == "application/pdf":
+		return "pdf"
+	}
+	return ""
+}
+
+// waiting formats how long something has been waiting, in whole minutes,
+// hours or days.
+func (h *Handler) waiting(c *fiber.Ctx, d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return h.s.T(c, "duration.minutes", map[string]any{"N": max(int(d/time.Minute), 1)})
+	case d < 48*time.Hour:
+		return h.s.T(c, "duration.hours", map[string]any{"N": int(d / time.Hour)})
+	default:
+		return h.s.T(c, "duration.days", map[string]any{"N": int(d / (24 * time.Hour))})
+	}
+}

@@ -1,0 +1,118 @@
+package verification
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	web "supportal/adapters/http"
+	"supportal/domain"
+	"supportal/domain/identity"
+	verif "supportal/domain/verification"
+)
+
+// formView is the data of the 企业证件认证 form.
+type formView struct {
+	DocTypes []string
+	Mainland bool
+	// State is the current state: none (first submission), pending
+	// (修改) or rejected (重新提交).
+	State   verif.State
+	Licence *verif.Licence // the licence kept when none is chosen (pending only)
+	MaxMB   int
+}
+
+// formState loads the current submission and fills the form from it, or from
+// the company when nothing was submitted. Verified companies cannot submit.
+func (h *Handler) formState(c *fiber.Ctx, a identity.Account) (*web.Page, error) {
+	st, err := h.svc.Status(c.UserContext(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if st.State == verif.StateVerified {
+		return nil, domain.E(domain.Conflict, "error.verification.already_verified")
+	}
+	v := &formView{DocTypes: verif.DocTypes, Mainland: mainland(a.Country), State: st.State, MaxMB: verif.MaxLicenceBytes >> 20}
+	p := h.s.Page(c)
+	p.Title = "verification.form.title"
+	p.Data = v
+	if st.Latest != nil {
+		f := st.Latest.Fields
+		p.Form = map[string]string{"company_name": f.CompanyName, "doc_type": f.DocType, "credit_code": f.CreditCode}
+		if st.State == verif.StatePending {
+			l := st.Latest.Licence
+			v.Licence = &l
+		}
+	} else if h.CompanyName != nil {
+		name, err := h.CompanyName(c.UserContext(), a)
+		if err != nil {
+			return nil, err
+		}
+		p.Form = map[string]string{"company_name": name, "doc_type": verif.DocTypes[0]}
+	}
+	return p, nil
+}
+
+// formPage shows the 企业证件认证 form: as a dialog fragment to htmx, as a
+// whole page otherwise. A verified company is sent to its details.
+func (h *Handler) formPage(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	p, err := h.formState(c, a)
+	if domain.KindOf(err) == domain.Conflict {
+		return h.s.Redirect(c, "/account/verification")
+	}
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		return h.s.Fragment(c, fiber.StatusOK, "verification/form", "dialog", p)
+	}
+	return h.s.Render(c, "verification/form", p)
+}
+
+// submit stores a first submission, a modification or a resubmission. The
+// licence is streamed from the multipart form; without one, the pending
+// submission keeps its licence.
+func (h *Handler) submit(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	f := form(c, "company_name", "doc_type", "credit_code")
+	var up *verif.Upload
+	fh, err := c.FormFile("licence")
+	if err != nil && !errors.Is(err, fasthttp.ErrMissingFile) && !errors.Is(err, fasthttp.ErrNoMultipartForm) {
+		return fiber.ErrBadRequest
+	}
+	if fh != nil && fh.Filename != "" {
+		file, err := fh.Open()
+		if err != nil {
+			return fmt.Errorf("verification: open upload: %w", err)
+		}
+		defer file.Close()
+		up = &verif.Upload{Name: fh.Filename, Size: fh.Size, R: file}
+	}
+	_, err = h.svc.Submit(c.UserContext(), a.ID, verif.Fields{CompanyName: f["company_name"], DocType: f["doc_type"], CreditCode: f["credit_code"]}, up)
+	if err == nil {
+		h.s.SetFlash(c, "flash.verification_submitted")
+		return h.s.Redirect(c, "/account/company")
+	}
+	p, serr := h.formState(c, a)
+	if serr != nil {
+		if domain.KindOf(serr) == domain.Conflict {
+			return err
+		}
+		return serr
+	}
+	p.Form = f
+	if !h.s.FormErrors(c, p, err) {
+		return err
+	}
+	status := fiber.StatusUnprocessableEntity
+	if domain.KindOf(err) == domain.Conflict {
+		status = fiber.StatusConflict
+	}
+	if isHTMX(c) {
+		return h.s.Fragment(c, status, "verification/form", "vform", p)
+	}
+	return h.s.RenderStatus(c, status, "verification/form", p)
+}
