@@ -223,7 +223,7 @@ func (s *VerificationStore) ListSubmissions(_ context.Context, q verification.Qu
 	return slices.Clone(page), total, nil
 }
 
-// ClaimNext claims the oldest pending submission that nobody holds at now
+// ClaimNext returns the reviewer's own running claim first, else claims the oldest pending submission that nobody holds at now
 // for reviewer until now+ClaimTTL and returns it. It returns NotFound
 // (error.verification.queue_empty) when none is free.
 func (s *VerificationStore) ClaimNext(_ context.Context, reviewer int64, now time.Time) (verification.Submission, error) {
@@ -231,7 +231,14 @@ func (s *VerificationStore) ClaimNext(_ context.Context, reviewer int64, now tim
 	defer s.mu.Unlock()
 	best := -1
 	for i, x := range s.subs {
-		if x.State != verification.StatePending || (x.ClaimedBy != 0 && x.ClaimedUntil.After(now)) {
+		if x.State != verification.StatePending {
+			continue
+		}
+		if x.ClaimedBy == reviewer && x.ClaimedUntil.After(now) {
+			best = i // the reviewer's own running claim comes first
+			break
+		}
+		if x.ClaimedBy != 0 && x.ClaimedUntil.After(now) {
 			continue
 		}
 		if best < 0 || x.SubmittedAt.Before(s.subs[best].SubmittedAt) {

@@ -78,8 +78,9 @@ WHERE ($1::text = '' OR s.state = $1)
 	return n, nil
 }
 
-// ClaimNext claims the oldest pending submission that nobody holds at now
-// for reviewer until now+ClaimTTL and returns it. Rows that other
+// ClaimNext returns the reviewer's own running claim first, else claims the
+// oldest pending submission that nobody holds at now for reviewer until
+// now+ClaimTTL. Rows that other
 // transactions have locked are skipped, so concurrent callers get different
 // submissions. It returns NotFound (error.verification.queue_empty) when none
 // is free.
@@ -87,8 +88,8 @@ func (s *VerificationStore) ClaimNext(ctx context.Context, reviewer int64, now t
 	const q = `
 WITH next AS (
 	SELECT id FROM verification_submissions
-	WHERE state = 'pending' AND (claimed_by IS NULL OR claimed_until <= $2)
-	ORDER BY submitted_at, id
+	WHERE state = 'pending' AND (claimed_by IS NULL OR claimed_until <= $2 OR claimed_by = $1)
+	ORDER BY (claimed_by = $1 AND claimed_until > $2) IS NOT TRUE, submitted_at, id
 	LIMIT 1
 	FOR UPDATE SKIP LOCKED
 )

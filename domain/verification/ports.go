@@ -42,8 +42,10 @@ type Queue interface {
 	// ListSubmissions returns a page of the queue, pending first, oldest
 	// first, and the total count for the query.
 	ListSubmissions(ctx context.Context, q Query) ([]QueueItem, int, error)
-	// ClaimNext claims the oldest pending submission nobody holds (skipping
-	// rows other transactions have locked) and returns it; NotFound when none.
+	// ClaimNext returns the reviewer's own running claim, else claims the
+	// oldest pending submission nobody holds (skipping rows other
+	// transactions have locked); NotFound (error.verification.queue_empty)
+	// when none is free.
 	ClaimNext(ctx context.Context, reviewer int64, now time.Time) (Submission, error)
 	// VerifiedElsewhere reports whether code is verified for another company.
 	VerifiedElsewhere(ctx context.Context, code string, companyID int64) (bool, error)

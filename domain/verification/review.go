@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/creditcode"
 	"supportal/ports"
 )
 
@@ -24,6 +25,9 @@ type QueuePage struct {
 // Queue lists submissions for reviewers: pending first, oldest first.
 func (s *Service) Queue(ctx context.Context, q Query) (QueuePage, error) {
 	q.Search = strings.TrimSpace(q.Search)
+	if code := creditcode.Normalize(q.Search); creditcode.Validate(code) == nil {
+		q.Search = code // a code typed with spaces, hyphens or in lower case
+	}
 	if len([]rune(q.Search)) > 100 {
 		q.Search = string([]rune(q.Search)[:100])
 	}
