@@ -65,9 +65,11 @@ type Customer struct {
 }
 
 // Customers looks up customer accounts (the identity module, wired by main).
-// Customer returns NotFound for unknown or staff accounts.
+// Customer returns NotFound for unknown or staff accounts. SetVerifiedName
+// makes the company profile carry the name that was approved.
 type Customers interface {
 	Customer(ctx context.Context, accountID int64) (Customer, error)
+	SetVerifiedName(ctx context.Context, companyID int64, name string) error
 }
 
 // Sniffer tells the content type of a file from its first bytes.

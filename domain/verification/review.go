@@ -167,6 +167,11 @@ func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, appr
 	if err != nil {
 		return sub, err
 	}
+	if sub.State == StateVerified {
+		if err := s.d.Customers.SetVerifiedName(ctx, sub.CompanyID, sub.Fields.CompanyName); err != nil {
+			return sub, fmt.Errorf("verification: set verified name: %w", err)
+		}
+	}
 	detail := fmt.Sprintf("submission=%d version=%d state=%s reason=%s", sub.ID, sub.Version, sub.State, sub.Reason)
 	if err := s.d.Audit.AuditEvent(ctx, now, "verification_"+string(sub.State), reviewer, detail); err != nil {
 		return sub, fmt.Errorf("verification: audit: %w", err)

@@ -25,6 +25,16 @@ func (c customers) Customer(_ context.Context, id int64) (verification.Customer,
 	return verification.Customer{}, domain.E(domain.NotFound, "error.account.not_found")
 }
 
+func (c customers) SetVerifiedName(_ context.Context, companyID int64, name string) error {
+	for id, x := range c {
+		if x.CompanyID == companyID {
+			x.CompanyName = name
+			c[id] = x
+		}
+	}
+	return nil
+}
+
 type stdSniffer struct{}
 
 func (stdSniffer) Sniff(head []byte) string {
@@ -49,26 +59,27 @@ const (
 )
 
 type fixture struct {
-	svc   *verification.Service
-	store *memory.VerificationStore
-	files *memory.FileStore
-	mail  *memory.Notifier
-	now   time.Time
+	svc       *verification.Service
+	store     *memory.VerificationStore
+	files     *memory.FileStore
+	mail      *memory.Notifier
+	customers customers
+	now       time.Time
 }
 
 func newFixture(t *testing.T, wrap func(*memory.VerificationStore) verification.Submissions) *fixture {
 	t.Helper()
-	f := &fixture{store: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{customers: customers{
+		custA: {AccountID: custA, CompanyID: 10, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
+		custB: {AccountID: custB, CompanyID: 20, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
+	}, store: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	var subs verification.Submissions = f.store
 	if wrap != nil {
 		subs = wrap(f.store)
 	}
 	f.svc = verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Audit: f.store, Files: f.files,
 		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now },
-		Customers: customers{
-			custA: {AccountID: custA, CompanyID: 10, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
-			custB: {AccountID: custB, CompanyID: 20, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
-		}})
+		Customers: f.customers})
 	return f
 }
 
@@ -129,6 +140,9 @@ func TestSubmitReviewApprove(t *testing.T) {
 	}
 	if code, err := f.svc.VerifiedCreditCode(ctx, custA); err != nil || code != "91310110666007217T" {
 		t.Fatalf("gate after approval: %q %v", code, err)
+	}
+	if c, _ := f.customers.Customer(ctx, custA); c.CompanyName != mod.CompanyName {
+		t.Fatalf("company profile keeps %q, want the approved name", c.CompanyName)
 	}
 	if locked, _ := f.svc.CompanyLocked(ctx, 10); !locked {
 		t.Fatal("verified company not locked")

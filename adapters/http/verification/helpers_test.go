@@ -52,6 +52,10 @@ type env struct {
 // customers is the test's Customers adapter over identity, as in main.
 type customers struct{ svc *ident.Service }
 
+func (c customers) SetVerifiedName(ctx context.Context, companyID int64, name string) error {
+	return c.svc.SetVerifiedName(ctx, companyID, name)
+}
+
 func (c customers) Customer(ctx context.Context, id int64) (verif.Customer, error) {
 	a, err := c.svc.Account(ctx, id)
 	if err != nil {
