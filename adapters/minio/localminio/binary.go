@@ -9,8 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
+	"supportal/adapters/proc"
 	"syscall"
 	"time"
 )
@@ -84,7 +83,7 @@ func build(ctx context.Context, dir string, log io.Writer) error {
 
 	fmt.Fprintf(log, "localminio: building MinIO once into %s (takes about 3 minutes)\n", dir)
 	start := time.Now()
-	out := &tail{}
+	out := &proc.Tail{}
 	cmd := exec.CommandContext(ctx, goBin, "install", Module)
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "GOBIN="+stage, "GOFLAGS=-mod=mod", "GOWORK=off", "GO111MODULE=on")
@@ -135,30 +134,4 @@ func executable(path string) error {
 		return &fs.PathError{Op: "exec", Path: path, Err: fs.ErrPermission}
 	}
 	return nil
-}
-
-// tail keeps the last few kilobytes written to it, to explain a failure.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-const tailSize = 4 << 10
-
-// Write appends p, dropping the oldest bytes beyond tailSize.
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > tailSize {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailSize:]...)
-	}
-	return len(p), nil
-}
-
-// String returns the kept output, trimmed.
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.TrimSpace(string(t.buf))
 }

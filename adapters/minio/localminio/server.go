@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"supportal/adapters/proc"
 	"sync"
 	"syscall"
 	"time"
@@ -46,7 +47,7 @@ type Server struct {
 	proc           *os.Process
 	done           chan struct{}
 	waitErr        error // set before done is closed
-	out            *tail
+	out            *proc.Tail
 
 	stopOnce sync.Once
 	stopErr  error
@@ -133,11 +134,11 @@ func launch(ctx context.Context, bin, dir string, opts Options) (*Server, error)
 	port, console := opts.Port, 0
 	var err error
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = proc.FreePort(); err != nil {
 			return nil, err
 		}
 	}
-	if console, err = freePort(); err != nil {
+	if console, err = proc.FreePort(); err != nil {
 		return nil, err
 	}
 	s := &Server{
@@ -145,7 +146,7 @@ func launch(ctx context.Context, bin, dir string, opts Options) (*Server, error)
 		access:   opts.AccessKey,
 		secret:   opts.SecretKey,
 		done:     make(chan struct{}),
-		out:      &tail{},
+		out:      &proc.Tail{},
 	}
 	cmd := exec.Command(bin, "server", dir,
 		"--address", s.endpoint,
@@ -241,14 +242,4 @@ func environ() []string {
 		}
 	}
 	return env
-}
-
-// freePort asks the kernel for a free TCP port on the loopback interface.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pick a port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

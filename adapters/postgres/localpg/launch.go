@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"supportal/adapters/proc"
 	"syscall"
 	"time"
 
@@ -35,7 +36,7 @@ func launch(ctx context.Context, bin, dir string, port int, o *owner, opts Optio
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	cmd := o.command(context.Background(), syscall.SIGINT, filepath.Join(bin, "postgres"), args...)
-	s := &Server{port: port, done: make(chan struct{}), out: &tail{}}
+	s := &Server{port: port, done: make(chan struct{}), out: &proc.Tail{}}
 	var w io.Writer = s.out
 	if opts.Log != nil {
 		w = io.MultiWriter(opts.Log, s.out)

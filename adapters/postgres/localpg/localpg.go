@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
+	"supportal/adapters/proc"
 	"sync"
 	"syscall"
 	"time"
@@ -41,7 +41,7 @@ type Server struct {
 	port int
 	proc *os.Process
 	done chan struct{}
-	out  *tail
+	out  *proc.Tail
 
 	waitErr  error // set before done is closed
 	stopOnce sync.Once
@@ -79,7 +79,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	for attempt := 1; ; attempt++ {
 		port := opts.Port
 		if port == 0 {
-			if port, err = freePort(); err != nil {
+			if port, err = proc.FreePort(); err != nil {
 				return nil, fmt.Errorf("localpg: start: %w", err)
 			}
 		}
@@ -175,14 +175,4 @@ func initDB(ctx context.Context, bin, dir string, o *owner, fast bool) error {
 		return fmt.Errorf("%w: %s", err, bytes.TrimSpace(out))
 	}
 	return nil
-}
-
-// freePort asks the kernel for a free TCP port on the loopback interface.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pick a port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -135,32 +134,6 @@ func isPostgres(pid int) bool {
 	}
 	exe = strings.TrimSuffix(exe, " (deleted)")
 	return filepath.Base(exe) == "postgres" || filepath.Base(exe) == "postmaster"
-}
-
-// tail keeps the last few kilobytes written to it, to explain a failed start.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-const tailSize = 4 << 10
-
-// Write appends p, dropping the oldest bytes beyond tailSize.
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > tailSize {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailSize:]...)
-	}
-	return len(p), nil
-}
-
-// String returns the kept output, trimmed.
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return strings.TrimSpace(string(t.buf))
 }
 
 // waitExit waits up to d for done to close, and reports whether it did.
