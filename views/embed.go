@@ -8,5 +8,5 @@ import "embed"
 // FS holds the templates and the static assets (static/vendor is filled from
 // npm by `make assets`).
 //
-//go:embed layouts partials identity home staff dev verification static
+//go:embed layouts partials identity home staff dev verification warranty static
 var FS embed.FS

@@ -44,7 +44,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	} else {
 		de := domain.As(err)
 		status = statusOf[de.Kind]
-		if de.Kind != domain.Internal {
+		// An internal error's cause stays in the log; its key, when the
+		// domain chose one (error.licence.storage), is still shown.
+		if de.Kind != domain.Internal || de.Key != "" {
 			key, data = de.Key, de.Data
 		}
 	}

@@ -79,6 +79,9 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 // language picks the request's language from the cookie or Accept-Language.
 func (s *Server) language(c *fiber.Ctx) error {
 	lang := i18n.Match(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
+	if strings.HasPrefix(c.Path(), "/api/") && c.Get(fiber.HeaderAcceptLanguage) == "" {
+		lang = i18n.EN // programs calling the API get English unless they ask
+	}
 	c.Locals(localLang, lang)
 	c.Set(fiber.HeaderContentLanguage, lang)
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)

@@ -29,6 +29,11 @@ type Config struct {
 	Dev bool
 	// BodyLimit caps request bodies in bytes.
 	BodyLimit int
+	// StreamRequestBody lets the routes marked with StreamBody read bodies
+	// of any size as a stream; every other route keeps BodyLimit.
+	StreamRequestBody bool
+	// StreamTimeout bounds reading a streamed body (an hour when zero).
+	StreamTimeout time.Duration
 }
 
 // Authenticator resolves session tokens; the identity service satisfies it.
@@ -51,6 +56,8 @@ type Server struct {
 	log    *slog.Logger
 	auth   Authenticator
 	checks []Check
+	// streamed holds the paths of the routes that stream their body.
+	streamed map[string]bool
 	// Verified reports whether a customer's company is verified (for the
 	// banner); nil means never.
 	Verified func(ctx context.Context, a identity.Account) bool
@@ -62,6 +69,9 @@ func New(cfg Config, b *i18n.Bundle, v *Views, log *slog.Logger, auth Authentica
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 4 << 20
 	}
+	if cfg.StreamTimeout == 0 {
+		cfg.StreamTimeout = defaultStreamTimeout
+	}
 	s := &Server{cfg: cfg, views: v, bundle: b, log: log, auth: auth, checks: checks}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "supportal",
@@ -71,7 +81,13 @@ func New(cfg Config, b *i18n.Bundle, v *Views, log *slog.Logger, auth Authentica
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		// See body.go: with streaming, the server enforces BodyLimit itself.
+		StreamRequestBody:            cfg.StreamRequestBody,
+		DisablePreParseMultipartForm: cfg.StreamRequestBody,
 	})
+	if cfg.StreamRequestBody {
+		s.App.Server().HeaderReceived = s.headerReceived
+	}
 	s.App.Use(requestid.New())
 	s.App.Use(s.logRequests)
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
@@ -80,6 +96,9 @@ func New(cfg Config, b *i18n.Bundle, v *Views, log *slog.Logger, auth Authentica
 	s.App.Get("/readyz", s.ready)
 	s.App.Use("/static", staticCache, filesystem.New(filesystem.Config{Root: nethttp.FS(mustSub(views.FS, "static"))}))
 	s.App.Use(s.language)
+	if cfg.StreamRequestBody {
+		s.App.Use(s.limitBody)
+	}
 	s.App.Use(s.csrf)
 	s.App.Use(s.loadSession)
 	s.App.Post("/lang", s.switchLanguage)

@@ -25,6 +25,7 @@ type IdentityStore struct {
 	attempts  []attempt
 	drafts    map[string]identity.Draft
 	events    []identity.Event
+	tokens    []identity.ServiceToken
 }
 
 type attempt struct {

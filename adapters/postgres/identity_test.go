@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 
 // migrated returns a connection to a fresh, fully migrated database that is
 // closed when the test ends.
-func migrated(t *testing.T) *sqlx.DB {
+func migrated(t testing.TB) *sqlx.DB {
 	t.Helper()
 	url := pgtest.Template(t, "migrated", func(url string) error {
 		ctx := context.Background()
@@ -36,7 +36,7 @@ func migrated(t *testing.T) *sqlx.DB {
 }
 
 // open connects to url for the rest of the test.
-func open(t *testing.T, url string) *sqlx.DB {
+func open(t testing.TB, url string) *sqlx.DB {
 	t.Helper()
 	db, err := Open(t.Context(), url)
 	if err != nil {

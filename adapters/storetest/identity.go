@@ -22,6 +22,7 @@ type IdentityStores interface {
 	identity.Attempts
 	identity.Drafts
 	identity.Audit
+	identity.Tokens
 }
 
 // purger is implemented by stores that can delete stale identity data.
@@ -52,6 +53,7 @@ func Identity(t *testing.T, newStore func(t *testing.T) IdentityStores) {
 		{"Drafts", testDrafts},
 		{"Audit", testAudit},
 		{"Purge", testPurge},
+		{"Tokens", testTokens},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

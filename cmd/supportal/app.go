@@ -12,9 +12,11 @@ import (
 
 	"supportal/adapters/argon2id"
 	web "supportal/adapters/http"
+	"supportal/adapters/http/api"
 	"supportal/adapters/http/home"
 	identityweb "supportal/adapters/http/identity"
 	verificationweb "supportal/adapters/http/verification"
+	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/i18n"
 	"supportal/adapters/minio"
 	"supportal/adapters/notify"
@@ -24,6 +26,7 @@ import (
 	"supportal/adapters/sniff"
 	"supportal/domain/identity"
 	"supportal/domain/verification"
+	"supportal/domain/warranty"
 )
 
 // app is the wired application: the services and the web server over them.
@@ -31,6 +34,7 @@ type app struct {
 	db           *sqlx.DB
 	identity     *identity.Service
 	verification *verification.Service
+	warranty     *warranty.Service
 	server       *web.Server
 	store        *postgres.IdentityStore
 	log          *slog.Logger
@@ -77,7 +81,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	var vsvc *verification.Service
 	idsvc := identity.NewService(identity.Deps{
 		Accounts: store, Companies: store, Codes: store, Sessions: store, Attempts: store, Drafts: store, Audit: store,
-		Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
+		Tokens: store, Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
 		Locks:        companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) }),
 		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
 	})
@@ -87,7 +91,13 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
 		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
 	})
-	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit}, bundle, views, log, idsvc,
+	// 服务查询 and the imports: every lookup is scoped to the credit code the
+	// verification service reports for the caller's company.
+	ws := postgres.NewWarrantyStore(db)
+	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc})
+	// Imports stream their body (api.Register marks the route); every other
+	// route keeps bodyLimit.
+	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit, StreamRequestBody: true}, bundle, views, log, idsvc,
 		web.Check{Name: "database", Fn: func(ctx context.Context) error { return db.PingContext(ctx) }},
 		web.Check{Name: "object_storage", Fn: files.Ping},
 	)
@@ -104,10 +114,13 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 		co, err := idsvc.Company(ctx, a)
 		return co.Name, err
 	}
+	warrantyweb.Register(srv, wsvc).Log = log
+	// The API for internal systems: bearer service tokens from identity.
+	api.Register(srv, idsvc, wsvc, store).Log = log
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
-	return &app{db: db, identity: idsvc, verification: vsvc, server: srv, store: store, log: log}, nil
+	return &app{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, server: srv, store: store, log: log}, nil
 }
 
 // bodyLimit admits a 10 MB licence with the rest of its form.

@@ -46,7 +46,12 @@ type testApp struct {
 	url    string
 	box    *mailbox.Box
 	bundle *i18n.Bundle
+	a      *app // its services and database, for seeding and checks
+	logs   *syncBuffer
 }
+
+// objectStore says where startAppOn keeps files.
+type objectStore struct{ endpoint, access, secret, bucket string }
 
 func migrateTemplate(url string) error {
 	ctx := context.Background()
@@ -62,9 +67,15 @@ func migrateTemplate(url string) error {
 // server's log is printed when t fails.
 func startApp(t *testing.T) *testApp {
 	t.Helper()
-	dbURL := pgtest.Template(t, "migrated", migrateTemplate)
 	endpoint, access, secret := miniotest.Server(t)
-	bucket := miniotest.Bucket(t)
+	return startAppOn(t, objectStore{endpoint, access, secret, miniotest.Bucket(t)})
+}
+
+// startAppOn is startApp with files kept in the given bucket.
+func startAppOn(t *testing.T, s3 objectStore) *testApp {
+	t.Helper()
+	dbURL := pgtest.Template(t, "migrated", migrateTemplate)
+	endpoint, access, secret, bucket := s3.endpoint, s3.access, s3.secret, s3.bucket
 	box, err := mailbox.Start("")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +120,7 @@ func startApp(t *testing.T) *testApp {
 			t.Errorf("serve: %v", err)
 		}
 		a.identity.Close()
+		a.verification.Close()
 		a.db.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs)
@@ -118,7 +130,7 @@ func startApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testApp{url: base, box: box, bundle: bundle}
+	return &testApp{url: base, box: box, bundle: bundle, a: a, logs: logs}
 }
 
 // syncBuffer collects the server's log from its goroutines.

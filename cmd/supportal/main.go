@@ -21,6 +21,11 @@ Commands:
   dev                   run everything locally: PostgreSQL, MinIO, a mailbox, demo data
   migrate               apply the database migrations
   user create           create a staff account: --email, --role reviewer|agent|admin, [--name], [--password]
+  import warranty       import devices and service lines: --file F.csv|F.xlsx, [--mode upsert|snapshot],
+                        [--dry-run], [--skip-invalid], [--quiet]
+  token create          create a service token for the API: --name N (the token is shown once)
+  token list            list the service tokens
+  token revoke          revoke a service token: --id N
 
 Run "supportal <command> -h" for the flags of a command. The README lists the
 environment variables.
@@ -55,6 +60,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(ctx, cfg, stdout)
 	case "user":
 		return userCmd(ctx, cfg, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, cfg, args[1:], stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, cfg, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

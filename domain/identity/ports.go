@@ -49,6 +49,21 @@ type Sessions interface {
 	DeleteAccountSessions(ctx context.Context, accountID int64, except []byte) error
 }
 
+// Tokens stores service tokens by the hash of their secret. CreateToken fills
+// t.ID and returns Conflict (error.token.name_taken) when an active token has
+// the same name (compared without regard to case). RevokeToken and
+// TokenByHash return NotFound (error.token.not_found): RevokeToken when the
+// token is absent or already revoked; TokenByHash returns revoked tokens too.
+type Tokens interface {
+	CreateToken(ctx context.Context, t *ServiceToken) error
+	ListTokens(ctx context.Context) ([]ServiceToken, error)
+	RevokeToken(ctx context.Context, id int64, at time.Time) error
+	TokenByHash(ctx context.Context, hash []byte) (ServiceToken, error)
+	// TouchToken records that the token was used at at; an unknown id is
+	// not an error.
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+}
+
 // Attempts counts throttled events (failed sign-ins, sent codes) per scope and
 // subject, so that limits hold across several server instances.
 type Attempts interface {

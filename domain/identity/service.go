@@ -42,6 +42,8 @@ type Deps struct {
 	Notifier  Notifier
 	// Locks, when set, keeps the name of a verified company from changing.
 	Locks Locks
+	// Tokens stores service tokens; only the token use cases need it.
+	Tokens Tokens
 	// Secret keys the code hashes.
 	Secret []byte
 	// Now returns the current time; time.Now when nil.

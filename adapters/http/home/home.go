@@ -1,5 +1,5 @@
 // Package home serves the pages that belong to no module: the start page, the
-// staff start page, the 服务查询 gate and, in development, the mailbox.
+// staff start page and, in development, the mailbox.
 package home
 
 import (
@@ -19,16 +19,6 @@ func Register(s *web.Server, box *mailbox.Box) {
 		p := s.Page(c)
 		p.Title = "home.title"
 		return s.Render(c, "home/index", p)
-	})
-	s.App.Get("/warranty", s.RequireCustomer, func(c *fiber.Ctx) error {
-		// Verified customers get the lookup with the warranty module; until
-		// then they go home. Everyone else is told why it is closed.
-		if a, _ := web.Account(c); s.Verified != nil && s.Verified(c.UserContext(), a) {
-			return s.Redirect(c, "/")
-		}
-		p := s.Page(c)
-		p.Title = "nav.warranty"
-		return s.Render(c, "home/warranty", p)
 	})
 	s.App.Get("/staff", s.RequireStaff(), func(c *fiber.Ctx) error {
 		p := s.Page(c)

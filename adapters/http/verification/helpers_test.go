@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strings"
@@ -22,12 +23,14 @@ import (
 	"supportal/adapters/http/home"
 	identityweb "supportal/adapters/http/identity"
 	verificationweb "supportal/adapters/http/verification"
+	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/i18n"
 	"supportal/adapters/memory"
 	"supportal/adapters/sniff"
 	"supportal/domain"
 	ident "supportal/domain/identity"
 	verif "supportal/domain/verification"
+	wty "supportal/domain/warranty"
 )
 
 const password = "Correct-Horse-42!"
@@ -46,7 +49,9 @@ type env struct {
 	ids    *ident.Service
 	vsvc   *verif.Service
 	vstore *memory.VerificationStore
+	files  *memory.FileStore
 	mail   *memory.Notifier
+	clock  *clock
 }
 
 // customers is the test's Customers adapter over identity, as in main.
@@ -87,12 +92,12 @@ func newEnv(t *testing.T) *env {
 	if loadErr != nil {
 		t.Fatal(loadErr)
 	}
-	e := &env{t: t, vstore: memory.NewVerificationStore(), mail: &memory.Notifier{}}
+	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, clock: &clock{}}
 	st := memory.NewIdentityStore()
 	e.ids = ident.NewService(ident.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st, Drafts: st, Audit: st,
 		Hasher: memory.Hasher{}, Notifier: e.mail, Secret: []byte("test"), Locks: locks{&e.vsvc}})
 	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Audit: e.vstore, Customers: customers{e.ids},
-		Files: memory.NewFileStore(), Sniffer: sniff.Sniffer{}, Notifier: e.mail,
+		Files: e.files, Sniffer: sniff.Sniffer{}, Notifier: e.mail, Now: e.clock.Now,
 		OnAsyncError: func(err error) { t.Errorf("async: %v", err) }})
 	t.Cleanup(e.vsvc.Close)
 	e.app = web.New(web.Config{BodyLimit: 11 << 20}, bundle, views, slog.New(slog.NewTextHandler(io.Discard, nil)), e.ids)
@@ -107,6 +112,9 @@ func newEnv(t *testing.T) *env {
 		co, err := e.ids.Company(ctx, a)
 		return co.Name, err
 	}
+	// 服务查询, gated by this verification service (its explanation page).
+	ws := memory.NewWarrantyStore()
+	warrantyweb.Register(e.app, wty.NewService(wty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: e.vsvc}))
 	home.Register(e.app, nil)
 	e.app.NotFound()
 	return e
@@ -158,13 +166,22 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 
 func (c *client) send(req *http.Request) *resp {
 	c.e.t.Helper()
+	r, err := c.do(req)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	return r
+}
+
+// do is send without failing the test, for goroutines.
+func (c *client) do(req *http.Request) (*resp, error) {
 	req.Header.Set("Accept-Language", c.lang)
 	for k, v := range c.jar {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
 	res, err := c.e.app.App.Test(req, -1)
 	if err != nil {
-		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		return nil, err
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
@@ -178,7 +195,7 @@ func (c *client) send(req *http.Request) *resp {
 	if m := csrfField.FindSubmatch(raw); m != nil {
 		c.token = string(m[1])
 	}
-	return &resp{Status: res.StatusCode, Header: res.Header, Body: html.UnescapeString(string(raw)), Raw: raw}
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: html.UnescapeString(string(raw)), Raw: raw}, nil
 }
 
 func (c *client) get(path string, hdr ...string) *resp {
@@ -202,13 +219,23 @@ func (c *client) post(path string, form url.Values) *resp {
 // upload posts the 企业证件认证 form as multipart; file may be nil.
 func (c *client) upload(fields map[string]string, name string, file []byte, hdr ...string) *resp {
 	c.e.t.Helper()
+	return c.uploadAs(fields, name, "application/octet-stream", file, hdr...)
+}
+
+// uploadAs is upload with the Content-Type the browser claims for the file
+// in its multipart part header.
+func (c *client) uploadAs(fields map[string]string, name, contentType string, file []byte, hdr ...string) *resp {
+	c.e.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("_csrf", c.token)
 	for k, v := range fields {
 		_ = w.WriteField(k, v)
 	}
-	fw, _ := w.CreateFormFile("licence", name)
+	ph := textproto.MIMEHeader{}
+	ph.Set("Content-Disposition", `form-data; name="licence"; filename="`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)+`"`)
+	ph.Set("Content-Type", contentType)
+	fw, _ := w.CreatePart(ph)
 	_, _ = fw.Write(file)
 	_ = w.Close()
 	req := httptest.NewRequest(http.MethodPost, "/account/verification", &buf)

@@ -1,0 +1,248 @@
+package verification_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"supportal/adapters/i18n"
+	"supportal/domain"
+	ident "supportal/domain/identity"
+	verif "supportal/domain/verification"
+)
+
+// The licence files of the upload matrix, told apart by content only.
+var (
+	pdfFile = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	htmlBad = []byte("<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>")
+	svgBad  = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><script>alert(1)</script><rect width="300" height="300"/></svg>`)
+)
+
+func jpegOf(w, h int) []byte {
+	var buf bytes.Buffer
+	_ = jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)), nil)
+	return buf.Bytes()
+}
+
+// padded returns head followed by zeros up to n bytes.
+func padded(head []byte, n int) []byte {
+	b := make([]byte, n)
+	copy(b, head)
+	return b
+}
+
+func validFields(company string) map[string]string {
+	return map[string]string{"company_name": company, "doc_type": "business_licence", "credit_code": "91310110666007217T"}
+}
+
+// latest returns the company's newest submission, or ok false when it has none.
+func (e *env) latest(a ident.Account) (verif.Submission, bool) {
+	e.t.Helper()
+	s, err := e.vstore.LatestSubmission(context.Background(), a.CompanyID)
+	if domain.KindOf(err) == domain.NotFound {
+		return s, false
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s, true
+}
+
+// TestUploadAccepted checks that licences are recognised by their content,
+// whatever their name and claimed type, and are served back with the stored
+// type, nosniff, and as a download when they are PDFs.
+func TestUploadAccepted(t *testing.T) {
+	tests := []struct {
+		name, file, claimed string
+		data                []byte
+		wantType            string
+		wantDisposition     string
+	}{
+		{"png", "营业执照.png", "image/png", pngOf(300, 200), "image/png", "inline"},
+		{"jpeg", "licence.jpg", "image/jpeg", jpegOf(640, 480), "image/jpeg", "inline"},
+		{"pdf", "licence.pdf", "application/pdf", pdfFile, "application/pdf", "attachment"},
+		{"png named .pdf", "licence.pdf", "application/pdf", pngOf(200, 200), "image/png", "inline"},
+		{"pdf named .png", "licence.png", "image/png", pdfFile, "application/pdf", "attachment"},
+		{"pdf of exactly 10 MB", "big.pdf", "application/pdf", padded(pdfFile, verif.MaxLicenceBytes), "application/pdf", "attachment"},
+	}
+	for _, lang := range i18n.Langs {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t)
+				a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
+				cust := e.client(lang)
+				cust.login("/login", "li@example.com")
+				r := cust.uploadAs(validFields("上海示例科技有限公司"), tt.file, tt.claimed, tt.data)
+				wantStatus(t, r, http.StatusSeeOther)
+
+				sub, ok := e.latest(a)
+				if !ok || sub.Licence.ContentType != tt.wantType || sub.Licence.Size != int64(len(tt.data)) || sub.Licence.Name != tt.file {
+					t.Fatalf("stored licence %+v (found %v), want %s of %d bytes named %s", sub.Licence, ok, tt.wantType, len(tt.data), tt.file)
+				}
+				if keys := e.files.Keys(); len(keys) != 1 || keys[0] != sub.Licence.Key || !strings.HasPrefix(keys[0], "licences/") || strings.Contains(keys[0], "licence.") {
+					t.Errorf("stored objects %v, want the one random key %s", keys, sub.Licence.Key)
+				}
+
+				id := strconv.FormatInt(sub.ID, 10)
+				lic := cust.get("/account/verification/licence/" + id)
+				wantStatus(t, lic, http.StatusOK)
+				wantHeaders(t, lic, tt.wantType, tt.wantDisposition)
+				if !bytes.Equal(lic.Raw, tt.data) {
+					t.Errorf("served %d bytes, want the %d uploaded", len(lic.Raw), len(tt.data))
+				}
+
+				e.staff("rev@vendor.example", ident.RoleReviewer)
+				rev := e.client(lang)
+				rev.login("/staff/login", "rev@vendor.example")
+				lic = rev.get("/staff/verifications/" + id + "/licence")
+				wantStatus(t, lic, http.StatusOK)
+				wantHeaders(t, lic, tt.wantType, "inline") // staff see PDFs embedded
+				if !bytes.Equal(lic.Raw, tt.data) {
+					t.Errorf("staff got %d bytes, want the %d uploaded", len(lic.Raw), len(tt.data))
+				}
+			})
+		}
+	}
+}
+
+func wantHeaders(t *testing.T, r *resp, contentType, disposition string) {
+	t.Helper()
+	if got := r.Header.Get("Content-Type"); got != contentType {
+		t.Errorf("Content-Type = %q, want %q", got, contentType)
+	}
+	if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+	}
+	if got := r.Header.Get("Cache-Control"); got != "private, no-store" {
+		t.Errorf("Cache-Control = %q", got)
+	}
+	if got := r.Header.Get("Content-Disposition"); !strings.HasPrefix(got, disposition+";") {
+		t.Errorf("Content-Disposition = %q, want %s", got, disposition)
+	}
+}
+
+// TestUploadRefused checks every refused licence: 422, the translated message
+// beside the field, the typed fields kept, and nothing stored.
+func TestUploadRefused(t *testing.T) {
+	tests := []struct {
+		name, file, claimed string
+		data                []byte
+		key                 string
+		kv                  []any
+	}{
+		{"html named .png", "licence.png", "image/png", htmlBad, "error.licence.type", nil},
+		{"svg named .png", "licence.png", "image/png", svgBad, "error.licence.type", nil},
+		{"svg as svg", "licence.svg", "image/svg+xml", svgBad, "error.licence.type", nil},
+		{"html named .pdf", "licence.pdf", "application/pdf", append([]byte("<html>"), pdfFile...), "error.licence.type", nil},
+		{"gif", "licence.png", "image/png", []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x00\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"), "error.licence.type", nil},
+		{"text", "licence.pdf", "application/pdf", []byte("just some text, PDF-1.4"), "error.licence.type", nil},
+		{"10 MB + 1 byte", "big.pdf", "application/pdf", padded(pdfFile, verif.MaxLicenceBytes+1), "error.licence.too_large", []any{"MB", 10}},
+		{"empty", "licence.pdf", "application/pdf", nil, "error.licence.empty", nil},
+		{"truncated png", "licence.png", "image/png", pngOf(300, 300)[:30], "error.licence.corrupt", nil},
+		{"tiny png", "licence.png", "image/png", pngOf(120, 300), "error.licence.dimensions", []any{"Min", 200, "Max", 12000}},
+	}
+	for _, lang := range i18n.Langs {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t)
+				a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
+				cust := e.client(lang)
+				cust.login("/login", "li@example.com")
+				data := map[string]any{}
+				for i := 0; i+1 < len(tt.kv); i += 2 {
+					data[tt.kv[i].(string)] = tt.kv[i+1]
+				}
+				msg := tr(lang, tt.key, data)
+
+				r := cust.uploadAs(validFields("上海示例股份有限公司"), tt.file, tt.claimed, tt.data)
+				wantStatus(t, r, http.StatusUnprocessableEntity)
+				wantText(t, r, `id="e-licence">`+msg+"<", `value="上海示例股份有限公司"`, `value="91310110666007217T"`, `aria-invalid="true"`)
+				if keys := e.files.Keys(); len(keys) != 0 {
+					t.Errorf("refused file stored: %v", keys)
+				}
+				if sub, ok := e.latest(a); ok {
+					t.Errorf("refused upload created a submission: %+v", sub)
+				}
+				wantText(t, cust.get("/account/company"), tr(lang, "verification.action.submit", nil))
+
+				// htmx gets the form alone, with the same message.
+				r = cust.uploadAs(validFields("上海示例股份有限公司"), tt.file, tt.claimed, tt.data, "HX-Request", "true")
+				wantStatus(t, r, http.StatusUnprocessableEntity)
+				if !strings.HasPrefix(strings.TrimSpace(r.Body), "<form") {
+					t.Errorf("htmx did not get the form alone:\n%.300s", r.Body)
+				}
+				wantText(t, r, msg)
+				if keys := e.files.Keys(); len(keys) != 0 {
+					t.Errorf("refused file stored: %v", keys)
+				}
+			})
+		}
+	}
+}
+
+// TestUploadRefusedKeepsPending checks that a refused file in a modification
+// leaves the pending submission and its licence exactly as they were.
+func TestUploadRefusedKeepsPending(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
+			cust := e.client(lang)
+			cust.login("/login", "li@example.com")
+			first := pngOf(300, 300)
+			wantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", first), http.StatusSeeOther)
+			before, _ := e.latest(a)
+			keys := e.files.Keys()
+
+			for _, bad := range [][]byte{svgBad, nil, padded(pdfFile, verif.MaxLicenceBytes+1)} {
+				r := cust.upload(validFields("改过的名字有限公司"), "b.png", bad)
+				wantStatus(t, r, http.StatusUnprocessableEntity)
+				wantText(t, r, `value="改过的名字有限公司"`, tr(lang, "verification.form.modify_hint", nil))
+			}
+			after, _ := e.latest(a)
+			if after.Version != before.Version || after.Fields != before.Fields || after.Licence != before.Licence {
+				t.Errorf("a refused modification changed the submission:\nbefore %+v\nafter  %+v", before, after)
+			}
+			if got := e.files.Keys(); len(got) != 1 || got[0] != keys[0] {
+				t.Errorf("objects %v, want only %v", got, keys)
+			}
+			lic := cust.get("/account/verification/licence/" + strconv.FormatInt(after.ID, 10))
+			if !bytes.Equal(lic.Raw, first) {
+				t.Error("the kept licence is not the first upload")
+			}
+		})
+	}
+}
+
+// TestUploadStorageDown checks that a file store that fails makes no
+// submission and tells the customer, in their language, to try again.
+func TestUploadStorageDown(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
+			cust := e.client(lang)
+			cust.login("/login", "li@example.com")
+			e.files.Fail = context.DeadlineExceeded
+			r := cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300))
+			if r.Status < 500 {
+				t.Fatalf("status %d, want 5xx", r.Status)
+			}
+			wantText(t, r, tr(lang, "error.licence.storage", nil))
+			wantNoText(t, r, "deadline")
+			if sub, ok := e.latest(a); ok {
+				t.Errorf("submission stored without its file: %+v", sub)
+			}
+			e.files.Fail = nil
+			wantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+		})
+	}
+}

@@ -1,0 +1,194 @@
+package warranty
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	web "supportal/adapters/http"
+	wty "supportal/domain/warranty"
+)
+
+// exportColumns are the message ids of the export's header, in order.
+var exportColumns = []string{"warranty.col.name", "warranty.col.sn", "warranty.col.order", "warranty.col.sku",
+	"warranty.col.service", "warranty.col.start", "warranty.col.end", "warranty.col.coverage"}
+
+// coverages are the badges, for their translated labels.
+var coverages = []wty.Coverage{wty.Active, wty.Expiring, wty.Expired, wty.NotStarted}
+
+// exportRows turns the devices of an export into rows of text, one per
+// service line (a device without lines gets one row). It is handed to a
+// format's writer, which calls rows once.
+type exportRows func(fn func(cells []string) error) error
+
+// exportCSV answers GET /warranty/export.csv: the current result as UTF-8
+// CSV with a BOM, so that Excel opens the Chinese text correctly.
+func (h *Handler) exportCSV(c *fiber.Ctx) error {
+	return h.download(c, "csv", "text/csv; charset=utf-8", func(w io.Writer, header []string, rows exportRows) error {
+		// The BOM and the header stay in this buffer until the service has
+		// passed the access check and the first rows follow.
+		bw := bufio.NewWriterSize(w, 64<<10)
+		_, _ = bw.WriteString("\ufeff")
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		err := rows(func(cells []string) error {
+			for i, v := range cells {
+				cells[i] = defuse(v)
+			}
+			return cw.Write(cells)
+		})
+		if err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// defuse keeps a spreadsheet from reading a cell as a formula (CSV injection):
+// text starting with = + - @ or a control character gets a leading quote.
+func defuse(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// exportXLSX answers GET /warranty/export.xlsx: the current result as one
+// sheet written with excelize's stream writer (it keeps large sheets in a
+// temporary file, not in memory).
+func (h *Handler) exportXLSX(c *fiber.Ctx) error {
+	sheet := h.s.T(c, "nav.warranty", nil)
+	return h.download(c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		func(w io.Writer, header []string, rows exportRows) error {
+			f := excelize.NewFile()
+			defer f.Close()
+			if err := f.SetSheetName("Sheet1", sheet); err != nil {
+				return err
+			}
+			sw, err := f.NewStreamWriter(sheet)
+			if err != nil {
+				return err
+			}
+			bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+			if err != nil {
+				return err
+			}
+			for i, width := range []float64{32, 20, 18, 16, 28, 12, 12, 14} {
+				if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+					return err
+				}
+			}
+			if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+				return err
+			}
+			head := make([]any, len(header))
+			for i, v := range header {
+				head[i] = excelize.Cell{StyleID: bold, Value: v}
+			}
+			if err := sw.SetRow("A1", head); err != nil {
+				return err
+			}
+			n := 1
+			err = rows(func(cells []string) error {
+				n++
+				vals := make([]any, len(cells))
+				for i, v := range cells {
+					vals[i] = v
+				}
+				cell, err := excelize.CoordinatesToCellName(1, n)
+				if err != nil {
+					return err
+				}
+				return sw.SetRow(cell, vals)
+			})
+			if err != nil {
+				return err
+			}
+			if err := sw.Flush(); err != nil {
+				return err
+			}
+			return f.Write(w)
+		})
+}
+
+// download streams an export of the current query as an attachment. write
+// runs in the background over a pipe; the response starts only once the
+// service has passed its access check (at the first device, or at the end
+// of an empty result), so an unverified company gets the error page and
+// not a broken file. write must not write to w before it has called rows.
+func (h *Handler) download(c *fiber.Ctx, ext, ctype string, write func(w io.Writer, header []string, rows exportRows) error) error {
+	a, _ := web.Account(c)
+	in := searchInput(c)
+	in.Page = 1
+	header := make([]string, len(exportColumns))
+	for i, id := range exportColumns {
+		header[i] = h.s.T(c, id, nil)
+	}
+	labels := make(map[wty.Coverage]string, len(coverages))
+	for _, cov := range coverages {
+		labels[cov] = h.s.T(c, "coverage."+string(cov), nil)
+	}
+	ctx, now, loc := c.UserContext(), h.Now(), h.loc
+
+	ready := make(chan error, 1)
+	var once sync.Once
+	var started atomic.Bool // the response is under way: later errors can only be logged
+	signal := func(err error) {
+		once.Do(func() {
+			started.Store(err == nil)
+			ready <- err
+		})
+	}
+	rows := func(fn func(cells []string) error) error {
+		err := h.svc.Export(ctx, a.ID, in, func(d wty.Device) error {
+			signal(nil)
+			if len(d.Lines) == 0 {
+				return fn([]string{d.Name, d.SN, d.OrderNo, "", "", "", "", ""})
+			}
+			for _, l := range sortedLines(d.Lines, in.Sort == wty.SortEndAsc) {
+				cov := wty.CoverageOn(l.Start, l.End, now, loc)
+				if err := fn([]string{d.Name, d.SN, d.OrderNo, l.SKU, l.ServiceName,
+					l.Start.Format(dateLayout), l.End.Format(dateLayout), labels[cov]}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		signal(err)
+		return err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		err := write(pw, header, rows)
+		signal(err)
+		if err != nil && started.Load() && !errors.Is(err, io.ErrClosedPipe) {
+			h.Log.ErrorContext(context.WithoutCancel(ctx), "warranty export failed", "request_id", web.RequestID(ctx), "format", ext, "err", err)
+		}
+		_ = pw.CloseWithError(err)
+	}()
+	if err := <-ready; err != nil {
+		_ = pr.Close()
+		return err
+	}
+	name := fmt.Sprintf("warranty-%s.%s", now.In(loc).Format("20060102"), ext)
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Context().SetBodyStream(pr, -1)
+	return nil
+}

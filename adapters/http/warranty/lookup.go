@@ -1,0 +1,178 @@
+package warranty
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	web "supportal/adapters/http"
+	"supportal/adapters/i18n"
+	"supportal/domain"
+	wty "supportal/domain/warranty"
+)
+
+// dateLayout shows the dates of service lines, the same in both languages
+// and in the exports.
+const dateLayout = "2006-01-02"
+
+// lookupView is the data of the 服务查询 page.
+type lookupView struct {
+	Gate     bool // the company is not verified: explain instead of searching
+	Fragment bool // rendered for htmx: carry the sort field out of band
+	Name     string
+	SN       string
+	Sort     string
+	Asc      bool
+	Filtered bool // a name or serial number was given
+	Devices  []deviceRow
+	Total    string // "37", or "200+" when the count stopped
+	Page     int
+	PrevURL  string
+	NextURL  string
+	DescURL  string // the same query sorted by end date, latest first
+	AscURL   string // … earliest first
+	CSVURL   string
+	XLSXURL  string
+	Updated  *updatedView // nil before the first successful import
+}
+
+// updatedView is 数据最后更新时间 in the customer's zone and language.
+type updatedView struct {
+	ISO  string
+	Text string
+}
+
+// deviceRow is one device with its service lines; the device's cells span
+// all its lines.
+type deviceRow struct {
+	Name    string
+	SN      string
+	OrderNo string
+	Lines   []lineRow
+}
+
+// lineRow is one service line with its coverage badge.
+type lineRow struct {
+	SKU      string
+	Service  string
+	Start    string
+	End      string
+	Coverage wty.Coverage
+}
+
+// lookupPage answers GET /warranty: the form and one page of results. htmx
+// gets only the results (HX-Target results) or the form with the results
+// (HX-Target warranty, for 重置). An unverified company is told why the
+// lookup is closed.
+func (h *Handler) lookupPage(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	p := h.s.Page(c)
+	p.Title = "nav.warranty"
+	res, err := h.svc.Search(c.UserContext(), a.ID, searchInput(c))
+	if err != nil {
+		if de := domain.As(err); de.Kind != domain.Forbidden || de.Key != "error.verification.required" {
+			return err
+		}
+		p.Data = &lookupView{Gate: true}
+		return h.render(c, p)
+	}
+	v := h.view(res)
+	at, ok, err := h.svc.LastUpdated(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if ok {
+		v.Updated = updated(at, h.loc, web.Lang(c))
+	}
+	p.Form = map[string]string{"name": v.Name, "sn": v.SN}
+	p.Data = v
+	return h.render(c, p)
+}
+
+// render writes the page, or the block htmx asked for.
+func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
+	if isHTMX(c) {
+		switch c.Get("HX-Target") {
+		case "results":
+			p.Data.(*lookupView).Fragment = true
+			return h.s.Fragment(c, fiber.StatusOK, "warranty/lookup", "results", p)
+		case "warranty":
+			return h.s.Fragment(c, fiber.StatusOK, "warranty/lookup", "lookup", p)
+		}
+	}
+	return h.s.Render(c, "warranty/lookup", p)
+}
+
+// view builds the page's data from one page of results.
+func (h *Handler) view(res wty.Result) *lookupView {
+	in := res.Input
+	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
+		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: strconv.Itoa(res.Total)}
+	if res.Capped {
+		v.Total = fmt.Sprintf("%d+", res.Total)
+	}
+	link := func(in wty.SearchInput, page int) string { return "/warranty" + query(in, page) }
+	if in.Page > 1 {
+		v.PrevURL = link(in, in.Page-1)
+	}
+	if res.HasNext {
+		v.NextURL = link(in, in.Page+1)
+	}
+	desc, asc := in, in
+	desc.Sort, asc.Sort = wty.SortEndDesc, wty.SortEndAsc
+	v.DescURL, v.AscURL = link(desc, 1), link(asc, 1)
+	v.CSVURL, v.XLSXURL = "/warranty/export.csv"+query(in, 1), "/warranty/export.xlsx"+query(in, 1)
+	now := h.Now()
+	for _, d := range res.Devices {
+		row := deviceRow{Name: d.Name, SN: d.SN, OrderNo: d.OrderNo}
+		for _, l := range sortedLines(d.Lines, v.Asc) {
+			row.Lines = append(row.Lines, lineRow{SKU: l.SKU, Service: l.ServiceName, Start: l.Start.Format(dateLayout),
+				End: l.End.Format(dateLayout), Coverage: wty.CoverageOn(l.Start, l.End, now, h.loc)})
+		}
+		v.Devices = append(v.Devices, row)
+	}
+	return v
+}
+
+// sortedLines orders a device's lines by end date in the devices' direction
+// (then by start date the same way, then by SKU), without touching the
+// caller's slice.
+func sortedLines(lines []wty.Line, asc bool) []wty.Line {
+	dir := -1
+	if asc {
+		dir = 1
+	}
+	out := slices.Clone(lines)
+	slices.SortStableFunc(out, func(a, b wty.Line) int {
+		return cmp.Or(dir*a.End.Compare(b.End), dir*a.Start.Compare(b.Start), cmp.Compare(a.SKU, b.SKU))
+	})
+	return out
+}
+
+// updated formats 数据最后更新时间 for the language, in loc, with its offset.
+func updated(at time.Time, loc *time.Location, lang string) *updatedView {
+	t := at.In(loc)
+	layout := "2 Jan 2006, 15:04"
+	if lang == i18n.ZH {
+		layout = "2006年1月2日 15:04"
+	}
+	return &updatedView{ISO: t.Format(time.RFC3339), Text: t.Format(layout) + " (" + offset(t) + ")"}
+}
+
+// offset names the UTC offset of t, like UTC+8 or UTC+5:30.
+func offset(t time.Time) string {
+	_, off := t.Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	s := "UTC" + sign + strconv.Itoa(off/3600)
+	if m := off % 3600 / 60; m != 0 {
+		s += fmt.Sprintf(":%02d", m)
+	}
+	return s
+}

@@ -1,0 +1,253 @@
+package warranty_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"supportal/adapters/i18n"
+)
+
+// companyA loads company A's devices: one with a line of each coverage on the
+// fixed clock, one more AnyBackup, and 30 storage servers (32 devices).
+func (e *env) companyA() {
+	e.t.Helper()
+	lines := []line{
+		{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-ACTIVE", "原厂维保 7x24", "2026-01-01", "2027-12-31"},
+		{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-EXPIRING", "现场支持", "2025-12-01", "2026-12-20"},
+		{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-EXPIRED", "软件升级", "2025-01-01", "2026-06-30"},
+		{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-FUTURE", "延保服务", "2027-01-01", "2028-12-31"},
+		{"anybackup 备份一体机 A5000-002", "AB5000-0002", "PO-2025-002", "SVC-ACTIVE", "原厂维保 5x8", "2026-01-01", "2029-01-01"},
+	}
+	lines = append(lines, fleet("存储服务器 S", "SRV", 30, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))...)
+	e.load(codeA, lines...)
+}
+
+// companyB loads company B's devices: an AnyBackup, a "机密" server and 25
+// more (27 devices).
+func (e *env) companyB() {
+	e.t.Helper()
+	lines := []line{
+		{"AnyBackup 一体机 B9000-901", "BX9000-0901", "PO-B-901", "SVC-ACTIVE", "原厂维保 7x24", "2026-01-01", "2027-06-30"},
+		{"机密服务器 Z", "ZZTOP-0001", "PO-B-902", "SVC-ACTIVE", "原厂维保 7x24", "2026-01-01", "2027-06-30"},
+	}
+	lines = append(lines, fleet("存储服务器 S", "BFL", 25, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))...)
+	e.load(codeB, lines...)
+}
+
+func TestLookupSearches(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.customer("a@example.com", codeA)
+			e.customer("b@example.com", codeB)
+			e.companyA()
+			e.companyB()
+			c := e.signedIn(lang, "a@example.com")
+			T := func(id string, kv ...any) string {
+				data := map[string]any{}
+				for i := 0; i+1 < len(kv); i += 2 {
+					data[kv[i].(string)] = kv[i+1]
+				}
+				return tr(lang, id, data)
+			}
+
+			// The page without JavaScript: a GET form with labelled inputs,
+			// 查询 and 重置, all of the company's devices, 20 per page.
+			r := c.get("/warranty")
+			wantStatus(t, r, http.StatusOK)
+			wantText(t, r, "<html", `<form method="get" action="/warranty"`, `hx-get="/warranty" hx-target="#results" hx-push-url="true"`,
+				`<label for="f-name">`+T("warranty.col.name"), `<label for="f-sn">`+T("warranty.col.sn"),
+				T("warranty.search.submit"), `href="/warranty"`, T("warranty.search.reset"),
+				T("warranty.total", "N", "32"), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
+				T("warranty.col.service"), T("warranty.col.start"), T("warranty.col.end"))
+			if got := sns(r); len(got) != 20 || got[0] != "AB5000-0002" || got[1] != "AB3000-0001" || got[2] != "SRV0030" {
+				t.Fatalf("page 1 = %v, want 20 devices latest end first", got)
+			}
+			wantText(t, r, `href="/warranty?page=2"`, T("warranty.page", "Page", 1))
+			wantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP")
+
+			r = c.get("/warranty?page=2")
+			if got := sns(r); len(got) != 12 || got[0] != "SRV0012" || got[11] != "SRV0001" {
+				t.Fatalf("page 2 = %v, want the last 12", got)
+			}
+			wantText(t, r, `href="/warranty"`, `rel="prev"`, T("warranty.page", "Page", 2))
+			wantNoText(t, r, `rel="next"`)
+
+			// Earliest end first; the sort is kept by the pages.
+			r = c.get("/warranty?sort=end_asc")
+			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
+				t.Fatalf("ascending = %v", got)
+			}
+			wantText(t, r, `href="/warranty?page=2&sort=end_asc"`, `aria-sort="ascending"`, `id="f-sort" name="sort" value="end_asc"`)
+			r = c.get("/warranty?sort=end_asc&page=2")
+			if got := sns(r); len(got) != 12 || got[10] != "AB3000-0001" || got[11] != "AB5000-0002" {
+				t.Fatalf("ascending page 2 = %v", got)
+			}
+
+			// A name fragment, whatever its case, in Chinese too.
+			r = c.get("/warranty?name=" + url.QueryEscape(" ANYBACKUP "))
+			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002", "AB3000-0001"}) {
+				t.Fatalf("name anybackup = %v", got)
+			}
+			wantText(t, r, T("warranty.total", "N", "2"), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
+				`href="/warranty/export.xlsx?name=ANYBACKUP"`)
+			wantNoText(t, r, "BX9000", `rel="next"`)
+			r = c.get("/warranty?name=" + url.QueryEscape("备份一体机"))
+			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002"}) {
+				t.Fatalf("name 备份一体机 = %v", got)
+			}
+			r = c.get("/warranty?name=" + url.QueryEscape("存储服务器") + "&sort=end_asc")
+			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
+				t.Fatalf("name 存储服务器 = %v", got)
+			}
+			wantText(t, r, T("warranty.total", "N", "30"), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
+
+			// The serial number: exact after trimming and upper-casing.
+			r = c.get("/warranty?sn=" + url.QueryEscape("  ab3000-0001 "))
+			if got := sns(r); !slices.Equal(got, []string{"AB3000-0001"}) {
+				t.Fatalf("sn = %v", got)
+			}
+			wantText(t, r, `value="AB3000-0001"`, T("warranty.total", "N", "1"), `rowspan="4"`, "PO-2025-001")
+			if got := sns(c.get("/warranty?sn=AB3000")); len(got) != 0 {
+				t.Fatalf("a partial serial number found %v", got)
+			}
+
+			// Nothing matched; a company without devices.
+			r = c.get("/warranty?name=" + url.QueryEscape("不存在的设备"))
+			wantStatus(t, r, http.StatusOK)
+			wantText(t, r, T("warranty.empty.nomatch"), T("warranty.empty.nomatch_text"), `value="不存在的设备"`)
+			wantNoText(t, r, T("warranty.empty.none"), "export.csv", "<table")
+			e.customer("c@example.com", "91110000600037341A")
+			r = e.signedIn(lang, "c@example.com").get("/warranty")
+			wantText(t, r, T("warranty.empty.none"), T("warranty.empty.none_text"))
+			wantNoText(t, r, T("warranty.empty.nomatch"), "AB3000", "BX9000")
+		})
+	}
+}
+
+func TestLookupBadgesAndLastUpdated(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.customer("a@example.com", codeA)
+			c := e.signedIn(lang, "a@example.com")
+			r := c.get("/warranty")
+			wantText(t, r, tr(lang, "warranty.updated", nil), tr(lang, "warranty.updated.none", nil), tr(lang, "warranty.empty.none", nil))
+
+			e.companyA()
+			r = c.get("/warranty?sn=AB3000-0001")
+			want := map[string]string{i18n.ZH: "2026年11月27日 10:00 (UTC+8)", i18n.EN: "27 Nov 2026, 10:00 (UTC+8)"}[lang]
+			wantText(t, r, `<time datetime="2026-11-27T10:00:00+08:00">`+want+`</time>`)
+			wantNoText(t, r, tr(lang, "warranty.updated.none", nil))
+			// One device, four lines (latest end first), one badge of each
+			// kind with its text.
+			body := r.Body
+			order := []string{"SVC-FUTURE", "SVC-ACTIVE", "SVC-EXPIRING", "SVC-EXPIRED"}
+			badges := []string{"not_started", "active", "expiring", "expired"}
+			last := -1
+			for i, sku := range order {
+				at := strings.Index(body, ">"+sku+"<")
+				if at < last {
+					t.Fatalf("%s is out of order", sku)
+				}
+				last = at
+				badge := `<span class="badge badge-cov badge-cov-` + badges[i] + `">` + tr(lang, "coverage."+badges[i], nil) + `</span>`
+				if at < 0 || !strings.Contains(body[at:], badge) {
+					t.Fatalf("%s lacks its badge %s\n%s", sku, badge, body)
+				}
+				if next := strings.Index(body[at:], "</tr>"); strings.Index(body[at:], badge) > next {
+					t.Fatalf("%s: badge %s is not on its row", sku, badges[i])
+				}
+			}
+			// Ascending: the lines too, earliest end first.
+			r = c.get("/warranty?sn=AB3000-0001&sort=end_asc")
+			if a, b := strings.Index(r.Body, ">SVC-EXPIRED<"), strings.Index(r.Body, ">SVC-FUTURE<"); a < 0 || b < a {
+				t.Errorf("ascending lines are not earliest end first")
+			}
+		})
+	}
+}
+
+func TestLookupFragments(t *testing.T) {
+	e := newEnv(t)
+	e.customer("a@example.com", codeA)
+	e.companyA()
+	c := e.signedIn(i18n.ZH, "a@example.com")
+
+	// 查询 with htmx: the results alone, with the sort field out of band.
+	r := c.get("/warranty?name=anybackup&sort=end_asc", "HX-Request", "true", "HX-Target", "results")
+	wantStatus(t, r, http.StatusOK)
+	wantNoText(t, r, "<html", "<form", `id="results"`)
+	wantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc" hx-swap-oob="true">`, "AB3000-0001", `hx-target="#results"`)
+	if got := sns(r); !slices.Equal(got, []string{"AB3000-0001", "AB5000-0002"}) {
+		t.Fatalf("fragment = %v", got)
+	}
+	// 重置 with htmx: the empty form and all results.
+	r = c.get("/warranty", "HX-Request", "true", "HX-Target", "warranty")
+	if !strings.HasPrefix(strings.TrimSpace(r.Body), `<div id="warranty">`) {
+		t.Fatalf("reset fragment:\n%s", r.Body)
+	}
+	wantText(t, r, `<form method="get"`, `id="results"`, tr(i18n.ZH, "warranty.total", map[string]any{"N": "32"}))
+	wantNoText(t, r, "<html", "hx-swap-oob")
+	// A history restore gets the whole page.
+	r = c.get("/warranty?name=anybackup", "HX-Request", "true", "HX-Target", "results", "HX-History-Restore-Request", "true")
+	wantText(t, r, "<html", `<form method="get"`)
+	// A full page carries the sort field in the form, not out of band.
+	r = c.get("/warranty?sort=end_asc")
+	wantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc">`)
+	wantNoText(t, r, "hx-swap-oob")
+}
+
+func TestLookupGate(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.customer("a@example.com", codeA)
+			e.companyA()
+			e.customer("new@example.com", "")
+			c := e.signedIn(lang, "new@example.com")
+
+			r := c.get("/warranty?sn=AB3000-0001")
+			wantStatus(t, r, http.StatusOK)
+			wantText(t, r, "<html", tr(lang, "warranty.gate.heading", nil), tr(lang, "warranty.gate.text", nil),
+				`href="/account/company"`, tr(lang, "warranty.gate.link", nil), tr(lang, "banner.unverified", nil))
+			// (The serial number typed is only in the language switcher's "next".)
+			wantNoText(t, r, "AnyBackup", "PO-2025", "<form method=\"get\"", "export.csv")
+			r = c.get("/warranty", "HX-Request", "true", "HX-Target", "results")
+			wantText(t, r, tr(lang, "warranty.gate.heading", nil))
+			wantNoText(t, r, "<html", "AB3000")
+			for _, p := range []string{"/warranty/export.csv", "/warranty/export.xlsx?sn=AB3000-0001"} {
+				r := c.get(p)
+				wantStatus(t, r, http.StatusForbidden)
+				wantText(t, r, tr(lang, "error.verification.required", nil))
+				wantNoText(t, r, "AnyBackup", "PO-2025")
+				if cd := r.Header.Get("Content-Disposition"); cd != "" {
+					t.Errorf("%s: Content-Disposition %q on an error", p, cd)
+				}
+			}
+		})
+	}
+}
+
+func TestLookupNeedsCustomer(t *testing.T) {
+	e := newEnv(t)
+	for _, p := range []string{"/warranty", "/warranty?sn=AB3000-0001", "/warranty/export.csv", "/warranty/export.xlsx"} {
+		r := e.client(i18n.ZH).get(p)
+		wantStatus(t, r, http.StatusSeeOther)
+		if want := "/login?next=" + url.QueryEscape(p); r.Header.Get("Location") != want {
+			t.Errorf("%s: Location %q, want %q", p, r.Header.Get("Location"), want)
+		}
+	}
+	if _, err := e.ids.CreateStaff(t.Context(), "agent@vendor.example", "工程师", "agent", password); err != nil {
+		t.Fatal(err)
+	}
+	staff := e.client(i18n.ZH)
+	staff.get("/staff/login")
+	wantStatus(t, staff.post("/staff/login", url.Values{"email": {"agent@vendor.example"}, "password": {password}}), http.StatusSeeOther)
+	wantStatus(t, staff.get("/warranty"), http.StatusForbidden)
+	wantStatus(t, staff.get("/warranty/export.csv"), http.StatusForbidden)
+}

@@ -1,0 +1,194 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"supportal/domain/warranty"
+)
+
+// merge applies warranty_staging to devices and service_lines inside tx, in
+// a few set-based statements, and counts the outcome per service line.
+//
+// Semantics:
+//   - A line is keyed by (owner code, SN, SKU, start date). When a batch
+//     lists the same key twice, the last line of the file wins; a device's
+//     name, order number and owner name come from its last line too. So
+//     Inserted+Updated+Unchanged is the number of distinct keys.
+//   - A line is inserted when its key is new; updated when its service name
+//     or end date, or its device's name, order number or owner name differ;
+//     unchanged otherwise. Nothing unchanged is written or even locked, so
+//     re-importing a file changes nothing.
+//   - In snapshot mode every stored line of the batch's owners whose key the
+//     batch does not list is removed (Removed), and so is every device of
+//     those owners left without lines. Other owners are untouched.
+//   - devices.max_end, the latest end date of a device's lines, follows; a
+//     device is rewritten at most once per batch.
+func merge(ctx context.Context, tx *sqlx.Tx, m warranty.Mode) (warranty.Counts, error) {
+	steps := []func(context.Context, *sqlx.Tx) error{classify, insertDevices, insertLines, updateLines}
+	if m == warranty.ModeSnapshot {
+		steps = append(steps, removeUnlisted)
+	}
+	steps = append(steps, updateDevices)
+	for _, step := range steps {
+		if err := step(ctx, tx); err != nil {
+			return warranty.Counts{}, err
+		}
+	}
+	var c warranty.Counts
+	const q = `
+SELECT count(*) FILTER (WHERE line_id IS NULL),
+	count(*) FILTER (WHERE line_id IS NOT NULL AND (line_changed OR device_changed)),
+	count(*) FILTER (WHERE line_id IS NOT NULL AND NOT line_changed AND NOT device_changed),
+	(SELECT count(*) FROM warranty_removed)
+FROM warranty_batch`
+	if err := tx.QueryRowxContext(ctx, q).Scan(&c.Inserted, &c.Updated, &c.Unchanged, &c.Removed); err != nil {
+		return warranty.Counts{}, fmt.Errorf("count: %w", err)
+	}
+	return c, nil
+}
+
+// classify deduplicates the staged lines (the last line of the file wins)
+// into warranty_batch and compares each with what is stored, before anything
+// is written: device_id and line_id are those of the stored device and line
+// (NULL when new), device_changed and line_changed say whether they differ.
+// Temporary tables have no statistics until analysed, and the later joins
+// need them.
+func classify(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+CREATE TEMP TABLE warranty_batch ON COMMIT DROP AS
+WITH lines AS (
+	SELECT DISTINCT ON (owner_code, sn, sku, start_date)
+		owner_code, sn, sku, service_name, start_date, end_date
+	FROM warranty_staging
+	ORDER BY owner_code, sn, sku, start_date, line DESC
+), devs AS (
+	SELECT DISTINCT ON (owner_code, sn) owner_code, sn, owner_name, device_name, order_no
+	FROM warranty_staging
+	ORDER BY owner_code, sn, line DESC
+)
+SELECT l.owner_code, l.sn, l.sku, l.service_name, l.start_date, l.end_date,
+	v.owner_name, v.device_name, v.order_no,
+	d.id AS device_id, sl.id AS line_id,
+	d.id IS NOT NULL AND (d.owner_name, d.name, d.order_no)
+		IS DISTINCT FROM (v.owner_name, v.device_name, v.order_no) AS device_changed,
+	sl.id IS NOT NULL AND (sl.service_name, sl.end_date)
+		IS DISTINCT FROM (l.service_name, l.end_date) AS line_changed
+FROM lines l
+JOIN devs v ON v.owner_code = l.owner_code AND v.sn = l.sn
+LEFT JOIN devices d ON d.owner_code = l.owner_code AND d.sn = l.sn
+LEFT JOIN service_lines sl ON sl.device_id = d.id AND sl.sku = l.sku AND sl.start_date = l.start_date`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	const analyze = `ANALYZE warranty_batch`
+	if _, err := tx.ExecContext(ctx, analyze); err != nil {
+		return fmt.Errorf("analyze batch: %w", err)
+	}
+	// The devices that lose lines in snapshot mode, and how many.
+	const removed = `CREATE TEMP TABLE warranty_removed (device_id bigint NOT NULL) ON COMMIT DROP`
+	if _, err := tx.ExecContext(ctx, removed); err != nil {
+		return fmt.Errorf("removed: %w", err)
+	}
+	return nil
+}
+
+// insertDevices inserts the new devices, with the latest end date of their
+// lines. A device's rows all carry the same attributes, so grouping gives
+// one row per device.
+func insertDevices(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+INSERT INTO devices (owner_code, sn, owner_name, name, order_no, max_end)
+SELECT owner_code, sn, owner_name, device_name, order_no, max(end_date)
+FROM warranty_batch
+WHERE device_id IS NULL
+GROUP BY owner_code, sn, owner_name, device_name, order_no`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("insert devices: %w", err)
+	}
+	return nil
+}
+
+// insertLines inserts the new lines, of new and stored devices.
+func insertLines(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+INSERT INTO service_lines (device_id, sku, service_name, start_date, end_date)
+SELECT d.id, b.sku, b.service_name, b.start_date, b.end_date
+FROM warranty_batch b
+JOIN devices d ON d.owner_code = b.owner_code AND d.sn = b.sn
+WHERE b.line_id IS NULL`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("insert lines: %w", err)
+	}
+	return nil
+}
+
+// updateLines rewrites the stored lines whose service name or end date changed.
+func updateLines(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+UPDATE service_lines sl SET service_name = b.service_name, end_date = b.end_date
+FROM warranty_batch b
+WHERE b.line_changed AND sl.id = b.line_id`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("update lines: %w", err)
+	}
+	return nil
+}
+
+// removeUnlisted removes, in snapshot mode, the lines of the batch's owners
+// that the batch does not list, noting their devices in warranty_removed,
+// then those owners' devices left without lines. A device that keeps lines
+// is one the batch lists, which updateDevices then visits.
+func removeUnlisted(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+WITH gone AS (
+	DELETE FROM service_lines sl
+	USING devices d
+	WHERE sl.device_id = d.id
+		AND d.owner_code IN (SELECT DISTINCT owner_code FROM warranty_batch)
+		AND NOT EXISTS (
+			SELECT 1 FROM warranty_batch b
+			WHERE b.owner_code = d.owner_code AND b.sn = d.sn AND b.sku = sl.sku AND b.start_date = sl.start_date
+		)
+	RETURNING sl.device_id
+)
+INSERT INTO warranty_removed SELECT device_id FROM gone`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("remove lines: %w", err)
+	}
+	const empty = `
+DELETE FROM devices d
+WHERE d.id IN (SELECT device_id FROM warranty_removed)
+	AND NOT EXISTS (SELECT 1 FROM service_lines sl WHERE sl.device_id = d.id)`
+	if _, err := tx.ExecContext(ctx, empty); err != nil {
+		return fmt.Errorf("remove devices: %w", err)
+	}
+	return nil
+}
+
+// updateDevices rewrites, once each, the stored devices of the batch whose
+// attributes changed or whose lines were inserted, changed or removed, with
+// their new latest end date, and only where something differs.
+func updateDevices(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `
+UPDATE devices d
+SET owner_name = u.owner_name, name = u.device_name, order_no = u.order_no, max_end = u.max_end,
+	updated_at = now()
+FROM (
+	SELECT b.device_id, b.owner_name, b.device_name, b.order_no,
+		(SELECT max(sl.end_date) FROM service_lines sl WHERE sl.device_id = b.device_id) AS max_end
+	FROM warranty_batch b
+	WHERE b.device_id IS NOT NULL
+		AND (b.device_changed OR b.line_id IS NULL OR b.line_changed
+			OR b.device_id IN (SELECT device_id FROM warranty_removed))
+	GROUP BY b.device_id, b.owner_name, b.device_name, b.order_no
+) u
+WHERE d.id = u.device_id
+	AND (d.owner_name, d.name, d.order_no, d.max_end) IS DISTINCT FROM (u.owner_name, u.device_name, u.order_no, u.max_end)`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("update devices: %w", err)
+	}
+	return nil
+}

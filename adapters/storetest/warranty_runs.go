@@ -1,0 +1,166 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"supportal/domain"
+	"supportal/domain/warranty"
+)
+
+func testImportConcurrent(t *testing.T, w *warrantyWorld) {
+	ctx := t.Context()
+	first, err := w.s.BeginImport(ctx)
+	must(t, err)
+	_, err = w.s.BeginImport(ctx)
+	wantError(t, "second BeginImport", err, domain.Conflict, "import.error.running")
+	run, err := w.importFile(t, ctx, file(baseRecs...), warranty.ImportOptions{})
+	wantError(t, "import during another", err, domain.Conflict, "import.error.running")
+	if run.Status != warranty.RunFailed || run.Message != "import.error.running" {
+		t.Errorf("refused run = %+v", run)
+	}
+	w.wantRecorded(t, run)
+	must(t, first.Rollback())
+	must(t, first.Rollback()) // a no-op the second time
+	w.mustImport(t, file(baseRecs...), warranty.ModeUpsert, warranty.Counts{Read: 5, Inserted: 5})
+}
+
+// cancelAfter is a Source that cancels its import after n records.
+type cancelAfter struct {
+	warranty.Source
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Next() (int, []string, error) {
+	if c.n == 0 {
+		c.cancel()
+	}
+	c.n--
+	return c.Source.Next()
+}
+
+// manyRecs returns n lines of owner A on new devices, and one change to SN-A2.
+func manyRecs(n int) []rec {
+	recs := make([]rec, 0, n+1)
+	changed := baseRecs[2]
+	changed.end = "2025-12-31"
+	recs = append(recs, changed)
+	for i := range n {
+		recs = append(recs, recOf(codeA, fmt.Sprintf("SN-M%03d", i), "SVC-STD", "2025-01-01", "2026-01-01"))
+	}
+	return recs
+}
+
+func testImportCancelled(t *testing.T, w *warrantyWorld) {
+	a, b := withBase(t, w)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	src, err := warranty.NewCSVSource(strings.NewReader(file(manyRecs(200)...)))
+	must(t, err)
+	run, err := w.svc.Import(ctx, &cancelAfter{Source: src, n: 50, cancel: cancel}, warranty.ImportOptions{Mode: warranty.ModeSnapshot})
+	if err == nil || run.Status != warranty.RunFailed {
+		t.Fatalf("cancelled import = %+v, %v; want a failed run", run, err)
+	}
+	w.wantRecorded(t, run)
+	sameDevices(t, w, a, b)
+	// The lock went with the batch.
+	w.mustImport(t, file(manyRecs(3)...), warranty.ModeUpsert, warranty.Counts{Read: 4, Inserted: 3, Updated: 1})
+}
+
+func testImportBroken(t *testing.T, w *warrantyWorld) {
+	a, b := withBase(t, w)
+	// A bare quote on line 23, with good lines before and after it.
+	_, after, _ := strings.Cut(file(recOf(codeA, "SN-Z", "SVC-STD", "2025-01-01", "2026-01-01")), "\n")
+	data := file(manyRecs(20)...) + codeA + `,x,a bare " quote,SN-X,,SVC,s,2025-01-01,2026-01-01` + "\n" + after
+	run, err := w.importFile(t, t.Context(), data, warranty.ImportOptions{Mode: warranty.ModeSnapshot})
+	wantError(t, "broken file", err, domain.Invalid, "import.error.csv")
+	if run.Status != warranty.RunFailed || run.Message != "import.error.csv" {
+		t.Errorf("run = %+v", run)
+	}
+	w.wantRecorded(t, run)
+	sameDevices(t, w, a, b)
+}
+
+func testLastSuccess(t *testing.T, w *warrantyWorld) {
+	ctx := t.Context()
+	if _, ok, err := w.svc.LastUpdated(ctx); err != nil || ok {
+		t.Fatalf("LastUpdated on no runs = %v, %v; want false", ok, err)
+	}
+	if _, err := w.importFile(t, ctx, file(badRecs()...), warranty.ImportOptions{}); err == nil {
+		t.Fatal("bad file imported")
+	}
+	if _, err := w.importFile(t, ctx, file(baseRecs...), warranty.ImportOptions{DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := w.svc.LastUpdated(ctx); err != nil || ok {
+		t.Fatalf("LastUpdated after a failed run and a dry run = %v, %v; want false", ok, err)
+	}
+	first := w.mustImport(t, file(baseRecs...), warranty.ModeUpsert, warranty.Counts{Read: 5, Inserted: 5})
+	at, ok, err := w.svc.LastUpdated(ctx)
+	if err != nil || !ok {
+		t.Fatalf("LastUpdated = %v, %v", ok, err)
+	}
+	sameTime(t, "LastUpdated", at, first.FinishedAt)
+	second := w.mustImport(t, file(baseRecs...), warranty.ModeUpsert, warranty.Counts{Read: 5, Unchanged: 5})
+	if _, err := w.importFile(t, ctx, file(badRecs()...), warranty.ImportOptions{}); err == nil {
+		t.Fatal("bad file imported")
+	}
+	at, _, err = w.svc.LastUpdated(ctx)
+	must(t, err)
+	sameTime(t, "LastUpdated", at, second.FinishedAt)
+}
+
+// testCancelReleases checks that a batch whose context ends is rolled back
+// and releases the import lock even when its caller never ends it.
+func testCancelReleases(t *testing.T, w *warrantyWorld) {
+	ctx, cancel := context.WithCancel(t.Context())
+	b, err := w.s.BeginImport(ctx)
+	must(t, err)
+	row, problems := warranty.ParseRow(2, []string{codeA, "甲", "设备", "SN-1", "", "SVC", "服务", "2025-01-01", "2026-01-01"})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	must(t, b.Add(ctx, row))
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		next, err := w.s.BeginImport(t.Context())
+		if err == nil {
+			must(t, next.Rollback())
+			break
+		}
+		if domain.KindOf(err) != domain.Conflict || time.Now().After(deadline) {
+			t.Fatalf("BeginImport after cancelling the open batch: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := b.Add(t.Context(), row); err == nil {
+		t.Error("Add to a cancelled batch succeeded")
+	}
+	if _, err := b.Merge(t.Context(), warranty.ModeUpsert); err == nil {
+		t.Error("Merge of a cancelled batch succeeded")
+	}
+	must(t, b.Rollback())
+	if a := w.all(t, codeA); len(a) != 0 {
+		t.Errorf("a cancelled batch stored %+v", a)
+	}
+}
+
+// testImportNUL checks that a NUL character, which ParseRow lets through and
+// PostgreSQL cannot store, fails the batch with a message and changes nothing.
+func testImportNUL(t *testing.T, w *warrantyWorld) {
+	a, b := withBase(t, w)
+	recs := manyRecs(3)
+	recs[2].device = "bad\x00name"
+	run, err := w.importFile(t, t.Context(), file(recs...), warranty.ImportOptions{})
+	wantError(t, "NUL", err, domain.Invalid, "import.error.encoding")
+	if run.Status != warranty.RunFailed || run.Message != "import.error.encoding" {
+		t.Errorf("run = %+v", run)
+	}
+	w.wantRecorded(t, run)
+	sameDevices(t, w, a, b)
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"supportal/adapters/i18n"
+	"supportal/adapters/postgres"
+	"supportal/adapters/xlsx"
+	"supportal/domain/identity"
+	"supportal/domain/warranty"
+)
+
+const importUsage = `usage: supportal import warranty --file F.csv|F.xlsx [--mode upsert|snapshot] [--dry-run] [--skip-invalid] [--quiet]`
+
+// shownRowErrors is how many row errors a failed import prints.
+const shownRowErrors = 20
+
+// importCmd imports warranty data from a CSV or XLSX file (SPEC §3.3):
+// `import warranty --file F`. It shows a progress bar on a terminal, then the
+// run's counts; a failed run prints its first row errors and fails.
+func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "warranty" {
+		return errors.New(importUsage)
+	}
+	fs := flag.NewFlagSet("import warranty", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("file", "", "the CSV (UTF-8) or XLSX file to import; the type is told by content")
+	mode := fs.String("mode", string(warranty.ModeUpsert), "upsert (insert and update) or snapshot (also remove the file's customers' lines it does not list)")
+	dryRun := fs.Bool("dry-run", false, "count what would change, change nothing")
+	skipInvalid := fs.Bool("skip-invalid", false, "apply the valid rows even if some are invalid")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *file == "" || fs.NArg() > 0 {
+		return errors.New(importUsage)
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("config: set SUPPORTAL_DATABASE_URL")
+	}
+	f, err := os.Open(*file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	bar := newProgressBar(info.Size(), stderr, *quiet)
+	src, closeSrc, err := openImportFile(io.TeeReader(f, bar))
+	if err != nil {
+		return explain(err)
+	}
+	defer closeSrc()
+	ws := postgres.NewWarrantyStore(db)
+	svc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws})
+	o := warranty.ImportOptions{Mode: warranty.Mode(*mode), DryRun: *dryRun, SkipInvalid: *skipInvalid,
+		Source: "cli:" + filepath.Base(*file)}
+	run, err := svc.Import(ctx, src, o)
+	_ = bar.Finish()
+	if run.ID != 0 {
+		auditImport(ctx, postgres.NewIdentityStore(db), run, stderr)
+	}
+	printRun(stdout, run)
+	if err != nil {
+		return explain(err)
+	}
+	return nil
+}
+
+// openImportFile reads CSV or XLSX, told apart by the zip archive's first
+// bytes rather than by the file's name.
+func openImportFile(r io.Reader) (warranty.Source, func() error, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(len(xlsx.Magic))
+	if bytes.HasPrefix(head, []byte(xlsx.Magic)) {
+		src, err := xlsx.NewSource(br)
+		if err != nil {
+			return nil, nil, err
+		}
+		return src, src.Close, nil
+	}
+	src, err := warranty.NewCSVSource(br)
+	return src, func() error { return nil }, err
+}
+
+// newProgressBar returns a bar of the bytes read from the file on stderr,
+// or one that shows nothing when stderr is not a terminal or quiet is set.
+func newProgressBar(size int64, stderr io.Writer, quiet bool) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	visible := ok && !quiet && term.IsTerminal(int(f.Fd()))
+	// DefaultBytes' options, on the given writer.
+	return progressbar.NewOptions64(size,
+		progressbar.OptionSetVisibility(visible),
+		progressbar.OptionSetDescription("importing"),
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetWidth(10),
+		progressbar.OptionThrottle(65*time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionOnCompletion(func() {
+			if visible {
+				fmt.Fprintln(stderr)
+			}
+		}),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionFullWidth(),
+		progressbar.OptionSetRenderBlankState(visible),
+	)
+}
+
+// printRun writes the run's summary and, for a failed run, its first row
+// errors in English.
+func printRun(w io.Writer, run warranty.Run) {
+	if run.ID == 0 {
+		return
+	}
+	k := run.Counts
+	switch run.Status {
+	case warranty.RunDryRun:
+		fmt.Fprintf(w, "dry run %d (%s): nothing was changed\n", run.ID, run.Mode)
+	default:
+		fmt.Fprintf(w, "import run %d (%s): %s\n", run.ID, run.Mode, run.Status)
+	}
+	fmt.Fprintf(w, "read %d, inserted %d, updated %d, unchanged %d, removed %d, rejected %d\n",
+		k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)
+	if run.Status != warranty.RunFailed || len(run.Errors) == 0 {
+		if len(run.Errors) > 0 {
+			fmt.Fprintf(w, "%d rows were skipped as invalid; the first problems:\n", k.Rejected)
+			printRowErrors(w, run.Errors)
+		}
+		return
+	}
+	printRowErrors(w, run.Errors)
+}
+
+func printRowErrors(w io.Writer, errs []warranty.RowError) {
+	b, err := i18n.Load()
+	if err != nil {
+		return
+	}
+	for i, e := range errs {
+		if i == shownRowErrors {
+			fmt.Fprintf(w, "… and %d more\n", len(errs)-shownRowErrors)
+			return
+		}
+		msg := b.T(i18n.EN, e.Key, e.Data)
+		if e.Column == "" {
+			fmt.Fprintf(w, "line %d: %s\n", e.Line, msg)
+		} else {
+			fmt.Fprintf(w, "line %d, column %s: %s\n", e.Line, e.Column, msg)
+		}
+	}
+}
+
+// auditImport writes the run to the security audit log; the import has
+// happened by then, so a failure is only reported.
+func auditImport(ctx context.Context, audit identity.Audit, run warranty.Run, stderr io.Writer) {
+	k := run.Counts
+	e := identity.Event{At: time.Now().UTC(), Type: "import", UserAgent: "supportal-cli",
+		Detail: fmt.Sprintf("run=%d source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d",
+			run.ID, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := audit.Record(ctx, e); err != nil {
+		fmt.Fprintln(stderr, "supportal: import not audited:", err)
+	}
+}
