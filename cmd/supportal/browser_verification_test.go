@@ -50,6 +50,7 @@ func TestBrowserVerificationJourney(t *testing.T) {
 
 			cust := newBrowser(t, app, lang, true)
 			rev := newBrowser(t, app, lang, true)
+			setup, start := time.Since(start), time.Now()
 
 			cust.signInWithPassword(c.email, c.password)
 			cust.openCompanyPage()
@@ -77,7 +78,7 @@ func TestBrowserVerificationJourney(t *testing.T) {
 			cust.expectContains("#verification-status .vreason", "reason.blurry")
 			cust.verificationDialog("verification.action.resubmit", c.company)
 			cust.expectText("dialog #verification-form p.hint", "verification.form.resubmit_hint")
-			cust.do("rename the company", chromedp.SetValue(chromedp.CSS("dialog #f-company_name"), renamed))
+			cust.do("rename the company", chromedp.SetValue(chromedp.CSS("dialog #v-f-company_name"), renamed))
 			cust.do("choose the new licence", chromedp.SetUploadFiles(chromedp.CSS("dialog #f-licence"), []string{second}))
 			cust.expectValue("credit_code", "91310110666007217T")
 			cust.submit("dialog #verification-form button[type=submit]", http.StatusOK)
@@ -109,7 +110,7 @@ func TestBrowserVerificationJourney(t *testing.T) {
 			cust.expectValue("company_name", renamed)
 			cust.expectText("#h-company_name", "field.company_name.locked")
 			cust.do("no unverified banner", chromedp.WaitNotPresent(chromedp.CSS(".banner-warn")))
-			t.Logf("%s journey took %v", lang, time.Since(start).Round(time.Millisecond))
+			t.Logf("%s: set-up %v, journey %v", lang, setup.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 		})
 	}
 }
@@ -132,7 +133,7 @@ func (b *browser) verificationDialog(button, company string) {
 	b.expectText("#verification-status a.button", button)
 	b.click("#verification-status a.button")
 	b.expectText("dialog #vd-title", "verification.form.title")
-	v, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("dialog #f-company_name")))
+	v, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("dialog #v-f-company_name")))
 	if err != nil || v != company {
 		b.t.Fatalf("dialog company name %q (%v), want %q", v, err, company)
 	}

@@ -13,6 +13,7 @@ import (
 	_ "image/png"
 	"io"
 	"strings"
+	"time"
 
 	"supportal/domain"
 )
@@ -115,10 +116,14 @@ func (s *Service) storeLicence(ctx context.Context, u Upload) (Licence, error) {
 	return Licence{Key: key, Name: name, ContentType: ct, Size: lr.n}, nil
 }
 
+// deleteQuietly removes an object no row will point to; when that fails too,
+// the sweeper removes it later and the failure is reported for the logs.
 func (s *Service) deleteQuietly(key string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10_000_000_000)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_ = s.d.Files.Delete(ctx, key)
+	if err := s.d.Files.Delete(ctx, key); err != nil {
+		s.d.OnAsyncError(fmt.Errorf("verification: licence %s left for the sweeper: %w", key, err))
+	}
 }
 
 func randomKey() (string, error) {

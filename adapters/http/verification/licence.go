@@ -3,6 +3,8 @@ package verification
 import (
 	"io"
 	"mime"
+	"path"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,10 +55,14 @@ func sendLicence(c *fiber.Ctx, rc io.ReadCloser, l verif.Licence, disposition st
 	c.Set(fiber.HeaderContentType, l.ContentType)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	name := l.Name
+	// The name's extension follows the sniffed type, so a PNG uploaded as
+	// licence.pdf downloads as licence.png.
+	ext := extension(l.ContentType)
+	name := strings.TrimSuffix(l.Name, path.Ext(l.Name))
 	if name == "" {
-		name = "licence" + extension(l.ContentType)
+		name = "licence"
 	}
+	name += ext
 	cd := mime.FormatMediaType(disposition, map[string]string{"filename": name})
 	if cd == "" {
 		cd = mime.FormatMediaType(disposition, map[string]string{"filename": "licence" + extension(l.ContentType)})

@@ -46,7 +46,7 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 			// Every field error at once, next to its field, 422.
 			r = cust.upload(map[string]string{"company_name": "", "doc_type": "nope", "credit_code": "91310110666007217A"}, "", nil)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			wantText(t, r, `id="e-company_name"`, `id="e-doc_type"`, `id="e-credit_code"`, `id="e-licence"`, T("error.credit_code.check"), T("error.licence.required"))
+			wantText(t, r, `id="v-e-company_name"`, `id="e-doc_type"`, `id="e-credit_code"`, `id="e-licence"`, T("error.credit_code.check"), T("error.licence.required"))
 			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"},
 				"x.png", []byte("<html><script>alert(1)</script></html>"), "HX-Request", "true")
 			wantStatus(t, r, http.StatusUnprocessableEntity)
