@@ -89,7 +89,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Audit: vstore, Customers: customers{idsvc},
 		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
-		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
+		OnAsyncError: func(err error) { log.Error("verification background task failed", "err", err) },
 	})
 	// 服务查询 and the imports: every lookup is scoped to the credit code the
 	// verification service reports for the caller's company.
