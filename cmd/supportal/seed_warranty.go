@@ -68,7 +68,7 @@ func writeDemoWarranty(w io.Writer, now time.Time) error {
 			sn.WriteByte(alnum[r.IntN(len(alnum))])
 		}
 		fmt.Fprintf(&sn, "%03X", i) // unique
-		group := (i + 2) / 3 // three devices to an order
+		group := (i + 2) / 3        // three devices to an order
 		order := fmt.Sprintf("PO-%d%05d", 2021+group%5, group*7919%100000)
 		for k, s := range r.Perm(len(services))[:1+r.IntN(4)] {
 			svc := services[s]

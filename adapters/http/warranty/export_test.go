@@ -165,6 +165,9 @@ func TestIsolation(t *testing.T) {
 		},
 	}
 	clients := map[string]*client{codeA: e.signedIn(i18n.ZH, "a@example.com"), codeB: e.signedIn(i18n.EN, "b@example.com")}
+	// Each sees its own devices with the same inputs.
+	wantText(t, clients[codeA].get("/warranty?name=anybackup"), "AB3000-0001", "AB5000-0002")
+	wantText(t, clients[codeB].get("/warranty?name=anybackup"), "BX9000-0901")
 	other := map[string]string{codeA: codeB, codeB: codeA}
 	for code, c := range clients {
 		for _, q := range probes[code] {

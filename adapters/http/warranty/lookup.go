@@ -116,7 +116,10 @@ func (h *Handler) view(res wty.Result) *lookupView {
 		v.Total = fmt.Sprintf("%d+", res.Total)
 	}
 	link := func(in wty.SearchInput, page int) string { return "/warranty" + query(in, page) }
-	if in.Page > 1 {
+	switch {
+	case in.Page > 1 && len(res.Devices) == 0:
+		v.PrevURL = link(in, 1) // past the end: back to the start
+	case in.Page > 1:
 		v.PrevURL = link(in, in.Page-1)
 	}
 	if res.HasNext {

@@ -77,6 +77,11 @@ func TestLookupSearches(t *testing.T) {
 			wantText(t, r, `href="/warranty"`, `rel="prev"`, T("warranty.page", "Page", 2))
 			wantNoText(t, r, `rel="next"`)
 
+			// Past the last page: nothing, and the way back to the start.
+			r = c.get("/warranty?page=9")
+			wantText(t, r, T("warranty.empty.nomatch"), `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`)
+			wantNoText(t, r, `rel="next"`)
+
 			// Earliest end first; the sort is kept by the pages.
 			r = c.get("/warranty?sort=end_asc")
 			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
