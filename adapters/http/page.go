@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -17,7 +18,7 @@ var infoFlashes = map[string]bool{"flash.login_required": true, "flash.verificat
 
 // Page returns the layout data of the current request.
 func (s *Server) Page(c *fiber.Ctx) *Page {
-	p := &Page{Lang: Lang(c), Path: c.OriginalURL(), Dev: s.cfg.Dev, Form: map[string]string{}}
+	p := &Page{Lang: Lang(c), Path: c.OriginalURL(), Route: string([]byte(c.Path())), Dev: s.cfg.Dev, Form: map[string]string{}}
 	p.CSRF, _ = c.Locals(localCSRF).(string)
 	if a, ok := Account(c); ok {
 		p.User = &UserView{Name: a.Name, Email: a.Email, Staff: a.IsStaff(), Role: string(a.Role)}
@@ -26,7 +27,7 @@ func (s *Server) Page(c *fiber.Ctx) *Page {
 		}
 	}
 	if f := c.Cookies("flash"); f != "" {
-		c.Cookie(&fiber.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
+		c.Cookie(&fiber.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
 		if v, err := url.QueryUnescape(f); err == nil && s.bundle.Has(v) {
 			p.Flash = &Flash{Kind: "success", Message: s.bundle.T(p.Lang, v, nil)}
 			if infoFlashes[v] {

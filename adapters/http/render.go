@@ -94,7 +94,8 @@ func pairs(kv []any) map[string]any {
 // Page is what every template receives: the layout's data plus the page's own.
 type Page struct {
 	Lang       string
-	Path       string
+	Path       string // the URL as requested, with its query (where the switcher returns)
+	Route      string // the path alone (which menu entry is current)
 	Title      string
 	CSRF       string
 	User       *UserView

@@ -163,21 +163,22 @@ func (b *batch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, er
 func (b *batch) Commit(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		b.end()
+		return err
+	}
 	switch {
 	case b.done:
 		return errBatchDone
 	case !b.merged:
 		return errors.New("memory warranty store: batch not merged")
 	}
-	b.done = true
-	b.stopCtx()
+	// Publish before releasing the slot, so that the next batch merges
+	// against this one's result.
 	b.s.mu.Lock()
-	defer b.s.mu.Unlock()
-	b.s.importing = false
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	b.s.devices, b.s.lastID = b.next, b.lastID
+	b.s.mu.Unlock()
+	b.end()
 	return nil
 }
 
@@ -185,13 +186,18 @@ func (b *batch) Commit(ctx context.Context) error {
 func (b *batch) Rollback() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.end()
+	return nil
+}
+
+// end releases the import slot once. The caller holds b.mu.
+func (b *batch) end() {
 	if b.done {
-		return nil
+		return
 	}
 	b.done = true
 	b.stopCtx()
 	b.s.mu.Lock()
 	defer b.s.mu.Unlock()
 	b.s.importing = false
-	return nil
 }

@@ -101,10 +101,10 @@ var errBatchDone = errors.New("batch already committed or rolled back")
 // store in text: it would fail the COPY without saying which line.
 var errNUL = domain.E(domain.Invalid, "import.error.encoding")
 
-// Add streams r into the COPY. A row holding a NUL character fails the
-// batch with Invalid (import.error.encoding, Data Line). lib/pq buffers the rows and sends them in
-// 64 KiB messages, so memory does not grow with the batch. An error of the
-// server may surface on a later Add or on Merge.
+// Add streams r into the COPY. lib/pq buffers the rows and sends them in
+// 64 KiB messages, so memory does not grow with the batch; an error of the
+// server may surface on a later Add or on Merge. A row holding a NUL
+// character fails the batch with Invalid (import.error.encoding, Data Line).
 func (b *importBatch) Add(ctx context.Context, r warranty.Row) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -170,15 +170,17 @@ func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Coun
 func (b *importBatch) Commit(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		if !b.done {
+			_ = b.rollback()
+		}
+		return warrantyErr("commit", err)
+	}
 	switch {
 	case b.done:
 		return warrantyErr("commit", errBatchDone)
 	case !b.merged:
 		return warrantyErr("commit", errors.New("batch not merged"))
-	}
-	if err := ctx.Err(); err != nil {
-		_ = b.rollback()
-		return warrantyErr("commit", err)
 	}
 	b.done = true
 	b.stop()

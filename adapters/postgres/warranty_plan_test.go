@@ -13,7 +13,7 @@ import (
 // (almost) nothing.
 func TestWarrantyPlans(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds 25,000 devices")
+		t.Skip("builds 45,000 devices")
 	}
 	ctx := t.Context()
 	db := migrated(t)
@@ -25,7 +25,7 @@ SELECT o, 'owner',
 	(ARRAY['AnyShare 存储节点 S200-', 'AnyBackup 一体机 A3000-', 'AnyDATA 图谱计算节点 D8-', 'AnyRobot 日志分析 R1-'])[1 + i % 4] || i,
 	'AS' || lpad(i::text, 10, '0'), 'PO-' || i, date '2024-01-01' + (i % 1500)
 FROM unnest(ARRAY['91310110666007217T', '91440300MA5F0KQ2XL']) WITH ORDINALITY AS u(o, n),
-	generate_series(1, 10000) i
+	generate_series(1, 20000) i
 ORDER BY n, i;
 INSERT INTO devices (owner_code, owner_name, name, sn, order_no, max_end)
 SELECT 'SMALL' || (i % 500), 'owner', 'Small ' || i, 'SN' || i, '', date '2024-01-01' + (i % 1500)
@@ -68,7 +68,7 @@ ANALYZE service_lines`
 			[]string{"devices_owner_code_name_trgm_idx"}, []string{"Seq Scan"}},
 		{"small tenant", searchDesc, []any{"SMALL7", "", "", 21, 0},
 			[]string{"devices_owner_code_max_end_idx"}, []string{"Sort", "Seq Scan"}},
-		{"lines of a page", linesOf, []any{pq.Array([]int64{1, 500, 1000, 10001, 15000})},
+		{"lines of a page", linesOf, []any{pq.Array([]int64{1, 500, 1000, 20001, 30000})},
 			[]string{"service_lines_device_id_sku_start_date_key"}, []string{"Seq Scan"}},
 	} {
 		var lines []string

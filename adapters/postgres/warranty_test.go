@@ -173,3 +173,17 @@ func TestWarrantyRunErrors(t *testing.T) {
 		t.Errorf("errors = %s, want %s", js, want)
 	}
 }
+
+// TestWarrantyLookupBounds checks that the lookup reads in a read-only
+// transaction with a statement timeout.
+func TestWarrantyLookupBounds(t *testing.T) {
+	s := NewWarrantyStore(migrated(t))
+	var timeout, readOnly, isolation string
+	err := s.read(t.Context(), "test", func(tx *sqlx.Tx) error {
+		return tx.QueryRowxContext(t.Context(), `SELECT current_setting('statement_timeout'),
+	current_setting('transaction_read_only'), current_setting('transaction_isolation')`).Scan(&timeout, &readOnly, &isolation)
+	})
+	if err != nil || timeout != "2s" || readOnly != "on" || isolation != "repeatable read" {
+		t.Errorf("lookup transaction: timeout %q, read only %q, isolation %q, %v", timeout, readOnly, isolation, err)
+	}
+}

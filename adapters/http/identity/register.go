@@ -2,6 +2,7 @@ package identity
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -149,7 +150,7 @@ func (h *Handler) registerCompany(c *fiber.Ctx) error {
 		}
 		return h.registerFailed(c, d, 3, f, err)
 	}
-	c.Cookie(&fiber.Cookie{Name: draftCookie, Value: "", Path: "/register", MaxAge: -1, HTTPOnly: true, SameSite: "Lax"})
+	c.Cookie(&fiber.Cookie{Name: draftCookie, Value: "", Path: "/register", MaxAge: -1, Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax"})
 	h.s.SetFlash(c, "flash.registered")
 	return h.signedIn(c, sess, "/")
 }

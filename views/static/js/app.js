@@ -68,6 +68,12 @@
     var bad = document.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
+  // After htmx pushed a new URL (a search), the language switcher returns to it.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("form.langswitch")) return;
+    var next = e.target.querySelector("input[name=next]");
+    if (next) next.value = window.location.pathname + window.location.search;
+  });
   document.addEventListener("DOMContentLoaded", function () { countdowns(document); });
   document.addEventListener("htmx:afterSwap", function (e) { countdowns(e.target); dialogs(e.target); });
 })();
