@@ -150,15 +150,16 @@ func testCancelReleases(t *testing.T, w *warrantyWorld) {
 	}
 }
 
-// testImportNUL checks that a NUL character, which ParseRow lets through and
-// PostgreSQL cannot store, fails the batch with a message and changes nothing.
+// testImportNUL checks that a NUL character, which PostgreSQL cannot store,
+// is a row error naming its line and column, and changes nothing.
 func testImportNUL(t *testing.T, w *warrantyWorld) {
 	a, b := withBase(t, w)
 	recs := manyRecs(3)
 	recs[2].device = "bad\x00name"
 	run, err := w.importFile(t, t.Context(), file(recs...), warranty.ImportOptions{})
-	wantError(t, "NUL", err, domain.Invalid, "import.error.encoding")
-	if run.Status != warranty.RunFailed || run.Message != "import.error.encoding" {
+	wantError(t, "NUL", err, domain.Invalid, "import.error.rejected")
+	if run.Status != warranty.RunFailed || len(run.Errors) != 1 || run.Errors[0].Key != "import.error.control" ||
+		run.Errors[0].Column != "device_name" || run.Errors[0].Line != 4 {
 		t.Errorf("run = %+v", run)
 	}
 	w.wantRecorded(t, run)

@@ -38,6 +38,10 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 	if o.Mode != ModeUpsert && o.Mode != ModeSnapshot {
 		return Run{}, domain.E(domain.Invalid, "import.error.mode")
 	}
+	if o.Mode == ModeSnapshot && o.SkipInvalid {
+		// A rejected line would look unlisted and its stored line be removed.
+		return Run{}, domain.E(domain.Invalid, "import.error.snapshot_skip_invalid")
+	}
 	run := Run{Source: o.Source, Mode: o.Mode, DryRun: o.DryRun, StartedAt: s.now(), Status: RunRunning}
 	if err := s.d.Runs.StartRun(ctx, &run); err != nil {
 		return run, fmt.Errorf("warranty: start run: %w", err)

@@ -6,6 +6,7 @@ package warranty
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"supportal/domain/creditcode"
@@ -69,6 +70,8 @@ func ParseRow(line int, rec []string) (Row, []RowError) {
 		}
 		if !utf8.ValidString(v) {
 			bad(c, "import.error.encoding", nil)
+		} else if strings.ContainsFunc(v, unicode.IsControl) {
+			bad(c, "import.error.control", nil)
 		}
 	}
 	r := Row{Line: line, OwnerName: cell["customer_name"], DeviceName: cell["device_name"], SN: NormalizeSN(cell["device_sn"]),

@@ -32,6 +32,8 @@ func TestParseRow(t *testing.T) {
 		{with(7, "01/02/2025"), "start_date", "import.error.date"},
 		{with(8, "2024-12-31"), "end_date", "import.error.end_before_start"},
 		{with(6, "bad\xffutf8"), "service_name", "import.error.encoding"},
+		{with(2, "Box\x00"), "device_name", "import.error.control"},
+		{with(2, "two\nlines"), "device_name", "import.error.control"},
 	}
 	for _, tt := range tests {
 		_, errs := ParseRow(7, tt.rec)

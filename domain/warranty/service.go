@@ -109,9 +109,12 @@ func (s *Service) Search(ctx context.Context, accountID int64, in SearchInput) (
 	if len(devs) > PageSize {
 		res.Devices, res.HasNext = devs[:PageSize], true
 	}
-	n, err := s.d.Lookup.CountDevices(ctx, q, CountCap+1)
-	if err != nil {
-		return Result{}, err
+	// A page with rows and no next page tells the total; count otherwise.
+	n := q.Offset + len(res.Devices)
+	if res.HasNext || (len(res.Devices) == 0 && q.Offset > 0) {
+		if n, err = s.d.Lookup.CountDevices(ctx, q, CountCap+1); err != nil {
+			return Result{}, err
+		}
 	}
 	res.Total, res.Capped = n, n > CountCap
 	if res.Capped {
