@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"supportal/domain"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -29,6 +31,10 @@ func (s *WarrantyStore) read(ctx context.Context, op string, fn func(tx *sqlx.Tx
 		return warrantyErr(op+": timeout", err)
 	}
 	if err := fn(tx); err != nil {
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "57014" { // statement timeout
+			return domain.E(domain.Invalid, "warranty.error.too_broad")
+		}
 		return warrantyErr(op, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -72,13 +72,19 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	p := h.s.Page(c)
 	p.Title = "nav.warranty"
-	res, err := h.svc.Search(c.UserContext(), a.ID, searchInput(c))
+	in := searchInput(c)
+	res, err := h.svc.Search(c.UserContext(), a.ID, in)
 	if err != nil {
-		if de := domain.As(err); de.Kind != domain.Forbidden || de.Key != "error.verification.required" {
+		switch de := domain.As(err); {
+		case de.Kind == domain.Forbidden && de.Key == "error.verification.required":
+			p.Data = &lookupView{Gate: true}
+			return h.render(c, p)
+		case de.Kind == domain.Invalid: // e.g. a search too broad to finish in time
+			p.FormError = h.s.T(c, de.Key, de.Data)
+			res = wty.Result{Input: in.Normalize()}
+		default:
 			return err
 		}
-		p.Data = &lookupView{Gate: true}
-		return h.render(c, p)
 	}
 	v := h.view(res)
 	at, ok, err := h.svc.LastUpdated(c.UserContext())
