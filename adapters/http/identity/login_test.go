@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -16,31 +17,31 @@ func TestLoginPasswordRotatesSession(t *testing.T) {
 
 	// A token planted by an attacker before sign-in is not adopted.
 	const planted = "attacker-chosen-session-token-0000000000000"
-	b.jar["sid"] = planted
-	r := b.get("/login")
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.ZH, "login.heading", nil), tr(i18n.ZH, "login.type.customer", nil), tr(i18n.ZH, "login.type.partner", nil))
+	b.Jar["sid"] = planted
+	r := b.Get("/login")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.ZH, "login.heading", nil), webtest.T(i18n.ZH, "login.type.customer", nil), webtest.T(i18n.ZH, "login.type.partner", nil))
 
-	r = b.post("/login", url.Values{"type": {"customer"}, "email": {"  LI.Lei@Example.COM "}, "password": {password}, "next": {"/account"}})
-	wantRedirect(t, r, "/account")
+	r = b.Post("/login", url.Values{"type": {"customer"}, "email": {"  LI.Lei@Example.COM "}, "password": {password}, "next": {"/account"}})
+	webtest.WantRedirect(t, r, "/account")
 	first := b.sid()
 	if first == "" || first == planted {
 		t.Fatalf("session after sign-in = %q", first)
 	}
-	r = b.get("/account")
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, customerEmail, tr(i18n.ZH, "nav.logout", nil))
+	r = b.Get("/account")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, customerEmail, webtest.T(i18n.ZH, "nav.logout", nil))
 
 	// Signing in again, while signed in, gives yet another token.
-	r = b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
-	wantRedirect(t, r, "/")
+	r = b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
+	webtest.WantRedirect(t, r, "/")
 	if second := b.sid(); second == "" || second == first || second == planted {
 		t.Fatalf("second sign-in kept the token: %q", second)
 	}
 
 	// An external next is not followed.
-	r = b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}, "next": {"//evil.example/x"}})
-	wantRedirect(t, r, "/")
+	r = b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}, "next": {"//evil.example/x"}})
+	webtest.WantRedirect(t, r, "/")
 }
 
 // TestLoginFailuresLookAlike: wrong password, unknown email and the wrong
@@ -52,16 +53,16 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 			e.seedCustomer(customerEmail)
 			b := e.client(br.accept)
 			try := func(typ, email, pw string) (int, string) {
-				r := b.post("/login", url.Values{"type": {typ}, "email": {email}, "password": {pw}})
+				r := b.Post("/login", url.Values{"type": {typ}, "email": {email}, "password": {pw}})
 				if b.sid() != "" {
 					t.Fatalf("%s %s signed in", typ, email)
 				}
-				wantText(t, r, tr(br.lang, "error.login.failed", nil))
+				webtest.WantText(t, r, webtest.T(br.lang, "error.login.failed", nil))
 				// The page names the door that was used; compare the rest.
 				body := strings.ReplaceAll(r.Body, "type=partner", "type=X")
 				body = strings.ReplaceAll(body, "type=customer", "type=X")
 				body = strings.ReplaceAll(body, `name="type" value="`+typ+`"`, `name="type" value="X"`)
-				return r.Status, normalize(body, b.token, email)
+				return r.Status, normalize(body, b.Token, email)
 			}
 			wrongStatus, wrongBody := try("customer", customerEmail, "Wrong-password-123")
 			unknownStatus, unknownBody := try("customer", "nobody@example.com", password)
@@ -106,76 +107,76 @@ func TestLoginWithCode(t *testing.T) {
 	e.seedCustomer(customerEmail)
 	b := e.client("en")
 
-	r := b.post("/login/code/send", url.Values{"type": {"customer"}, "method": {"code"}, "email": {customerEmail}})
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.EN, "login.code_sent", nil), tr(i18n.EN, "login.resend_in", map[string]any{"Seconds": 60}))
+	r := b.Post("/login/code/send", url.Values{"type": {"customer"}, "method": {"code"}, "email": {customerEmail}})
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "login.code_sent", nil), webtest.T(i18n.EN, "login.resend_in", map[string]any{"Seconds": 60}))
 	code := e.code(customerEmail, "code_login")
 
 	// A second request within the minute is refused with the cool-down.
-	r = b.post("/login/code/send", url.Values{"method": {"code"}, "email": {customerEmail}})
-	wantStatus(t, r, http.StatusTooManyRequests)
-	wantText(t, r, tr(i18n.EN, "error.code.cooldown", map[string]any{"Seconds": 60}))
+	r = b.Post("/login/code/send", url.Values{"method": {"code"}, "email": {customerEmail}})
+	webtest.WantStatus(t, r, http.StatusTooManyRequests)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.code.cooldown", map[string]any{"Seconds": 60}))
 
 	wrong := "123456"
 	if code == wrong {
 		wrong = "654321"
 	}
-	r = b.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {wrong}})
-	wantStatus(t, r, http.StatusUnauthorized)
-	wantText(t, r, tr(i18n.EN, "error.login.failed", nil))
+	r = b.Post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {wrong}})
+	webtest.WantStatus(t, r, http.StatusUnauthorized)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.login.failed", nil))
 
-	r = b.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}, "next": {"/account"}})
-	wantRedirect(t, r, "/account")
-	wantStatus(t, b.get("/account"), http.StatusOK)
+	r = b.Post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}, "next": {"/account"}})
+	webtest.WantRedirect(t, r, "/account")
+	webtest.WantStatus(t, b.Get("/account"), http.StatusOK)
 
 	// A used code does not sign in again.
 	other := e.client("en")
-	r = other.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}})
-	wantStatus(t, r, http.StatusUnauthorized)
+	r = other.Post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {code}})
+	webtest.WantStatus(t, r, http.StatusUnauthorized)
 }
 
 func TestStaffAndCustomerDoors(t *testing.T) {
 	e := newEnv(t)
 	e.seedCustomer(customerEmail)
 	e.seedStaff(staffEmail)
-	failed := tr(i18n.ZH, "error.login.failed", nil)
+	failed := webtest.T(i18n.ZH, "error.login.failed", nil)
 
 	staff := e.client("zh-CN")
-	r := staff.post("/login", url.Values{"type": {"customer"}, "email": {staffEmail}, "password": {password}})
-	wantStatus(t, r, http.StatusUnauthorized)
-	wantText(t, r, failed)
-	r = staff.post("/staff/login", url.Values{"email": {staffEmail}, "password": {password}})
-	wantRedirect(t, r, "/staff")
-	r = staff.get("/staff")
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.ZH, "staff.home.title", nil), tr(i18n.ZH, "role.agent", nil))
+	r := staff.Post("/login", url.Values{"type": {"customer"}, "email": {staffEmail}, "password": {password}})
+	webtest.WantStatus(t, r, http.StatusUnauthorized)
+	webtest.WantText(t, r, failed)
+	r = staff.Post("/staff/login", url.Values{"email": {staffEmail}, "password": {password}})
+	webtest.WantRedirect(t, r, "/staff")
+	r = staff.Get("/staff")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.ZH, "staff.home.title", nil), webtest.T(i18n.ZH, "role.agent", nil))
 	// Staff have no account centre.
-	wantStatus(t, staff.get("/account"), http.StatusForbidden)
+	webtest.WantStatus(t, staff.Get("/account"), http.StatusForbidden)
 
 	cust := e.client("zh-CN")
-	r = cust.post("/staff/login", url.Values{"email": {customerEmail}, "password": {password}})
-	wantStatus(t, r, http.StatusUnauthorized)
-	wantText(t, r, failed)
+	r = cust.Post("/staff/login", url.Values{"email": {customerEmail}, "password": {password}})
+	webtest.WantStatus(t, r, http.StatusUnauthorized)
+	webtest.WantText(t, r, failed)
 	if cust.sid() != "" {
 		t.Fatal("a customer signed in through the staff door")
 	}
 	cust.login(customerEmail, password)
-	r = cust.get("/staff")
+	r = cust.Get("/staff")
 	if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
 		t.Fatalf("customer on /staff: %d", r.Status)
 	}
-	wantNoText(t, r, tr(i18n.ZH, "staff.home.title", nil)+"</h1>")
+	webtest.WantNoText(t, r, webtest.T(i18n.ZH, "staff.home.title", nil)+"</h1>")
 
 	// Anonymous visitors are sent to sign in and come back afterwards.
 	anon := e.client("zh-CN")
-	r = anon.get("/account/company")
-	wantRedirect(t, r, "/login?next=%2Faccount%2Fcompany")
-	r = anon.get("/account")
-	wantRedirect(t, r, "/login?next=%2Faccount")
-	r = anon.get(r.Location())
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.ZH, "flash.login_required", nil), `name="next" value="/account"`)
-	wantRedirect(t, anon.get("/staff"), "/staff/login?next=%2Fstaff")
+	r = anon.Get("/account/company")
+	webtest.WantRedirect(t, r, "/login?next=%2Faccount%2Fcompany")
+	r = anon.Get("/account")
+	webtest.WantRedirect(t, r, "/login?next=%2Faccount")
+	r = anon.Get(r.Location())
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.ZH, "flash.login_required", nil), `name="next" value="/account"`)
+	webtest.WantRedirect(t, anon.Get("/staff"), "/staff/login?next=%2Fstaff")
 }
 
 // TestCodeAndForgotDoNotRevealKnownEmail: "get code" and "forgot password"
@@ -193,14 +194,14 @@ func TestCodeAndForgotDoNotRevealKnownEmail(t *testing.T) {
 	}
 	ask := func(path, email string, hdr map[string]string) answer {
 		b := e.client("zh-CN")
-		b.get("/login")
-		f := url.Values{"_csrf": {b.token}, "method": {"code"}, "email": {email}}
+		b.Get("/login")
+		f := url.Values{"_csrf": {b.Token}, "method": {"code"}, "email": {email}}
 		r := b.postRaw(path, f, hdr)
-		a := answer{status: r.Status, loc: normalize(r.Location(), b.token, email), hx: r.Header.Get("HX-Redirect"),
-			body: normalize(r.Body, b.token, email)}
+		a := answer{status: r.Status, loc: normalize(r.Location(), b.Token, email), hx: r.Header.Get("HX-Redirect"),
+			body: normalize(r.Body, b.Token, email)}
 		if r.Status == http.StatusSeeOther {
-			r2 := b.get(r.Location())
-			a.followed, a.followedStatus = normalize(r2.Body, b.token, email), r2.Status
+			r2 := b.Get(r.Location())
+			a.followed, a.followedStatus = normalize(r2.Body, b.Token, email), r2.Status
 		}
 		return a
 	}
@@ -222,7 +223,7 @@ func TestCodeAndForgotDoNotRevealKnownEmail(t *testing.T) {
 		}
 		e.clock.Advance(61e9) // past the code cool-down
 	}
-	if r := ask("/password/forgot", unknown, nil); r.loc != "/password/reset?email=EMAIL" || !strings.Contains(r.followed, tr(i18n.ZH, "forgot.sent", nil)) {
+	if r := ask("/password/forgot", unknown, nil); r.loc != "/password/reset?email=EMAIL" || !strings.Contains(r.followed, webtest.T(i18n.ZH, "forgot.sent", nil)) {
 		t.Errorf("forgot: %+v", r)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -15,14 +16,14 @@ func TestPasswordReset(t *testing.T) {
 	signedIn.login(customerEmail, password)
 
 	b := e.client("en")
-	r := b.get("/password/forgot")
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.EN, "forgot.intro", nil))
-	r = b.post("/password/forgot", url.Values{"email": {" Li.Lei@Example.com "}})
-	wantRedirect(t, r, "/password/reset?email=li.lei%40example.com")
-	r = b.get(r.Location())
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.EN, "forgot.sent", nil), `value="`+customerEmail+`"`)
+	r := b.Get("/password/forgot")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "forgot.intro", nil))
+	r = b.Post("/password/forgot", url.Values{"email": {" Li.Lei@Example.com "}})
+	webtest.WantRedirect(t, r, "/password/reset?email=li.lei%40example.com")
+	r = b.Get(r.Location())
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "forgot.sent", nil), `value="`+customerEmail+`"`)
 	code := e.code(customerEmail, "code_reset")
 
 	const newPassword = "Fresh-Start-2026!"
@@ -31,27 +32,27 @@ func TestPasswordReset(t *testing.T) {
 		wrong = "999999"
 	}
 	form := url.Values{"email": {customerEmail}, "code": {wrong}, "password": {newPassword}, "password_confirm": {newPassword}}
-	r = b.post("/password/reset", form)
-	wantStatus(t, r, http.StatusUnprocessableEntity)
-	wantText(t, r, tr(i18n.EN, "error.code.invalid", nil))
+	r = b.Post("/password/reset", form)
+	webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.code.invalid", nil))
 	// An unknown address gets the same answer as a wrong code.
 	form.Set("email", "nobody@example.com")
-	r = b.post("/password/reset", form)
-	wantStatus(t, r, http.StatusUnprocessableEntity)
-	wantText(t, r, tr(i18n.EN, "error.code.invalid", nil))
+	r = b.Post("/password/reset", form)
+	webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.code.invalid", nil))
 
 	form.Set("email", customerEmail)
 	form.Set("code", code)
-	r = b.post("/password/reset", form)
-	wantRedirect(t, r, "/login?email=li.lei%40example.com")
-	r = b.get(r.Location())
-	wantText(t, r, tr(i18n.EN, "flash.password_reset", nil), `value="`+customerEmail+`"`)
+	r = b.Post("/password/reset", form)
+	webtest.WantRedirect(t, r, "/login?email=li.lei%40example.com")
+	r = b.Get(r.Location())
+	webtest.WantText(t, r, webtest.T(i18n.EN, "flash.password_reset", nil), `value="`+customerEmail+`"`)
 
 	// Every session of the account ended; the new password works, the old not.
 	wantSignedOut(t, signedIn)
-	wantStatus(t, b.post("/login", url.Values{"email": {customerEmail}, "password": {password}}), http.StatusUnauthorized)
+	webtest.WantStatus(t, b.Post("/login", url.Values{"email": {customerEmail}, "password": {password}}), http.StatusUnauthorized)
 	b.login(customerEmail, newPassword)
 	// The code cannot be used twice.
-	r = e.client("en").post("/password/reset", form)
-	wantStatus(t, r, http.StatusUnprocessableEntity)
+	r = e.client("en").Post("/password/reset", form)
+	webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 }

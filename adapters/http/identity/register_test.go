@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -20,19 +21,19 @@ func TestRegisterWizard(t *testing.T) {
 		t.Run(br.lang, func(t *testing.T) {
 			e := newEnv(t)
 			b := e.client(br.accept)
-			T := func(id string) string { return tr(br.lang, id, nil) }
+			T := func(id string) string { return webtest.T(br.lang, id, nil) }
 
-			r := b.get("/register")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, T("register.heading"), T("register.step1"), T("field.country.hint"), T("country.CN"))
+			r := b.Get("/register")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, T("register.heading"), T("register.step1"), T("field.country.hint"), T("country.CN"))
 
 			// Step 1 with a mobile that is not a mainland number: the
 			// translated error, 422, and everything typed is still there.
 			info := url.Values{"country": {"CN"}, "name": {"王小明"}, "job_title": {"it_engineer"},
 				"email": {"Wang.XM@Example.com"}, "mobile": {"12345"}}
-			r = b.post("/register/account", info)
-			wantStatus(t, r, http.StatusUnprocessableEntity)
-			wantText(t, r, T("error.mobile.mainland"), T("field.country.hint"), `value="王小明"`,
+			r = b.Post("/register/account", info)
+			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+			webtest.WantText(t, r, T("error.mobile.mainland"), T("field.country.hint"), `value="王小明"`,
 				`value="Wang.XM@Example.com"`, `value="12345"`, `value="it_engineer" selected`, `value="CN" selected`)
 			if n := len(e.mails()); n != 0 {
 				t.Fatalf("an invalid step 1 sent %d emails", n)
@@ -40,21 +41,21 @@ func TestRegisterWizard(t *testing.T) {
 
 			const email = "wang.xm@example.com"
 			info.Set("mobile", "139 1234 5678")
-			wantRedirect(t, b.post("/register/account", info), "/register?step=2")
+			webtest.WantRedirect(t, b.Post("/register/account", info), "/register?step=2")
 			code := e.code(email, "code_register")
 
-			r = b.get("/register?step=2")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, tr(br.lang, "register.code_sent", map[string]any{"Email": email}), T("field.code"))
+			r = b.Get("/register?step=2")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, webtest.T(br.lang, "register.code_sent", map[string]any{"Email": email}), T("field.code"))
 
 			// Back to step 1 keeps the input.
-			wantRedirect(t, b.post("/register/verify", url.Values{"action": {"back"}}), "/register?step=1")
-			r = b.get("/register?step=1")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, `value="王小明"`, `value="`+email+`"`, `value="13912345678"`, `value="it_engineer" selected`)
+			webtest.WantRedirect(t, b.Post("/register/verify", url.Values{"action": {"back"}}), "/register?step=1")
+			r = b.Get("/register?step=1")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, `value="王小明"`, `value="`+email+`"`, `value="13912345678"`, `value="it_engineer" selected`)
 
 			// Next again without changes sends no second code.
-			wantRedirect(t, b.post("/register/account", info), "/register?step=2")
+			webtest.WantRedirect(t, b.Post("/register/account", info), "/register?step=2")
 			if n := len(e.mailsTo(email)); n != 1 {
 				t.Fatalf("%d emails after going back and forth, want 1", n)
 			}
@@ -65,12 +66,12 @@ func TestRegisterWizard(t *testing.T) {
 				wrong = "222222"
 			}
 			pw := url.Values{"code": {wrong}, "password": {password}, "password_confirm": {password}}
-			r = b.post("/register/verify", pw)
-			wantStatus(t, r, http.StatusUnprocessableEntity)
-			wantText(t, r, T("error.code.invalid"))
+			r = b.Post("/register/verify", pw)
+			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+			webtest.WantText(t, r, T("error.code.invalid"))
 
 			pw.Set("code", code)
-			wantRedirect(t, b.post("/register/verify", pw), "/register?step=3")
+			webtest.WantRedirect(t, b.Post("/register/verify", pw), "/register?step=3")
 
 			// Step 3, back to step 2 and forward again keeps the company.
 			co := url.Values{"company_name": {"北京示例信息技术有限公司"}, "industry": {"manufacturing"}, "size": {"101-500"},
@@ -79,40 +80,40 @@ func TestRegisterWizard(t *testing.T) {
 			for k, v := range co {
 				back[k] = v
 			}
-			wantRedirect(t, b.post("/register/company", back), "/register?step=2")
-			r = b.get("/register?step=2")
-			wantText(t, r, T("register.already_verified"))
-			r = b.get("/register?step=3")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, T("field.company_name"), `value="北京示例信息技术有限公司"`, `value="manufacturing" selected`,
+			webtest.WantRedirect(t, b.Post("/register/company", back), "/register?step=2")
+			r = b.Get("/register?step=2")
+			webtest.WantText(t, r, T("register.already_verified"))
+			r = b.Get("/register?step=3")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, T("field.company_name"), `value="北京示例信息技术有限公司"`, `value="manufacturing" selected`,
 				`value="101-500" selected`, `value="北京市海淀区中关村大街 1 号"`, ">服务器与存储</textarea>")
 
 			// A missing address: 422, the rest kept.
 			co.Set("address", "")
-			r = b.post("/register/company", co)
-			wantStatus(t, r, http.StatusUnprocessableEntity)
-			wantText(t, r, T("error.address.required"), `value="北京示例信息技术有限公司"`)
+			r = b.Post("/register/company", co)
+			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+			webtest.WantText(t, r, T("error.address.required"), `value="北京示例信息技术有限公司"`)
 			if b.sid() != "" {
 				t.Fatal("signed in before the wizard finished")
 			}
 
 			co.Set("address", "北京市海淀区中关村大街 1 号")
-			r = b.post("/register/company", co)
-			wantRedirect(t, r, "/")
+			r = b.Post("/register/company", co)
+			webtest.WantRedirect(t, r, "/")
 			if b.sid() == "" {
 				t.Fatal("finishing the wizard set no session cookie")
 			}
-			if _, ok := b.jar["reg"]; ok {
+			if _, ok := b.Jar["reg"]; ok {
 				t.Error("the wizard cookie survived the end of the wizard")
 			}
 
-			r = b.get("/")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, T("flash.registered"), T("banner.unverified"), T("banner.unverified.link"),
-				tr(br.lang, "home.welcome", map[string]any{"Name": "王小明"}))
-			r = b.get("/account")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, email, T("country.CN"), `value="13912345678"`)
+			r = b.Get("/")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, T("flash.registered"), T("banner.unverified"), T("banner.unverified.link"),
+				webtest.T(br.lang, "home.welcome", map[string]any{"Name": "王小明"}))
+			r = b.Get("/account")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, email, T("country.CN"), `value="13912345678"`)
 		})
 	}
 }
@@ -126,11 +127,11 @@ func TestRegisterDoesNotRevealKnownEmail(t *testing.T) {
 
 	step1 := func(email string) (first, second string, status int, loc string) {
 		b := e.client("zh-CN")
-		r := b.post("/register/account", url.Values{"country": {"CN"}, "name": {"张三"}, "job_title": {"ceo"}, "email": {email}})
+		r := b.Post("/register/account", url.Values{"country": {"CN"}, "name": {"张三"}, "job_title": {"ceo"}, "email": {email}})
 		status, loc = r.Status, r.Location()
-		first = normalize(r.Body, b.token, email)
-		r2 := b.get("/register?step=2")
-		return first, normalize(r2.Body, b.token, email), status, loc
+		first = normalize(r.Body, b.Token, email)
+		r2 := b.Get("/register?step=2")
+		return first, normalize(r2.Body, b.Token, email), status, loc
 	}
 	k1, k2, kStatus, kLoc := step1(customerEmail)
 	u1, u2, uStatus, uLoc := step1(unknown)
@@ -140,7 +141,7 @@ func TestRegisterDoesNotRevealKnownEmail(t *testing.T) {
 	if kStatus != http.StatusSeeOther || kLoc != "/register?step=2" {
 		t.Fatalf("step 1 = %d %q, want 303 to step 2", kStatus, kLoc)
 	}
-	if !strings.Contains(k2, tr(i18n.ZH, "register.code_sent", map[string]any{"Email": "EMAIL"})) {
+	if !strings.Contains(k2, webtest.T(i18n.ZH, "register.code_sent", map[string]any{"Email": "EMAIL"})) {
 		t.Fatalf("step 2 does not say the code was sent:\n%s", k2)
 	}
 	if k2 != u2 {

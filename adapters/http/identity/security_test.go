@@ -9,6 +9,7 @@ import (
 	"time"
 
 	web "supportal/adapters/http"
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -18,25 +19,25 @@ func TestThrottlePerAccount(t *testing.T) {
 			e := newEnv(t)
 			e.seedCustomer(customerEmail)
 			b := e.client(br.accept)
-			login := func(pw string) *resp {
-				return b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {pw}})
+			login := func(pw string) *webtest.Response {
+				return b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {pw}})
 			}
 			for i := 0; i < 5; i++ {
 				r := login(fmt.Sprintf("Wrong-password-%d", i))
-				wantStatus(t, r, http.StatusUnauthorized)
-				wantText(t, r, tr(br.lang, "error.login.failed", nil))
+				webtest.WantStatus(t, r, http.StatusUnauthorized)
+				webtest.WantText(t, r, webtest.T(br.lang, "error.login.failed", nil))
 				e.clock.Advance(time.Second)
 			}
 			// The sixth attempt is refused even with the right password.
 			r := login(password)
-			wantStatus(t, r, http.StatusTooManyRequests)
-			wantText(t, r, tr(br.lang, "error.throttled", map[string]any{"Minutes": 15}))
+			webtest.WantStatus(t, r, http.StatusTooManyRequests)
+			webtest.WantText(t, r, webtest.T(br.lang, "error.throttled", map[string]any{"Minutes": 15}))
 			if b.sid() != "" {
 				t.Fatal("signed in while throttled")
 			}
 			// Code sign-in goes through the same limit.
-			r = b.post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {"123456"}})
-			wantStatus(t, r, http.StatusTooManyRequests)
+			r = b.Post("/login/code", url.Values{"type": {"customer"}, "email": {customerEmail}, "code": {"123456"}})
+			webtest.WantStatus(t, r, http.StatusTooManyRequests)
 
 			// 15 minutes later (as the message said) the account may sign in.
 			e.clock.Advance(15 * time.Minute)
@@ -50,15 +51,15 @@ func TestThrottlePerIP(t *testing.T) {
 	e.seedCustomer(customerEmail)
 	b := e.client("en")
 	for i := 0; i < 20; i++ {
-		r := b.post("/login", url.Values{"type": {"customer"}, "email": {fmt.Sprintf("user%d@example.com", i)}, "password": {"Wrong-password-1"}})
-		wantStatus(t, r, http.StatusUnauthorized)
+		r := b.Post("/login", url.Values{"type": {"customer"}, "email": {fmt.Sprintf("user%d@example.com", i)}, "password": {"Wrong-password-1"}})
+		webtest.WantStatus(t, r, http.StatusUnauthorized)
 	}
 	// Every request of app.Test comes from one address; a fresh account
 	// with the right password is refused now.
 	e.clock.Advance(time.Second)
-	r := b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
-	wantStatus(t, r, http.StatusTooManyRequests)
-	wantText(t, r, tr(i18n.EN, "error.throttled", map[string]any{"Minutes": 15}))
+	r := b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
+	webtest.WantStatus(t, r, http.StatusTooManyRequests)
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.throttled", map[string]any{"Minutes": 15}))
 	e.clock.Advance(15 * time.Minute)
 	b.login(customerEmail, password)
 }
@@ -68,9 +69,9 @@ func TestCSRF(t *testing.T) {
 	e.seedCustomer(customerEmail)
 	b := e.client("zh-CN")
 	b.login(customerEmail, password)
-	b.get("/account")
+	b.Get("/account")
 	change := url.Values{"name": {"Mallory"}, "job_title": {"finance"}, "mobile": {""}}
-	refused := tr(i18n.ZH, "error.csrf", nil)
+	refused := webtest.T(i18n.ZH, "error.csrf", nil)
 
 	for _, c := range []struct {
 		name string
@@ -82,31 +83,31 @@ func TestCSRF(t *testing.T) {
 		{"wrong header", change, map[string]string{"X-CSRF-Token": "nope", "HX-Request": "true"}},
 	} {
 		r := b.postRaw("/account/profile", c.form, c.hdr)
-		wantStatus(t, r, http.StatusForbidden)
-		wantText(t, r, refused)
+		webtest.WantStatus(t, r, http.StatusForbidden)
+		webtest.WantText(t, r, refused)
 	}
 	// A browser without the CSRF cookie cannot post either, even with a token
 	// taken from another browser.
-	stolen := b.token
+	stolen := b.Token
 	other := e.client("zh-CN")
-	other.jar["sid"] = b.sid()
+	other.Jar["sid"] = b.sid()
 	r := other.postRaw("/account/profile", withToken(change, stolen), nil)
-	wantStatus(t, r, http.StatusForbidden)
+	webtest.WantStatus(t, r, http.StatusForbidden)
 	// Signing out needs the token too.
-	wantStatus(t, b.postRaw("/logout", url.Values{}, nil), http.StatusForbidden)
+	webtest.WantStatus(t, b.postRaw("/logout", url.Values{}, nil), http.StatusForbidden)
 
-	r = b.get("/account")
-	wantStatus(t, r, http.StatusOK)
-	wantNoText(t, r, "Mallory")
-	wantText(t, r, `value="李雷"`)
+	r = b.Get("/account")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantNoText(t, r, "Mallory")
+	webtest.WantText(t, r, `value="李雷"`)
 
 	// htmx sends the token in a header and gets HX-Redirect back.
-	r = b.postRaw("/account/profile", change, map[string]string{"X-CSRF-Token": b.token, "HX-Request": "true"})
-	wantStatus(t, r, http.StatusNoContent)
+	r = b.postRaw("/account/profile", change, map[string]string{"X-CSRF-Token": b.Token, "HX-Request": "true"})
+	webtest.WantStatus(t, r, http.StatusNoContent)
 	if got := r.Header.Get("HX-Redirect"); got != "/account" {
 		t.Fatalf("HX-Redirect = %q", got)
 	}
-	wantText(t, b.get("/account"), `value="Mallory"`, tr(i18n.ZH, "flash.profile_saved", nil))
+	webtest.WantText(t, b.Get("/account"), `value="Mallory"`, webtest.T(i18n.ZH, "flash.profile_saved", nil))
 }
 
 func withToken(v url.Values, token string) url.Values {
@@ -126,9 +127,9 @@ func TestCookieAttributes(t *testing.T) {
 			e := newEnvConfig(t, web.Config{Secure: c.secure})
 			e.seedCustomer(customerEmail)
 			b := e.client("zh-CN")
-			b.get("/login")
-			r := b.post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
-			wantRedirect(t, r, "/")
+			b.Get("/login")
+			r := b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
+			webtest.WantRedirect(t, r, "/")
 			ck := r.Cookies[c.name]
 			if ck == nil || ck.Value == "" {
 				t.Fatalf("no %s cookie in %v", c.name, r.Header.Values("Set-Cookie"))
@@ -140,7 +141,7 @@ func TestCookieAttributes(t *testing.T) {
 			if c.secure && r.Cookies["sid"] != nil {
 				t.Error("a Secure server also set a plain sid cookie")
 			}
-			wantStatus(t, b.get("/account"), http.StatusOK)
+			webtest.WantStatus(t, b.Get("/account"), http.StatusOK)
 		})
 	}
 }
@@ -149,14 +150,14 @@ func TestSecurityHeaders(t *testing.T) {
 	e := newEnv(t)
 	e.seedCustomer(customerEmail)
 	b := e.client("zh-CN")
-	pages := map[string]*resp{
-		"login":     b.get("/login"),
-		"not found": b.get("/no/such/page"),
+	pages := map[string]*webtest.Response{
+		"login":     b.Get("/login"),
+		"not found": b.Get("/no/such/page"),
 		"csrf":      b.postRaw("/account/profile", url.Values{}, nil),
-		"redirect":  b.get("/account"),
+		"redirect":  b.Get("/account"),
 	}
 	b.login(customerEmail, password)
-	pages["account"] = b.get("/account")
+	pages["account"] = b.Get("/account")
 	for name, r := range pages {
 		csp := r.Header.Get("Content-Security-Policy")
 		var script string

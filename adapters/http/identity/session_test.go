@@ -6,20 +6,21 @@ import (
 	"testing"
 	"time"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
 // wantSignedOut checks that the browser is treated as anonymous: the account
 // centre sends it to sign in.
-func wantSignedOut(t *testing.T, b *client) *resp {
+func wantSignedOut(t *testing.T, b *client) *webtest.Response {
 	t.Helper()
-	r := b.get("/account")
-	wantRedirect(t, r, "/login?next=%2Faccount")
+	r := b.Get("/account")
+	webtest.WantRedirect(t, r, "/login?next=%2Faccount")
 	return r
 }
 
 // wantCleared checks that the response removes the session cookie.
-func wantCleared(t *testing.T, r *resp) {
+func wantCleared(t *testing.T, r *webtest.Response) {
 	t.Helper()
 	ck := r.Cookies["sid"]
 	if ck == nil {
@@ -41,15 +42,15 @@ func TestTamperedSessionToken(t *testing.T) {
 	} else {
 		tok[0] = 'A'
 	}
-	b.jar["sid"] = string(tok)
+	b.Jar["sid"] = string(tok)
 	r := wantSignedOut(t, b)
 	wantCleared(t, r)
-	if _, ok := b.jar["sid"]; ok {
+	if _, ok := b.Jar["sid"]; ok {
 		t.Fatal("the browser still holds the tampered cookie")
 	}
-	r = b.get("/")
-	wantStatus(t, r, http.StatusOK)
-	wantNoText(t, r, tr(i18n.ZH, "nav.logout", nil), "李雷")
+	r = b.Get("/")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantNoText(t, r, webtest.T(i18n.ZH, "nav.logout", nil), "李雷")
 }
 
 func TestIdleTimeout(t *testing.T) {
@@ -60,7 +61,7 @@ func TestIdleTimeout(t *testing.T) {
 	// Activity keeps the session alive past 30 minutes in total.
 	for i := 0; i < 3; i++ {
 		e.clock.Advance(29 * time.Minute)
-		wantStatus(t, b.get("/account"), http.StatusOK)
+		webtest.WantStatus(t, b.Get("/account"), http.StatusOK)
 	}
 	e.clock.Advance(31 * time.Minute)
 	wantCleared(t, wantSignedOut(t, b))
@@ -74,7 +75,7 @@ func TestAbsoluteTimeout(t *testing.T) {
 	start := e.clock.Now()
 	for e.clock.Now().Sub(start) < 12*time.Hour-20*time.Minute {
 		e.clock.Advance(20 * time.Minute)
-		wantStatus(t, b.get("/account"), http.StatusOK)
+		webtest.WantStatus(t, b.Get("/account"), http.StatusOK)
 	}
 	e.clock.Advance(20 * time.Minute) // 12 h after sign-in, never idle
 	wantCleared(t, wantSignedOut(t, b))
@@ -85,20 +86,20 @@ func TestSignOut(t *testing.T) {
 	e.seedCustomer(customerEmail)
 	b := e.client("en")
 	b.login(customerEmail, password)
-	b.get("/account")
+	b.Get("/account")
 	old := b.sid()
-	r := b.post("/logout", nil)
-	wantRedirect(t, r, "/login")
+	r := b.Post("/logout", nil)
+	webtest.WantRedirect(t, r, "/login")
 	wantCleared(t, r)
-	r = b.get("/login")
-	wantText(t, r, tr(i18n.EN, "flash.logged_out", nil))
+	r = b.Get("/login")
+	webtest.WantText(t, r, webtest.T(i18n.EN, "flash.logged_out", nil))
 	wantSignedOut(t, b)
 
 	// The server ended the session: the old cookie value is worthless.
-	b.jar["sid"] = old
+	b.Jar["sid"] = old
 	wantSignedOut(t, b)
 	thief := e.client("en")
-	thief.jar["sid"] = old
+	thief.Jar["sid"] = old
 	wantSignedOut(t, thief)
 }
 
@@ -108,14 +109,14 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 	laptop, phone := e.client("zh-CN"), e.client("zh-CN")
 	laptop.login(customerEmail, password)
 	phone.login(customerEmail, password)
-	laptop.get("/account")
+	laptop.Get("/account")
 
 	const newPassword = "Another-Secret-77?"
-	r := laptop.post("/account/password", url.Values{"current_password": {password}, "password": {newPassword}, "password_confirm": {newPassword}})
-	wantRedirect(t, r, "/account")
-	r = laptop.get("/account")
-	wantStatus(t, r, http.StatusOK)
-	wantText(t, r, tr(i18n.ZH, "flash.password_changed", nil))
+	r := laptop.Post("/account/password", url.Values{"current_password": {password}, "password": {newPassword}, "password_confirm": {newPassword}})
+	webtest.WantRedirect(t, r, "/account")
+	r = laptop.Get("/account")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, webtest.T(i18n.ZH, "flash.password_changed", nil))
 	wantSignedOut(t, phone)
 
 	ms := e.mailsTo(customerEmail)
@@ -123,6 +124,6 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 		t.Errorf("mails: %+v", ms)
 	}
 	other := e.client("zh-CN")
-	wantStatus(t, other.post("/login", url.Values{"email": {customerEmail}, "password": {password}}), http.StatusUnauthorized)
+	webtest.WantStatus(t, other.Post("/login", url.Values{"email": {customerEmail}, "password": {password}}), http.StatusUnauthorized)
 	other.login(customerEmail, newPassword)
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	ident "supportal/domain/identity"
 	verif "supportal/domain/verification"
@@ -26,33 +27,33 @@ func TestConflictStaleDecision(t *testing.T) {
 		} {
 			t.Run(lang+"/"+decision.Get("decision"), func(t *testing.T) {
 				e := newEnv(t)
-				T := func(id string) string { return tr(lang, id, nil) }
+				T := func(id string) string { return webtest.T(lang, id, nil) }
 				a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 				e.staff("rev@vendor.example", ident.RoleReviewer)
 				cust, rev := e.client(lang), e.client(lang)
-				cust.login("/login", "li@example.com")
-				rev.login("/staff/login", "rev@vendor.example")
-				wantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+				cust.Login("/login", "li@example.com")
+				rev.Login("/staff/login", "rev@vendor.example")
+				webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
 				sub, _ := e.latest(a)
 				id := strconv.FormatInt(sub.ID, 10)
 
-				r := rev.get("/staff/verifications/" + id)
-				wantText(t, r, `name="version" value="1"`, `name="decision" value="approve"`, T("verification.review.approve"))
-				wantStatus(t, cust.upload(validFields("上海示例科技股份有限公司"), "", nil), http.StatusSeeOther)
+				r := rev.Get("/staff/verifications/" + id)
+				webtest.WantText(t, r, `name="version" value="1"`, `name="decision" value="approve"`, T("verification.review.approve"))
+				webtest.WantStatus(t, cust.upload(validFields("上海示例科技股份有限公司"), "", nil), http.StatusSeeOther)
 
-				post := func(version string) *resp {
+				post := func(version string) *webtest.Response {
 					form := url.Values{"version": {version}}
 					for k, v := range decision {
 						form[k] = v
 					}
-					return rev.post("/staff/verifications/"+id+"/decision", form)
+					return rev.Post("/staff/verifications/"+id+"/decision", form)
 				}
 				r = post("1")
-				wantStatus(t, r, http.StatusConflict)
-				wantText(t, r, T("error.verification.stale"), `name="version" value="2"`,
-					tr(lang, "verification.review.deciding_version", map[string]any{"N": "2"}),
+				webtest.WantStatus(t, r, http.StatusConflict)
+				webtest.WantText(t, r, T("error.verification.stale"), `name="version" value="2"`,
+					webtest.T(lang, "verification.review.deciding_version", map[string]any{"N": "2"}),
 					"<del>上海示例科技有限公司</del>", "<ins>上海示例科技股份有限公司</ins>")
-				wantNoText(t, r, `name="version" value="1"`)
+				webtest.WantNoText(t, r, `name="version" value="1"`)
 				after, _ := e.latest(a)
 				if after.State != verif.StatePending || after.Version != 2 || after.DecidedBy != 0 {
 					t.Fatalf("a stale decision changed the submission: %+v", after)
@@ -62,16 +63,16 @@ func TestConflictStaleDecision(t *testing.T) {
 				}
 
 				r = post("2")
-				wantStatus(t, r, http.StatusSeeOther)
+				webtest.WantStatus(t, r, http.StatusSeeOther)
 				want := map[string]verif.State{"approve": verif.StateVerified, "reject": verif.StateRejected}[decision.Get("decision")]
 				if after, _ = e.latest(a); after.State != want || after.Version != 2 {
 					t.Fatalf("after deciding version 2: %+v", after)
 				}
 				// Deciding again is a conflict too: it was decided.
 				r = post("2")
-				wantStatus(t, r, http.StatusConflict)
-				wantText(t, r, T("error.verification.not_pending"))
-				wantNoText(t, r, `name="decision"`)
+				webtest.WantStatus(t, r, http.StatusConflict)
+				webtest.WantText(t, r, T("error.verification.not_pending"))
+				webtest.WantNoText(t, r, `name="decision"`)
 			})
 		}
 	}
@@ -84,23 +85,23 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
 			e := newEnv(t)
-			T := func(id string) string { return tr(lang, id, nil) }
+			T := func(id string) string { return webtest.T(lang, id, nil) }
 			e.staff("r1@vendor.example", ident.RoleReviewer)
 			e.staff("r2@vendor.example", ident.RoleAdmin)
 			revs := []*client{e.client(lang), e.client(lang)}
-			revs[0].login("/staff/login", "r1@vendor.example")
-			revs[1].login("/staff/login", "r2@vendor.example")
+			revs[0].Login("/staff/login", "r1@vendor.example")
+			revs[1].Login("/staff/login", "r2@vendor.example")
 			wins := [2]int{}
 			for round := range 20 {
 				email := fmt.Sprintf("c%d@example.com", round)
 				a := e.customer(email, "CN", fmt.Sprintf("公司%d", round))
 				cust := e.client(lang)
-				cust.login("/login", email)
-				wantStatus(t, cust.upload(validFields(fmt.Sprintf("公司%d", round)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
+				cust.Login("/login", email)
+				webtest.WantStatus(t, cust.upload(validFields(fmt.Sprintf("公司%d", round)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
 				sub, _ := e.latest(a)
 				id := strconv.FormatInt(sub.ID, 10)
 
-				pages := make([]*resp, 2)
+				pages := make([]*webtest.Response, 2)
 				errs := make([]error, 2)
 				var start, done sync.WaitGroup
 				start.Add(1)
@@ -109,7 +110,7 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 					go func() {
 						defer done.Done()
 						start.Wait()
-						pages[i], errs[i] = rev.do(httptest.NewRequest(http.MethodGet, "/staff/verifications/"+id, nil))
+						pages[i], errs[i] = rev.Do(httptest.NewRequest(http.MethodGet, "/staff/verifications/"+id, nil))
 					}()
 				}
 				start.Done()
@@ -119,8 +120,10 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 						t.Fatalf("round %d: reviewer %d: %v %+v", round, i, err, pages[i])
 					}
 				}
-				canDecide := func(r *resp) bool { return strings.Contains(r.Body, `name="decision" value="approve"`) }
-				claimed := func(r *resp) bool { return strings.Contains(r.Body, T("verification.review.claimed_by_other")) }
+				canDecide := func(r *webtest.Response) bool { return strings.Contains(r.Body, `name="decision" value="approve"`) }
+				claimed := func(r *webtest.Response) bool {
+					return strings.Contains(r.Body, T("verification.review.claimed_by_other"))
+				}
 				if canDecide(pages[0]) == canDecide(pages[1]) {
 					t.Fatalf("round %d: decision form shown to both or neither (%v, %v)", round, canDecide(pages[0]), canDecide(pages[1]))
 				}
@@ -138,14 +141,14 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 				}
 
 				// The loser's decision is refused, even with the right version.
-				r := revs[loser].post("/staff/verifications/"+id+"/decision", url.Values{"version": {"1"}, "decision": {"approve"}})
-				wantStatus(t, r, http.StatusConflict)
-				wantText(t, r, T("error.verification.claim_lost"), T("verification.review.claimed_by_other"))
+				r := revs[loser].Post("/staff/verifications/"+id+"/decision", url.Values{"version": {"1"}, "decision": {"approve"}})
+				webtest.WantStatus(t, r, http.StatusConflict)
+				webtest.WantText(t, r, T("error.verification.claim_lost"), T("verification.review.claimed_by_other"))
 				if sub, _ = e.latest(a); sub.State != verif.StatePending {
 					t.Fatalf("round %d: the loser decided: %+v", round, sub)
 				}
-				r = revs[winner].post("/staff/verifications/"+id+"/decision", url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"expired"}})
-				wantStatus(t, r, http.StatusSeeOther)
+				r = revs[winner].Post("/staff/verifications/"+id+"/decision", url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"expired"}})
+				webtest.WantStatus(t, r, http.StatusSeeOther)
 			}
 			t.Logf("claims won: %v", wins)
 		})
@@ -161,14 +164,14 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 	e.staff("r1@vendor.example", ident.RoleReviewer)
 	e.staff("r2@vendor.example", ident.RoleReviewer)
 	revs := []*client{e.client(lang), e.client(lang)}
-	revs[0].login("/staff/login", "r1@vendor.example")
-	revs[1].login("/staff/login", "r2@vendor.example")
+	revs[0].Login("/staff/login", "r1@vendor.example")
+	revs[1].Login("/staff/login", "r2@vendor.example")
 	submit := func(n int) {
 		email := fmt.Sprintf("n%d@example.com", n)
 		e.customer(email, "CN", fmt.Sprintf("下一个公司%d", n))
 		c := e.client(lang)
-		c.login("/login", email)
-		wantStatus(t, c.upload(validFields(fmt.Sprintf("下一个公司%d", n)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
+		c.Login("/login", email)
+		webtest.WantStatus(t, c.upload(validFields(fmt.Sprintf("下一个公司%d", n)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
 	}
 	next := func() [2]string {
 		var locs [2]string
@@ -177,9 +180,9 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				req := httptest.NewRequest(http.MethodPost, "/staff/verifications/next", strings.NewReader(url.Values{"_csrf": {rev.token}}.Encode()))
+				req := httptest.NewRequest(http.MethodPost, "/staff/verifications/next", strings.NewReader(url.Values{"_csrf": {rev.Token}}.Encode()))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				if r, err := rev.do(req); err == nil && r.Status == http.StatusSeeOther {
+				if r, err := rev.Do(req); err == nil && r.Status == http.StatusSeeOther {
 					locs[i] = r.Header.Get("Location")
 				}
 			}()
@@ -198,7 +201,7 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 		t.Errorf("second press: %q, first %q", again, got)
 	}
 	for i, loc := range got {
-		wantStatus(t, revs[i].post(loc+"/decision", url.Values{"version": {"1"}, "decision": {"approve"}}), http.StatusSeeOther)
+		webtest.WantStatus(t, revs[i].Post(loc+"/decision", url.Values{"version": {"1"}, "decision": {"approve"}}), http.StatusSeeOther)
 	}
 
 	submit(3)
@@ -208,7 +211,7 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 		switch loc {
 		case "/staff/verifications":
 			empty++
-			wantText(t, revs[i].get(loc), tr(lang, "flash.verification_queue_empty", nil))
+			webtest.WantText(t, revs[i].Get(loc), webtest.T(lang, "flash.verification_queue_empty", nil))
 		case "":
 			t.Fatalf("reviewer %d got no redirect", i)
 		default:

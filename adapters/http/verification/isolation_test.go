@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	ident "supportal/domain/identity"
 )
@@ -23,22 +24,22 @@ func isolationEnv(t *testing.T, lang string) (e *env, acctA ident.Account, a, b 
 	e.staff("rev@vendor.example", ident.RoleReviewer)
 	e.staff("agent@vendor.example", ident.RoleAgent)
 	a, b = e.client(lang), e.client(lang)
-	a.login("/login", "a@example.com")
-	b.login("/login", "b@example.com")
+	a.Login("/login", "a@example.com")
+	b.Login("/login", "b@example.com")
 
-	wantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(300, 300)), http.StatusSeeOther)
+	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(300, 300)), http.StatusSeeOther)
 	first, _ := e.latest(acctA)
 	rev := e.client(lang)
-	rev.login("/staff/login", "rev@vendor.example")
-	rev.get("/staff/verifications/" + strconv.FormatInt(first.ID, 10))
-	wantStatus(t, rev.post("/staff/verifications/"+strconv.FormatInt(first.ID, 10)+"/decision",
+	rev.Login("/staff/login", "rev@vendor.example")
+	rev.Get("/staff/verifications/" + strconv.FormatInt(first.ID, 10))
+	webtest.WantStatus(t, rev.Post("/staff/verifications/"+strconv.FormatInt(first.ID, 10)+"/decision",
 		url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"blurry"}}), http.StatusSeeOther)
-	wantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(400, 300)), http.StatusSeeOther)
+	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(400, 300)), http.StatusSeeOther)
 	second, _ := e.latest(acctA)
 	return e, acctA, a, b, []string{strconv.FormatInt(first.ID, 10), strconv.FormatInt(second.ID, 10)}
 }
 
-func wantNoSecrets(t *testing.T, what string, r *resp) {
+func wantNoSecrets(t *testing.T, what string, r *webtest.Response) {
 	t.Helper()
 	for _, s := range secretsOfA {
 		if strings.Contains(r.Body, s) || strings.Contains(r.Header.Get("Content-Disposition"), url.PathEscape(s)) {
@@ -55,7 +56,7 @@ func TestIsolationCustomersSeeOnlyTheirOwn(t *testing.T) {
 			_, _, a, b, ids := isolationEnv(t, lang)
 			// A reaches both licences.
 			for _, id := range ids {
-				wantStatus(t, a.get("/account/verification/licence/"+id), http.StatusOK)
+				webtest.WantStatus(t, a.Get("/account/verification/licence/"+id), http.StatusOK)
 			}
 			probes := append(ids, "0", "-1", "999", "9223372036854775807", "99999999999999999999", "1.0", "1e3", "abc", "%2e%2e")
 			for _, id := range probes {
@@ -68,31 +69,31 @@ func TestIsolationCustomersSeeOnlyTheirOwn(t *testing.T) {
 					"/account/verification?id=" + id,
 					"/account/verification/licence?id=" + id,
 				} {
-					r := b.get(path)
+					r := b.Get(path)
 					wantNoSecrets(t, "B: GET "+path, r)
 					if r.Status != http.StatusNotFound && !strings.Contains(path, "?id=") {
 						t.Errorf("B: GET %s = %d, want 404", path, r.Status)
 					}
 					// The same answer whether the id exists or not.
-					if r.Status == http.StatusNotFound && !strings.Contains(r.Body, tr(lang, "error.not_found", nil)) &&
-						!strings.Contains(r.Body, tr(lang, "error.verification.not_found", nil)) {
+					if r.Status == http.StatusNotFound && !strings.Contains(r.Body, webtest.T(lang, "error.not_found", nil)) &&
+						!strings.Contains(r.Body, webtest.T(lang, "error.verification.not_found", nil)) {
 						t.Errorf("B: GET %s: 404 without the not-found message", path)
 					}
 				}
 			}
 			// B's own pages show B's company only, whatever the query says.
 			for _, path := range []string{"/account/verification", "/account/verification/new", "/account/company", "/account"} {
-				r := b.get(path + "?id=" + ids[1])
-				wantStatus(t, r, http.StatusOK)
+				r := b.Get(path + "?id=" + ids[1])
+				webtest.WantStatus(t, r, http.StatusOK)
 				wantNoSecrets(t, "B: GET "+path, r)
 			}
-			wantText(t, b.get("/account/verification/new"), `value="乙方公司"`)
+			webtest.WantText(t, b.Get("/account/verification/new"), `value="乙方公司"`)
 
 			// Posting the form never touches A's submission.
 			r := b.upload(map[string]string{"company_name": "乙方公司", "doc_type": "business_licence", "credit_code": "91440300MA5F0KQ2XL", "id": ids[1]}, "b.png", pngOf(300, 300))
-			wantStatus(t, r, http.StatusSeeOther)
-			wantText(t, a.get("/account/verification"), "甲方机密科技有限公司", "91310110666007217T", `src="/account/verification/licence/`+ids[1]+`"`)
-			wantNoSecrets(t, "B: own details", b.get("/account/verification"))
+			webtest.WantStatus(t, r, http.StatusSeeOther)
+			webtest.WantText(t, a.Get("/account/verification"), "甲方机密科技有限公司", "91310110666007217T", `src="/account/verification/licence/`+ids[1]+`"`)
+			wantNoSecrets(t, "B: own details", b.Get("/account/verification"))
 		})
 	}
 }
@@ -111,14 +112,14 @@ func TestIsolationCustomersKeptOutOfStaff(t *testing.T) {
 				posts = append(posts, "/staff/verifications/"+id+"/decision")
 			}
 			for _, path := range gets {
-				r := b.get(path)
+				r := b.Get(path)
 				if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
 					t.Errorf("B: GET %s = %d, want 404 or 403", path, r.Status)
 				}
 				wantNoSecrets(t, "B: GET "+path, r)
 			}
 			for _, path := range posts {
-				r := b.post(path, url.Values{"version": {"1"}, "decision": {"approve"}})
+				r := b.Post(path, url.Values{"version": {"1"}, "decision": {"approve"}})
 				if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
 					t.Errorf("B: POST %s = %d, want 404 or 403", path, r.Status)
 				}
@@ -131,22 +132,22 @@ func TestIsolationCustomersKeptOutOfStaff(t *testing.T) {
 
 			// An agent is staff but not a reviewer; a reviewer is not a customer.
 			agent, rev := e.client(lang), e.client(lang)
-			agent.login("/staff/login", "agent@vendor.example")
-			rev.login("/staff/login", "rev@vendor.example")
+			agent.Login("/staff/login", "agent@vendor.example")
+			rev.Login("/staff/login", "rev@vendor.example")
 			for _, path := range gets[2:] {
-				r := agent.get(path)
-				wantStatus(t, r, http.StatusForbidden)
+				r := agent.Get(path)
+				webtest.WantStatus(t, r, http.StatusForbidden)
 				wantNoSecrets(t, "agent: GET "+path, r)
 			}
 			for _, path := range posts {
-				wantStatus(t, agent.post(path, url.Values{"version": {"1"}, "decision": {"approve"}}), http.StatusForbidden)
+				webtest.WantStatus(t, agent.Post(path, url.Values{"version": {"1"}, "decision": {"approve"}}), http.StatusForbidden)
 			}
 			for _, path := range []string{"/account/verification", "/account/verification/new", "/account/verification/licence/" + ids[1]} {
-				r := rev.get(path)
-				wantStatus(t, r, http.StatusForbidden)
+				r := rev.Get(path)
+				webtest.WantStatus(t, r, http.StatusForbidden)
 				wantNoSecrets(t, "reviewer: GET "+path, r)
 			}
-			wantStatus(t, rev.get("/staff/verifications/"+ids[1]+"/licence"), http.StatusOK)
+			webtest.WantStatus(t, rev.Get("/staff/verifications/"+ids[1]+"/licence"), http.StatusOK)
 		})
 	}
 }
@@ -166,8 +167,8 @@ func TestIsolationAnonymousSentToSignIn(t *testing.T) {
 				"/staff/verifications/" + ids[1]:              "/staff/login",
 				"/staff/verifications/" + ids[1] + "/licence": "/staff/login",
 			} {
-				r := anon.get(path)
-				wantStatus(t, r, http.StatusSeeOther)
+				r := anon.Get(path)
+				webtest.WantStatus(t, r, http.StatusSeeOther)
 				if want := login + "?next=" + url.QueryEscape(path); r.Header.Get("Location") != want {
 					t.Errorf("GET %s → %q, want %q", path, r.Header.Get("Location"), want)
 				}
@@ -179,7 +180,7 @@ func TestIsolationAnonymousSentToSignIn(t *testing.T) {
 				t.Errorf("anonymous upload = %d", r.Status)
 			}
 			for _, path := range []string{"/staff/verifications/next", "/staff/verifications/" + ids[1] + "/decision"} {
-				r := anon.post(path, url.Values{"version": {"1"}, "decision": {"approve"}})
+				r := anon.Post(path, url.Values{"version": {"1"}, "decision": {"approve"}})
 				if r.Status < 400 {
 					t.Errorf("anonymous POST %s = %d", path, r.Status)
 				}

@@ -9,42 +9,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	"supportal/domain/creditcode"
 	ident "supportal/domain/identity"
 	verif "supportal/domain/verification"
 )
 
-// clock is the service's time: the real time until a test sets it.
-type clock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.at.IsZero() {
-		return time.Now()
-	}
-	return c.at
-}
-
-// Set fixes the service's time at t (the zero time goes back to real time).
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = t
-}
-
 var queueRow = regexp.MustCompile(`<td><a href="/staff/verifications/\d+">([^<]*)</a></td>`)
 
 // rows returns the company names of the queue page's rows, in order.
-func rows(r *resp) []string {
+func rows(r *webtest.Response) []string {
 	var out []string
 	for _, m := range queueRow.FindAllStringSubmatch(r.Body, -1) {
 		out = append(out, m[1])
@@ -107,46 +85,46 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 			all := append(slices.Clone(pending), "已认证公司", "已驳回公司")
 
 			rc := e.client(lang)
-			rc.login("/staff/login", "rev@vendor.example")
+			rc.Login("/staff/login", "rev@vendor.example")
 			status := func(page, pages, total int) string {
-				return tr(lang, "pager.status", map[string]any{"Page": page, "Pages": pages, "Total": total})
+				return webtest.T(lang, "pager.status", map[string]any{"Page": page, "Pages": pages, "Total": total})
 			}
-			r := rc.get("/staff/verifications")
-			wantStatus(t, r, http.StatusOK)
+			r := rc.Get("/staff/verifications")
+			webtest.WantStatus(t, r, http.StatusOK)
 			if got := rows(r); !slices.Equal(got, all[:20]) {
 				t.Fatalf("page 1 rows\n got %q\nwant %q", got, all[:20])
 			}
-			wantText(t, r, status(1, 2, 24), `href="/staff/verifications?page=2"`, `rel="next"`,
-				tr(lang, "duration.days", map[string]any{"N": 3}))
-			wantNoText(t, r, `rel="prev"`)
-			r = rc.get("/staff/verifications?page=2")
+			webtest.WantText(t, r, status(1, 2, 24), `href="/staff/verifications?page=2"`, `rel="next"`,
+				webtest.T(lang, "duration.days", map[string]any{"N": 3}))
+			webtest.WantNoText(t, r, `rel="prev"`)
+			r = rc.Get("/staff/verifications?page=2")
 			if got := rows(r); !slices.Equal(got, all[20:]) {
 				t.Fatalf("page 2 rows\n got %q\nwant %q", got, all[20:])
 			}
-			wantText(t, r, status(2, 2, 24), `href="/staff/verifications" hx-get="/staff/verifications" hx-target="#results" hx-push-url="true" rel="prev"`)
-			wantNoText(t, r, `rel="next"`)
-			r = rc.get("/staff/verifications?page=99")
+			webtest.WantText(t, r, status(2, 2, 24), `href="/staff/verifications" hx-get="/staff/verifications" hx-target="#results" hx-push-url="true" rel="prev"`)
+			webtest.WantNoText(t, r, `rel="next"`)
+			r = rc.Get("/staff/verifications?page=99")
 			if got := rows(r); len(got) != 0 {
 				t.Errorf("page 99 rows %q", got)
 			}
-			wantText(t, r, `href="/staff/verifications?page=2"`)
+			webtest.WantText(t, r, `href="/staff/verifications?page=2"`)
 			for _, p := range []string{"0", "-3", "x"} {
-				if got := rows(rc.get("/staff/verifications?page=" + p)); !slices.Equal(got, all[:20]) {
+				if got := rows(rc.Get("/staff/verifications?page=" + p)); !slices.Equal(got, all[:20]) {
 					t.Errorf("page=%s rows %q", p, got)
 				}
 			}
 
 			// The state filter, kept in the page links.
-			r = rc.get("/staff/verifications?state=pending")
+			r = rc.Get("/staff/verifications?state=pending")
 			if got := rows(r); !slices.Equal(got, pending[:20]) {
 				t.Errorf("pending rows %q", got)
 			}
-			wantText(t, r, status(1, 2, 22), `href="/staff/verifications?page=2&state=pending"`, `value="pending" selected`)
-			if got := rows(rc.get("/staff/verifications?page=2&state=pending")); !slices.Equal(got, pending[20:]) {
+			webtest.WantText(t, r, status(1, 2, 22), `href="/staff/verifications?page=2&state=pending"`, `value="pending" selected`)
+			if got := rows(rc.Get("/staff/verifications?page=2&state=pending")); !slices.Equal(got, pending[20:]) {
 				t.Errorf("pending page 2 rows %q", got)
 			}
 			for state, want := range map[string][]string{"verified": {"已认证公司"}, "rejected": {"已驳回公司"}, "nonsense": all[:20]} {
-				if got := rows(rc.get("/staff/verifications?state=" + state)); !slices.Equal(got, want) {
+				if got := rows(rc.Get("/staff/verifications?state=" + state)); !slices.Equal(got, want) {
 					t.Errorf("state=%s rows %q, want %q", state, got, want)
 				}
 			}
@@ -162,21 +140,21 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 				"公司":   slices.DeleteFunc(slices.Clone(all), func(n string) bool { return n == "Zeta Trading Ltd" })[:20],
 				"没有这家": nil,
 			} {
-				r := rc.get("/staff/verifications?q=" + url.QueryEscape(q))
+				r := rc.Get("/staff/verifications?q=" + url.QueryEscape(q))
 				if got := rows(r); !slices.Equal(got, want) {
 					t.Errorf("q=%s rows %q, want %q", q, got, want)
 				}
 				if want == nil {
-					wantText(t, r, tr(lang, "verification.queue.empty_filtered", nil))
+					webtest.WantText(t, r, webtest.T(lang, "verification.queue.empty_filtered", nil))
 				}
 			}
-			r = rc.get("/staff/verifications?q=待审&state=pending&page=2", "HX-Request", "true", "HX-Target", "results")
+			r = rc.Get("/staff/verifications?q=待审&state=pending&page=2", "HX-Request", "true", "HX-Target", "results")
 			named := slices.DeleteFunc(slices.Clone(pending), func(n string) bool { return !strings.HasPrefix(n, "待审") })
 			if got := rows(r); !slices.Equal(got, named[20:]) {
 				t.Errorf("htmx page 2 rows %q, want %q", got, named[20:])
 			}
-			wantNoText(t, r, "<html")
-			wantText(t, r, status(2, 2, 21), `href="/staff/verifications?q=`+url.QueryEscape("待审")+`&state=pending"`)
+			webtest.WantNoText(t, r, "<html")
+			webtest.WantText(t, r, status(2, 2, 21), `href="/staff/verifications?q=`+url.QueryEscape("待审")+`&state=pending"`)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	"supportal/domain"
 	ident "supportal/domain/identity"
@@ -78,9 +79,9 @@ func TestUploadAccepted(t *testing.T) {
 				e := newEnv(t)
 				a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 				cust := e.client(lang)
-				cust.login("/login", "li@example.com")
+				cust.Login("/login", "li@example.com")
 				r := cust.uploadAs(validFields("上海示例科技有限公司"), tt.file, tt.claimed, tt.data)
-				wantStatus(t, r, http.StatusSeeOther)
+				webtest.WantStatus(t, r, http.StatusSeeOther)
 
 				sub, ok := e.latest(a)
 				if !ok || sub.Licence.ContentType != tt.wantType || sub.Licence.Size != int64(len(tt.data)) || sub.Licence.Name != tt.file {
@@ -91,8 +92,8 @@ func TestUploadAccepted(t *testing.T) {
 				}
 
 				id := strconv.FormatInt(sub.ID, 10)
-				lic := cust.get("/account/verification/licence/" + id)
-				wantStatus(t, lic, http.StatusOK)
+				lic := cust.Get("/account/verification/licence/" + id)
+				webtest.WantStatus(t, lic, http.StatusOK)
 				wantHeaders(t, lic, tt.wantType, tt.wantDisposition)
 				if !bytes.Equal(lic.Raw, tt.data) {
 					t.Errorf("served %d bytes, want the %d uploaded", len(lic.Raw), len(tt.data))
@@ -100,9 +101,9 @@ func TestUploadAccepted(t *testing.T) {
 
 				e.staff("rev@vendor.example", ident.RoleReviewer)
 				rev := e.client(lang)
-				rev.login("/staff/login", "rev@vendor.example")
-				lic = rev.get("/staff/verifications/" + id + "/licence")
-				wantStatus(t, lic, http.StatusOK)
+				rev.Login("/staff/login", "rev@vendor.example")
+				lic = rev.Get("/staff/verifications/" + id + "/licence")
+				webtest.WantStatus(t, lic, http.StatusOK)
 				wantHeaders(t, lic, tt.wantType, "inline") // staff see PDFs embedded
 				if !bytes.Equal(lic.Raw, tt.data) {
 					t.Errorf("staff got %d bytes, want the %d uploaded", len(lic.Raw), len(tt.data))
@@ -112,7 +113,7 @@ func TestUploadAccepted(t *testing.T) {
 	}
 }
 
-func wantHeaders(t *testing.T, r *resp, contentType, disposition string) {
+func wantHeaders(t *testing.T, r *webtest.Response, contentType, disposition string) {
 	t.Helper()
 	if got := r.Header.Get("Content-Type"); got != contentType {
 		t.Errorf("Content-Type = %q, want %q", got, contentType)
@@ -155,31 +156,31 @@ func TestUploadRefused(t *testing.T) {
 				e := newEnv(t)
 				a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 				cust := e.client(lang)
-				cust.login("/login", "li@example.com")
+				cust.Login("/login", "li@example.com")
 				data := map[string]any{}
 				for i := 0; i+1 < len(tt.kv); i += 2 {
 					data[tt.kv[i].(string)] = tt.kv[i+1]
 				}
-				msg := tr(lang, tt.key, data)
+				msg := webtest.T(lang, tt.key, data)
 
 				r := cust.uploadAs(validFields("上海示例股份有限公司"), tt.file, tt.claimed, tt.data)
-				wantStatus(t, r, http.StatusUnprocessableEntity)
-				wantText(t, r, `id="e-licence">`+msg+"<", `value="上海示例股份有限公司"`, `value="91310110666007217T"`, `aria-invalid="true"`)
+				webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+				webtest.WantText(t, r, `id="e-licence">`+msg+"<", `value="上海示例股份有限公司"`, `value="91310110666007217T"`, `aria-invalid="true"`)
 				if keys := e.files.Keys(); len(keys) != 0 {
 					t.Errorf("refused file stored: %v", keys)
 				}
 				if sub, ok := e.latest(a); ok {
 					t.Errorf("refused upload created a submission: %+v", sub)
 				}
-				wantText(t, cust.get("/account/company"), tr(lang, "verification.action.submit", nil))
+				webtest.WantText(t, cust.Get("/account/company"), webtest.T(lang, "verification.action.submit", nil))
 
 				// htmx gets the form alone, with the same message.
 				r = cust.uploadAs(validFields("上海示例股份有限公司"), tt.file, tt.claimed, tt.data, "HX-Request", "true")
-				wantStatus(t, r, http.StatusUnprocessableEntity)
+				webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 				if !strings.HasPrefix(strings.TrimSpace(r.Body), "<form") {
 					t.Errorf("htmx did not get the form alone:\n%.300s", r.Body)
 				}
-				wantText(t, r, msg)
+				webtest.WantText(t, r, msg)
 				if keys := e.files.Keys(); len(keys) != 0 {
 					t.Errorf("refused file stored: %v", keys)
 				}
@@ -196,16 +197,16 @@ func TestUploadRefusedKeepsPending(t *testing.T) {
 			e := newEnv(t)
 			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 			cust := e.client(lang)
-			cust.login("/login", "li@example.com")
+			cust.Login("/login", "li@example.com")
 			first := pngOf(300, 300)
-			wantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", first), http.StatusSeeOther)
+			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", first), http.StatusSeeOther)
 			before, _ := e.latest(a)
 			keys := e.files.Keys()
 
 			for _, bad := range [][]byte{svgBad, nil, padded(pdfFile, verif.MaxLicenceBytes+1)} {
 				r := cust.upload(validFields("改过的名字有限公司"), "b.png", bad)
-				wantStatus(t, r, http.StatusUnprocessableEntity)
-				wantText(t, r, `value="改过的名字有限公司"`, tr(lang, "verification.form.modify_hint", nil))
+				webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+				webtest.WantText(t, r, `value="改过的名字有限公司"`, webtest.T(lang, "verification.form.modify_hint", nil))
 			}
 			after, _ := e.latest(a)
 			if after.Version != before.Version || after.Fields != before.Fields || after.Licence != before.Licence {
@@ -214,7 +215,7 @@ func TestUploadRefusedKeepsPending(t *testing.T) {
 			if got := e.files.Keys(); len(got) != 1 || got[0] != keys[0] {
 				t.Errorf("objects %v, want only %v", got, keys)
 			}
-			lic := cust.get("/account/verification/licence/" + strconv.FormatInt(after.ID, 10))
+			lic := cust.Get("/account/verification/licence/" + strconv.FormatInt(after.ID, 10))
 			if !bytes.Equal(lic.Raw, first) {
 				t.Error("the kept licence is not the first upload")
 			}
@@ -230,19 +231,19 @@ func TestUploadStorageDown(t *testing.T) {
 			e := newEnv(t)
 			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 			cust := e.client(lang)
-			cust.login("/login", "li@example.com")
+			cust.Login("/login", "li@example.com")
 			e.files.Fail = context.DeadlineExceeded
 			r := cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300))
 			if r.Status < 500 {
 				t.Fatalf("status %d, want 5xx", r.Status)
 			}
-			wantText(t, r, tr(lang, "error.licence.storage", nil))
-			wantNoText(t, r, "deadline")
+			webtest.WantText(t, r, webtest.T(lang, "error.licence.storage", nil))
+			webtest.WantNoText(t, r, "deadline")
 			if sub, ok := e.latest(a); ok {
 				t.Errorf("submission stored without its file: %+v", sub)
 			}
 			e.files.Fail = nil
-			wantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
 		})
 	}
 }

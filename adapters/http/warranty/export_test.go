@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -20,15 +21,15 @@ func header(lang string) []string {
 	var out []string
 	for _, id := range []string{"warranty.col.name", "warranty.col.sn", "warranty.col.order", "warranty.col.sku",
 		"warranty.col.service", "warranty.col.start", "warranty.col.end", "warranty.col.coverage"} {
-		out = append(out, tr(lang, id, nil))
+		out = append(out, webtest.T(lang, id, nil))
 	}
 	return out
 }
 
 // csvRows checks the download headers of a CSV export and returns its records.
-func csvRows(t *testing.T, r *resp) [][]string {
+func csvRows(t *testing.T, r *webtest.Response) [][]string {
 	t.Helper()
-	wantStatus(t, r, http.StatusOK)
+	webtest.WantStatus(t, r, http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
@@ -50,9 +51,9 @@ func csvRows(t *testing.T, r *resp) [][]string {
 
 // xlsxRows checks the download headers of an XLSX export, opens it and
 // returns the rows of its one sheet.
-func xlsxRows(t *testing.T, r *resp, lang string) [][]string {
+func xlsxRows(t *testing.T, r *webtest.Response, lang string) [][]string {
 	t.Helper()
-	wantStatus(t, r, http.StatusOK)
+	webtest.WantStatus(t, r, http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Errorf("Content-Type %q", ct)
 	}
@@ -68,7 +69,7 @@ func xlsxRows(t *testing.T, r *resp, lang string) [][]string {
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
-	if want := tr(lang, "nav.warranty", nil); !slices.Equal(sheets, []string{want}) {
+	if want := webtest.T(lang, "nav.warranty", nil); !slices.Equal(sheets, []string{want}) {
 		t.Fatalf("sheets %v, want [%s]", sheets, want)
 	}
 	rows, err := f.GetRows(sheets[0])
@@ -87,10 +88,10 @@ func TestExport(t *testing.T) {
 			e.companyA()
 			e.companyB()
 			c := e.signedIn(lang, "a@example.com")
-			cov := func(k string) string { return tr(lang, "coverage."+k, nil) }
+			cov := func(k string) string { return webtest.T(lang, "coverage."+k, nil) }
 
 			// The current result: one device, four lines, with the badges' text.
-			recs := csvRows(t, c.get("/warranty/export.csv?sn=+ab3000-0001"))
+			recs := csvRows(t, c.Get("/warranty/export.csv?sn=+ab3000-0001"))
 			want := [][]string{header(lang),
 				{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-FUTURE", "延保服务", "2027-01-01", "2028-12-31", cov("not_started")},
 				{"AnyBackup 一体机 A3000-001", "AB3000-0001", "PO-2025-001", "SVC-ACTIVE", "原厂维保 7x24", "2026-01-01", "2027-12-31", cov("active")},
@@ -100,26 +101,26 @@ func TestExport(t *testing.T) {
 			if !slices.EqualFunc(recs, want, slices.Equal) {
 				t.Fatalf("csv =\n%q\nwant\n%q", recs, want)
 			}
-			rows := xlsxRows(t, c.get("/warranty/export.xlsx?sn=AB3000-0001"), lang)
+			rows := xlsxRows(t, c.Get("/warranty/export.xlsx?sn=AB3000-0001"), lang)
 			if !slices.EqualFunc(rows, want, slices.Equal) {
 				t.Fatalf("xlsx =\n%q\nwant\n%q", rows, want)
 			}
 
 			// Every page of the result, in its order, whatever page was shown.
-			recs = csvRows(t, c.get("/warranty/export.csv?name="+url.QueryEscape("存储服务器")+"&sort=end_asc&page=2"))
+			recs = csvRows(t, c.Get("/warranty/export.csv?name="+url.QueryEscape("存储服务器")+"&sort=end_asc&page=2"))
 			if len(recs) != 31 || recs[1][1] != "SRV0001" || recs[30][1] != "SRV0030" {
 				t.Fatalf("csv of 30 servers: %d rows, %q … %q", len(recs), recs[1], recs[len(recs)-1])
 			}
-			rows = xlsxRows(t, c.get("/warranty/export.xlsx"), lang)
+			rows = xlsxRows(t, c.Get("/warranty/export.xlsx"), lang)
 			if len(rows) != 1+4+1+30 || !slices.Equal(rows[0], header(lang)) || rows[1][1] != "AB5000-0002" {
 				t.Fatalf("xlsx of everything: %d rows, first %q", len(rows), rows[1])
 			}
 			// Nothing matched: the header alone.
-			recs = csvRows(t, c.get("/warranty/export.csv?name=nothing"))
+			recs = csvRows(t, c.Get("/warranty/export.csv?name=nothing"))
 			if len(recs) != 1 {
 				t.Fatalf("empty export: %q", recs)
 			}
-			if rows := xlsxRows(t, c.get("/warranty/export.xlsx?name=nothing"), lang); len(rows) != 1 {
+			if rows := xlsxRows(t, c.Get("/warranty/export.xlsx?name=nothing"), lang); len(rows) != 1 {
 				t.Fatalf("empty xlsx export: %q", rows)
 			}
 		})
@@ -130,7 +131,7 @@ func TestExportDefusesFormulas(t *testing.T) {
 	e := newEnv(t)
 	e.customer("a@example.com", codeA)
 	e.load(codeA, line{"=HYPERLINK(\"http://evil\")", "EVIL-1", "+1", "SVC", "@cmd", "2026-01-01", "2027-01-01"})
-	recs := csvRows(t, e.signedIn(i18n.EN, "a@example.com").get("/warranty/export.csv"))
+	recs := csvRows(t, e.signedIn(i18n.EN, "a@example.com").Get("/warranty/export.csv"))
 	if got := recs[1]; got[0] != `'=HYPERLINK("http://evil")` || got[2] != "'+1" || got[4] != "'@cmd" || got[1] != "EVIL-1" {
 		t.Fatalf("row %q", got)
 	}
@@ -164,10 +165,10 @@ func TestIsolation(t *testing.T) {
 			{"owner": {codeA}, "credit_code": {codeA}, "code": {codeA}, "company": {"1"}, "id": {"1"}},
 		},
 	}
-	clients := map[string]*client{codeA: e.signedIn(i18n.ZH, "a@example.com"), codeB: e.signedIn(i18n.EN, "b@example.com")}
+	clients := map[string]*webtest.Client{codeA: e.signedIn(i18n.ZH, "a@example.com"), codeB: e.signedIn(i18n.EN, "b@example.com")}
 	// Each sees its own devices with the same inputs.
-	wantText(t, clients[codeA].get("/warranty?name=anybackup"), "AB3000-0001", "AB5000-0002")
-	wantText(t, clients[codeB].get("/warranty?name=anybackup"), "BX9000-0901")
+	webtest.WantText(t, clients[codeA].Get("/warranty?name=anybackup"), "AB3000-0001", "AB5000-0002")
+	webtest.WantText(t, clients[codeB].Get("/warranty?name=anybackup"), "BX9000-0901")
 	other := map[string]string{codeA: codeB, codeB: codeA}
 	for code, c := range clients {
 		for _, q := range probes[code] {
@@ -177,12 +178,12 @@ func TestIsolation(t *testing.T) {
 					if route != "/warranty" && hdr != nil {
 						continue
 					}
-					r := c.get(path, hdr...)
-					wantStatus(t, r, http.StatusOK)
+					r := c.Get(path, hdr...)
+					webtest.WantStatus(t, r, http.StatusOK)
 					text := r.Body
 					if strings.HasSuffix(route, ".xlsx") {
 						text = ""
-						for _, row := range xlsxRows(t, r, c.lang) {
+						for _, row := range xlsxRows(t, r, c.Lang) {
 							text += strings.Join(row, "\t") + "\n"
 						}
 					}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 )
 
@@ -52,14 +53,14 @@ func TestLookupSearches(t *testing.T) {
 				for i := 0; i+1 < len(kv); i += 2 {
 					data[kv[i].(string)] = kv[i+1]
 				}
-				return tr(lang, id, data)
+				return webtest.T(lang, id, data)
 			}
 
 			// The page without JavaScript: a GET form with labelled inputs,
 			// 查询 and 重置, all of the company's devices, 20 per page.
-			r := c.get("/warranty")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, "<html", `<form method="get" action="/warranty"`, `hx-get="/warranty" hx-target="#results" hx-push-url="true"`,
+			r := c.Get("/warranty")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, "<html", `<form method="get" action="/warranty"`, `hx-get="/warranty" hx-target="#results" hx-push-url="true"`,
 				`<label for="f-name">`+T("warranty.col.name"), `<label for="f-sn">`+T("warranty.col.sn"),
 				T("warranty.search.submit"), `href="/warranty"`, T("warranty.search.reset"),
 				T("warranty.total", "N", "32"), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
@@ -67,69 +68,69 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); len(got) != 20 || got[0] != "AB5000-0002" || got[1] != "AB3000-0001" || got[2] != "SRV0030" {
 				t.Fatalf("page 1 = %v, want 20 devices latest end first", got)
 			}
-			wantText(t, r, `href="/warranty?page=2"`, T("warranty.page", "Page", 1))
-			wantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP")
+			webtest.WantText(t, r, `href="/warranty?page=2"`, T("warranty.page", "Page", 1))
+			webtest.WantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP")
 
-			r = c.get("/warranty?page=2")
+			r = c.Get("/warranty?page=2")
 			if got := sns(r); len(got) != 12 || got[0] != "SRV0012" || got[11] != "SRV0001" {
 				t.Fatalf("page 2 = %v, want the last 12", got)
 			}
-			wantText(t, r, `href="/warranty"`, `rel="prev"`, T("warranty.page", "Page", 2))
-			wantNoText(t, r, `rel="next"`)
+			webtest.WantText(t, r, `href="/warranty"`, `rel="prev"`, T("warranty.page", "Page", 2))
+			webtest.WantNoText(t, r, `rel="next"`)
 
 			// Past the last page: nothing, and the way back to the start.
-			r = c.get("/warranty?page=9")
-			wantText(t, r, T("warranty.empty.nomatch"), `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`)
-			wantNoText(t, r, `rel="next"`)
+			r = c.Get("/warranty?page=9")
+			webtest.WantText(t, r, T("warranty.empty.nomatch"), `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`)
+			webtest.WantNoText(t, r, `rel="next"`)
 
 			// Earliest end first; the sort is kept by the pages.
-			r = c.get("/warranty?sort=end_asc")
+			r = c.Get("/warranty?sort=end_asc")
 			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
 				t.Fatalf("ascending = %v", got)
 			}
-			wantText(t, r, `href="/warranty?page=2&sort=end_asc"`, `aria-sort="ascending"`, `id="f-sort" name="sort" value="end_asc"`)
-			r = c.get("/warranty?sort=end_asc&page=2")
+			webtest.WantText(t, r, `href="/warranty?page=2&sort=end_asc"`, `aria-sort="ascending"`, `id="f-sort" name="sort" value="end_asc"`)
+			r = c.Get("/warranty?sort=end_asc&page=2")
 			if got := sns(r); len(got) != 12 || got[10] != "AB3000-0001" || got[11] != "AB5000-0002" {
 				t.Fatalf("ascending page 2 = %v", got)
 			}
 
 			// A name fragment, whatever its case, in Chinese too.
-			r = c.get("/warranty?name=" + url.QueryEscape(" ANYBACKUP "))
+			r = c.Get("/warranty?name=" + url.QueryEscape(" ANYBACKUP "))
 			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002", "AB3000-0001"}) {
 				t.Fatalf("name anybackup = %v", got)
 			}
-			wantText(t, r, T("warranty.total", "N", "2"), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
+			webtest.WantText(t, r, T("warranty.total", "N", "2"), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
 				`href="/warranty/export.xlsx?name=ANYBACKUP"`)
-			wantNoText(t, r, "BX9000", `rel="next"`)
-			r = c.get("/warranty?name=" + url.QueryEscape("备份一体机"))
+			webtest.WantNoText(t, r, "BX9000", `rel="next"`)
+			r = c.Get("/warranty?name=" + url.QueryEscape("备份一体机"))
 			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002"}) {
 				t.Fatalf("name 备份一体机 = %v", got)
 			}
-			r = c.get("/warranty?name=" + url.QueryEscape("存储服务器") + "&sort=end_asc")
+			r = c.Get("/warranty?name=" + url.QueryEscape("存储服务器") + "&sort=end_asc")
 			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
 				t.Fatalf("name 存储服务器 = %v", got)
 			}
-			wantText(t, r, T("warranty.total", "N", "30"), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
+			webtest.WantText(t, r, T("warranty.total", "N", "30"), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
 
 			// The serial number: exact after trimming and upper-casing.
-			r = c.get("/warranty?sn=" + url.QueryEscape("  ab3000-0001 "))
+			r = c.Get("/warranty?sn=" + url.QueryEscape("  ab3000-0001 "))
 			if got := sns(r); !slices.Equal(got, []string{"AB3000-0001"}) {
 				t.Fatalf("sn = %v", got)
 			}
-			wantText(t, r, `value="AB3000-0001"`, T("warranty.total", "N", "1"), `rowspan="4"`, "PO-2025-001")
-			if got := sns(c.get("/warranty?sn=AB3000")); len(got) != 0 {
+			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "N", "1"), `rowspan="4"`, "PO-2025-001")
+			if got := sns(c.Get("/warranty?sn=AB3000")); len(got) != 0 {
 				t.Fatalf("a partial serial number found %v", got)
 			}
 
 			// Nothing matched; a company without devices.
-			r = c.get("/warranty?name=" + url.QueryEscape("不存在的设备"))
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, T("warranty.empty.nomatch"), T("warranty.empty.nomatch_text"), `value="不存在的设备"`)
-			wantNoText(t, r, T("warranty.empty.none"), "export.csv", "<table")
+			r = c.Get("/warranty?name=" + url.QueryEscape("不存在的设备"))
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, T("warranty.empty.nomatch"), T("warranty.empty.nomatch_text"), `value="不存在的设备"`)
+			webtest.WantNoText(t, r, T("warranty.empty.none"), "export.csv", "<table")
 			e.customer("c@example.com", "91110000600037341A")
-			r = e.signedIn(lang, "c@example.com").get("/warranty")
-			wantText(t, r, T("warranty.empty.none"), T("warranty.empty.none_text"))
-			wantNoText(t, r, T("warranty.empty.nomatch"), "AB3000", "BX9000")
+			r = e.signedIn(lang, "c@example.com").Get("/warranty")
+			webtest.WantText(t, r, T("warranty.empty.none"), T("warranty.empty.none_text"))
+			webtest.WantNoText(t, r, T("warranty.empty.nomatch"), "AB3000", "BX9000")
 		})
 	}
 }
@@ -140,14 +141,14 @@ func TestLookupBadgesAndLastUpdated(t *testing.T) {
 			e := newEnv(t)
 			e.customer("a@example.com", codeA)
 			c := e.signedIn(lang, "a@example.com")
-			r := c.get("/warranty")
-			wantText(t, r, tr(lang, "warranty.updated", nil), tr(lang, "warranty.updated.none", nil), tr(lang, "warranty.empty.none", nil))
+			r := c.Get("/warranty")
+			webtest.WantText(t, r, webtest.T(lang, "warranty.updated", nil), webtest.T(lang, "warranty.updated.none", nil), webtest.T(lang, "warranty.empty.none", nil))
 
 			e.companyA()
-			r = c.get("/warranty?sn=AB3000-0001")
+			r = c.Get("/warranty?sn=AB3000-0001")
 			want := map[string]string{i18n.ZH: "2026年11月27日 10:00 (UTC+8)", i18n.EN: "27 Nov 2026, 10:00 (UTC+8)"}[lang]
-			wantText(t, r, `<time datetime="2026-11-27T10:00:00+08:00">`+want+`</time>`)
-			wantNoText(t, r, tr(lang, "warranty.updated.none", nil))
+			webtest.WantText(t, r, `<time datetime="2026-11-27T10:00:00+08:00">`+want+`</time>`)
+			webtest.WantNoText(t, r, webtest.T(lang, "warranty.updated.none", nil))
 			// One device, four lines (latest end first), one badge of each
 			// kind with its text.
 			body := r.Body
@@ -160,7 +161,7 @@ func TestLookupBadgesAndLastUpdated(t *testing.T) {
 					t.Fatalf("%s is out of order", sku)
 				}
 				last = at
-				badge := `<span class="badge badge-cov badge-cov-` + badges[i] + `">` + tr(lang, "coverage."+badges[i], nil) + `</span>`
+				badge := `<span class="badge badge-cov badge-cov-` + badges[i] + `">` + webtest.T(lang, "coverage."+badges[i], nil) + `</span>`
 				if at < 0 || !strings.Contains(body[at:], badge) {
 					t.Fatalf("%s lacks its badge %s\n%s", sku, badge, body)
 				}
@@ -169,7 +170,7 @@ func TestLookupBadgesAndLastUpdated(t *testing.T) {
 				}
 			}
 			// Ascending: the lines too, earliest end first.
-			r = c.get("/warranty?sn=AB3000-0001&sort=end_asc")
+			r = c.Get("/warranty?sn=AB3000-0001&sort=end_asc")
 			if a, b := strings.Index(r.Body, ">SVC-EXPIRED<"), strings.Index(r.Body, ">SVC-FUTURE<"); a < 0 || b < a {
 				t.Errorf("ascending lines are not earliest end first")
 			}
@@ -184,27 +185,27 @@ func TestLookupFragments(t *testing.T) {
 	c := e.signedIn(i18n.ZH, "a@example.com")
 
 	// 查询 with htmx: the results alone, with the sort field out of band.
-	r := c.get("/warranty?name=anybackup&sort=end_asc", "HX-Request", "true", "HX-Target", "results")
-	wantStatus(t, r, http.StatusOK)
-	wantNoText(t, r, "<html", "<form", `id="results"`)
-	wantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc" hx-swap-oob="true">`, "AB3000-0001", `hx-target="#results"`)
+	r := c.Get("/warranty?name=anybackup&sort=end_asc", "HX-Request", "true", "HX-Target", "results")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantNoText(t, r, "<html", "<form", `id="results"`)
+	webtest.WantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc" hx-swap-oob="true">`, "AB3000-0001", `hx-target="#results"`)
 	if got := sns(r); !slices.Equal(got, []string{"AB3000-0001", "AB5000-0002"}) {
 		t.Fatalf("fragment = %v", got)
 	}
 	// 重置 with htmx: the empty form and all results.
-	r = c.get("/warranty", "HX-Request", "true", "HX-Target", "warranty")
+	r = c.Get("/warranty", "HX-Request", "true", "HX-Target", "warranty")
 	if !strings.HasPrefix(strings.TrimSpace(r.Body), `<div id="warranty">`) {
 		t.Fatalf("reset fragment:\n%s", r.Body)
 	}
-	wantText(t, r, `<form method="get"`, `id="results"`, tr(i18n.ZH, "warranty.total", map[string]any{"N": "32"}))
-	wantNoText(t, r, "<html", "hx-swap-oob")
+	webtest.WantText(t, r, `<form method="get"`, `id="results"`, webtest.T(i18n.ZH, "warranty.total", map[string]any{"N": "32"}))
+	webtest.WantNoText(t, r, "<html", "hx-swap-oob")
 	// A history restore gets the whole page.
-	r = c.get("/warranty?name=anybackup", "HX-Request", "true", "HX-Target", "results", "HX-History-Restore-Request", "true")
-	wantText(t, r, "<html", `<form method="get"`)
+	r = c.Get("/warranty?name=anybackup", "HX-Request", "true", "HX-Target", "results", "HX-History-Restore-Request", "true")
+	webtest.WantText(t, r, "<html", `<form method="get"`)
 	// A full page carries the sort field in the form, not out of band.
-	r = c.get("/warranty?sort=end_asc")
-	wantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc">`)
-	wantNoText(t, r, "hx-swap-oob")
+	r = c.Get("/warranty?sort=end_asc")
+	webtest.WantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc">`)
+	webtest.WantNoText(t, r, "hx-swap-oob")
 }
 
 func TestLookupGate(t *testing.T) {
@@ -216,20 +217,20 @@ func TestLookupGate(t *testing.T) {
 			e.customer("new@example.com", "")
 			c := e.signedIn(lang, "new@example.com")
 
-			r := c.get("/warranty?sn=AB3000-0001")
-			wantStatus(t, r, http.StatusOK)
-			wantText(t, r, "<html", tr(lang, "warranty.gate.heading", nil), tr(lang, "warranty.gate.text", nil),
-				`href="/account/company"`, tr(lang, "warranty.gate.link", nil), tr(lang, "banner.unverified", nil))
+			r := c.Get("/warranty?sn=AB3000-0001")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, "<html", webtest.T(lang, "warranty.gate.heading", nil), webtest.T(lang, "warranty.gate.text", nil),
+				`href="/account/company"`, webtest.T(lang, "warranty.gate.link", nil), webtest.T(lang, "banner.unverified", nil))
 			// (The serial number typed is only in the language switcher's "next".)
-			wantNoText(t, r, "AnyBackup", "PO-2025", "<form method=\"get\"", "export.csv")
-			r = c.get("/warranty", "HX-Request", "true", "HX-Target", "results")
-			wantText(t, r, tr(lang, "warranty.gate.heading", nil))
-			wantNoText(t, r, "<html", "AB3000")
+			webtest.WantNoText(t, r, "AnyBackup", "PO-2025", "<form method=\"get\"", "export.csv")
+			r = c.Get("/warranty", "HX-Request", "true", "HX-Target", "results")
+			webtest.WantText(t, r, webtest.T(lang, "warranty.gate.heading", nil))
+			webtest.WantNoText(t, r, "<html", "AB3000")
 			for _, p := range []string{"/warranty/export.csv", "/warranty/export.xlsx?sn=AB3000-0001"} {
-				r := c.get(p)
-				wantStatus(t, r, http.StatusForbidden)
-				wantText(t, r, tr(lang, "error.verification.required", nil))
-				wantNoText(t, r, "AnyBackup", "PO-2025")
+				r := c.Get(p)
+				webtest.WantStatus(t, r, http.StatusForbidden)
+				webtest.WantText(t, r, webtest.T(lang, "error.verification.required", nil))
+				webtest.WantNoText(t, r, "AnyBackup", "PO-2025")
 				if cd := r.Header.Get("Content-Disposition"); cd != "" {
 					t.Errorf("%s: Content-Disposition %q on an error", p, cd)
 				}
@@ -241,8 +242,8 @@ func TestLookupGate(t *testing.T) {
 func TestLookupNeedsCustomer(t *testing.T) {
 	e := newEnv(t)
 	for _, p := range []string{"/warranty", "/warranty?sn=AB3000-0001", "/warranty/export.csv", "/warranty/export.xlsx"} {
-		r := e.client(i18n.ZH).get(p)
-		wantStatus(t, r, http.StatusSeeOther)
+		r := e.client(i18n.ZH).Get(p)
+		webtest.WantStatus(t, r, http.StatusSeeOther)
 		if want := "/login?next=" + url.QueryEscape(p); r.Header.Get("Location") != want {
 			t.Errorf("%s: Location %q, want %q", p, r.Header.Get("Location"), want)
 		}
@@ -251,8 +252,8 @@ func TestLookupNeedsCustomer(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff := e.client(i18n.ZH)
-	staff.get("/staff/login")
-	wantStatus(t, staff.post("/staff/login", url.Values{"email": {"agent@vendor.example"}, "password": {password}}), http.StatusSeeOther)
-	wantStatus(t, staff.get("/warranty"), http.StatusForbidden)
-	wantStatus(t, staff.get("/warranty/export.csv"), http.StatusForbidden)
+	staff.Get("/staff/login")
+	webtest.WantStatus(t, staff.Post("/staff/login", url.Values{"email": {"agent@vendor.example"}, "password": {password}}), http.StatusSeeOther)
+	webtest.WantStatus(t, staff.Get("/warranty"), http.StatusForbidden)
+	webtest.WantStatus(t, staff.Get("/warranty/export.csv"), http.StatusForbidden)
 }
