@@ -36,7 +36,14 @@ type importBatch struct {
 	merged bool
 	done   bool        // committed or rolled back
 	stop   func() bool // stops the rollback on cancellation
+	rows   int         // rows staged
+	db     *sqlx.DB    // for ANALYZE after a large batch
 }
+
+// analyzeAfter is the batch size from which Commit refreshes the planner's
+// statistics: right after a large import, stale statistics make common name
+// fragments pick a plan that sorts a whole tenant.
+const analyzeAfter = 10000
 
 // BeginImport takes the import lock, creates the staging table and opens
 // the COPY into it. It returns Conflict (import.error.running) when another
@@ -90,7 +97,7 @@ COPY warranty_staging (line, owner_code, owner_name, device_name, sn, order_no, 
 	if err != nil {
 		return nil, warrantyErr("begin import: copy", err)
 	}
-	b := &importBatch{tx: tx, copy: stmt}
+	b := &importBatch{tx: tx, copy: stmt, db: s.db}
 	b.stop = context.AfterFunc(ctx, func() { _ = b.Rollback() })
 	return b, nil
 }
@@ -124,6 +131,7 @@ func (b *importBatch) Add(ctx context.Context, r warranty.Row) error {
 	if err != nil {
 		return warrantyErr("add", err)
 	}
+	b.rows++
 	return nil
 }
 
@@ -186,6 +194,11 @@ func (b *importBatch) Commit(ctx context.Context) error {
 	b.stop()
 	if err := b.tx.Commit(); err != nil {
 		return warrantyErr("commit", err)
+	}
+	if b.rows >= analyzeAfter {
+		// Best effort: the batch is committed whatever happens here, and
+		// autovacuum refreshes the statistics later anyway.
+		_, _ = b.db.ExecContext(ctx, `ANALYZE devices, service_lines`)
 	}
 	return nil
 }
