@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -67,5 +68,18 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	err = run(ctx, []string{"user", "create", "--email", "y@example.com", "--role", "agent", "--password", "short"}, e, &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "at least 12") {
 		t.Fatalf("short password: %v", err)
+	}
+}
+
+func TestMemoryLimitDefault(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	setMemoryLimit(env(map[string]string{"GOMEMLIMIT": "1GiB"}))
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Fatalf("an explicit GOMEMLIMIT was overridden: %d", got)
+	}
+	setMemoryLimit(env(nil))
+	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
+		t.Fatalf("default limit = %d, want %d", got, defaultMemoryLimit)
 	}
 }
