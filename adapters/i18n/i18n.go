@@ -26,6 +26,9 @@ var Langs = []string{ZH, EN}
 type Bundle struct {
 	locs map[string]*goi18n.Localizer
 	ids  map[string]bool
+	// plain holds every message as T renders it without data, per language:
+	// most strings of a page, looked up without go-i18n's language matching.
+	plain map[string]map[string]string
 }
 
 // Load reads the embedded translation files.
@@ -48,6 +51,13 @@ func Load() (*Bundle, error) {
 		}
 		out.locs[lang] = goi18n.NewLocalizer(b, lang)
 	}
+	out.plain = map[string]map[string]string{}
+	for _, lang := range Langs {
+		out.plain[lang] = map[string]string{}
+		for id := range out.ids {
+			out.plain[lang][id] = out.localize(lang, id, nil)
+		}
+	}
 	return out, nil
 }
 
@@ -57,6 +67,21 @@ func (b *Bundle) Has(id string) bool { return b.ids[id] }
 // T translates id into lang with the template data. An unknown id comes back
 // as itself, so a missing translation is visible rather than blank.
 func (b *Bundle) T(lang, id string, data map[string]any) string {
+	if data == nil {
+		if s, ok := b.plain[lang][id]; ok {
+			return s
+		}
+		if _, ok := b.plain[lang]; !ok {
+			if s, ok := b.plain[ZH][id]; ok {
+				return s
+			}
+		}
+	}
+	return b.localize(lang, id, data)
+}
+
+// localize renders message id with data through go-i18n.
+func (b *Bundle) localize(lang, id string, data map[string]any) string {
 	loc, ok := b.locs[lang]
 	if !ok {
 		loc = b.locs[ZH]

@@ -25,7 +25,7 @@ var migrations embed.FS
 // Connection pool settings of Open.
 const (
 	maxOpenConns    = 20
-	maxIdleConns    = 10
+	maxIdleConns    = maxOpenConns // a busy server keeps its connections (and their prepared statements)
 	connMaxIdleTime = 5 * time.Minute
 )
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,7 +19,11 @@ import (
 // its imports (COPY into a staging table, then one set-based merge, under a
 // PostgreSQL advisory lock) and records the import runs.
 type WarrantyStore struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // the lookup's prepared statements, by text
+	// timeout bounds each statement of the lookup (lookupTimeout).
+	timeout time.Duration
 }
 
 var (
@@ -28,7 +33,9 @@ var (
 )
 
 // NewWarrantyStore returns the warranty store over db.
-func NewWarrantyStore(db *sqlx.DB) *WarrantyStore { return &WarrantyStore{db: db} }
+func NewWarrantyStore(db *sqlx.DB) *WarrantyStore {
+	return &WarrantyStore{db: db, timeout: lookupTimeout}
+}
 
 // The message ids of the errors the warranty store returns.
 const (

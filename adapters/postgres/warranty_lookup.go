@@ -4,83 +4,127 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"supportal/domain"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"supportal/domain"
 	"supportal/domain/warranty"
 )
 
-// lookupTimeout bounds every statement of the lookup, whatever a customer
-// types.
-const lookupTimeout = `SET LOCAL statement_timeout = '2s'`
+// lookupTimeout bounds each query of the lookup, whatever a customer types.
+// The context's deadline makes lib/pq cancel the statement on the server.
+const lookupTimeout = 2 * time.Second
 
-// read runs fn in a short read-only REPEATABLE READ transaction, so that a
-// page of devices and their lines come from one snapshot (an import that
-// commits between the two queries is either wholly seen or not at all), with
-// lookupTimeout.
-func (s *WarrantyStore) read(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return warrantyErr(op+": begin", err)
+// errTooBroad is what a lookup that ran out of time returns.
+var errTooBroad = domain.E(domain.Invalid, "warranty.error.too_broad")
+
+// lookup runs fn with lookupTimeout and turns a cancelled statement into
+// errTooBroad, unless the caller's own context ended first.
+func (s *WarrantyStore) lookup(ctx context.Context, op string, fn func(context.Context) error) error {
+	qctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := fn(qctx)
+	if err == nil {
+		return nil
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, lookupTimeout); err != nil {
-		return warrantyErr(op+": timeout", err)
-	}
-	if err := fn(tx); err != nil {
+	if ctx.Err() == nil {
 		var pqErr *pq.Error
-		if errors.As(err, &pqErr) && pqErr.Code == "57014" { // statement timeout
-			return domain.E(domain.Invalid, "warranty.error.too_broad")
+		if errors.Is(qctx.Err(), context.DeadlineExceeded) || (errors.As(err, &pqErr) && pqErr.Code == "57014") {
+			return errTooBroad
 		}
-		return warrantyErr(op, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return warrantyErr(op+": commit", err)
-	}
-	return nil
+	return warrantyErr(op, err)
 }
 
-// deviceFilter is the WHERE clause of the lookup: always one owner ($1); the
-// exact serial number ($2) when it is not empty, which the unique index
-// (owner_code, sn) answers; the name pattern ($3) when it is not empty, which
-// the GIN index (owner_code, name gin_trgm_ops) answers for fragments of three
-// characters or more. lib/pq plans each query with its values, so the empty
-// conditions fold away.
-const deviceFilter = `
-FROM devices d
-WHERE d.owner_code = $1
-	AND ($2::text = '' OR d.sn = $2)
-	AND ($3::text = '' OR d.name ILIKE $3)`
+// deviceFilter returns the WHERE clause of the lookup and its arguments:
+// always one owner; the exact serial number, which the unique index
+// (owner_code, sn) answers; the name fragment (see nameFilter). Only the
+// given conditions are written, so that each shape of query has its own
+// text and plan.
+func deviceFilter(q warranty.Query) (string, []any) {
+	var b strings.Builder
+	args := []any{q.Owner}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	b.WriteString("\nFROM devices d\nWHERE d.owner_code = $1")
+	if q.SN != "" {
+		b.WriteString(" AND d.sn = " + arg(q.SN))
+	}
+	if q.Name != "" {
+		words, whole := nameWords(q.Name)
+		b.WriteString(" AND d.name ILIKE " + arg(words))
+		if !whole {
+			// The fragment itself, as a filter on the rows the words found:
+			// written so that it does not match the trigram index, whose
+			// search would otherwise include the common trigrams of its
+			// short words and separators ("-R2").
+			b.WriteString(" AND (d.name || '') ILIKE " + arg(namePattern(q.Name)))
+		}
+	}
+	return b.String(), args
+}
+
+// nameWords returns the ILIKE pattern that the trigram index
+// (devices_name_trgm_idx) searches for a name fragment: its runs of three
+// letters or digits or more, in order, each wrapped in wildcards
+// ("ab6420-r2" gives "%ab6420%"). A device whose name contains the
+// fragment matches it, and the trigrams of a run wrapped in wildcards lie
+// inside words, so they are rarer than the padded trigrams of word
+// boundaries that pg_trgm takes from the whole fragment, which a short
+// word like "R2" makes common to most devices. whole reports that the
+// pattern is the fragment's own (no shorter run or separator was left
+// out). A fragment without such a run comes back whole: the planner then
+// reads the owner's devices in order instead.
+func nameWords(name string) (pattern string, whole bool) {
+	var runs []string
+	for _, r := range strings.FieldsFunc(name, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) {
+		if utf8.RuneCountInString(r) >= 3 {
+			runs = append(runs, likeEscaper.Replace(r))
+		}
+	}
+	if len(runs) == 0 || (len(runs) == 1 && runs[0] == likeEscaper.Replace(name)) {
+		return namePattern(name), true
+	}
+	return "%" + strings.Join(runs, "%") + "%", false
+}
 
 // namePattern returns the ILIKE pattern of a name fragment, its wildcards
-// escaped, or "" for no fragment.
-func namePattern(name string) string {
-	if name == "" {
-		return ""
+// escaped.
+func namePattern(name string) string { return "%" + likeEscaper.Replace(name) + "%" }
+
+// deviceOrder sorts devices by their latest end date, latest or earliest
+// first: the index (owner_code, max_end DESC, id) read forwards or
+// backwards, so that a page never sorts a whole tenant.
+func deviceOrder(sort string) string {
+	if sort == warranty.SortEndAsc {
+		return "max_end, id DESC"
 	}
-	return "%" + likeEscaper.Replace(name) + "%"
+	return "max_end DESC, id"
 }
 
-// deviceRow is a row of devices as the lookup reads it.
-type deviceRow struct {
-	ID        int64  `db:"id"`
-	OwnerCode string `db:"owner_code"`
-	OwnerName string `db:"owner_name"`
-	Name      string `db:"name"`
-	SN        string `db:"sn"`
-	OrderNo   string `db:"order_no"`
-}
-
-// lineRow is a row of service_lines as the lookup reads it.
-type lineRow struct {
-	DeviceID    int64     `db:"device_id"`
-	SKU         string    `db:"sku"`
-	ServiceName string    `db:"service_name"`
-	Start       time.Time `db:"start_date"`
-	End         time.Time `db:"end_date"`
+// searchSQL returns the query of SearchDevices: one page of devices, then
+// their lines (latest end date first) joined in the same statement, so that
+// both come from one snapshot without a transaction.
+func searchSQL(q warranty.Query) (string, []any) {
+	where, args := deviceFilter(q)
+	order := deviceOrder(q.Sort)
+	args = append(args, q.Limit, max(q.Offset, 0))
+	n := len(args)
+	return `SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no,
+	l.sku, l.service_name, l.start_date, l.end_date
+FROM (SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no, d.max_end` + where + `
+	ORDER BY d.` + strings.ReplaceAll(order, ", ", ", d.") + `
+	LIMIT $` + strconv.Itoa(n-1) + ` OFFSET $` + strconv.Itoa(n) + `) d
+LEFT JOIN service_lines l ON l.device_id = d.id
+ORDER BY d.` + strings.ReplaceAll(order, ", ", ", d.") + `, l.end_date DESC, l.start_date DESC, l.sku`, args
 }
 
 // utcDate returns the calendar date of t at midnight UTC, as the domain
@@ -90,65 +134,43 @@ func utcDate(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// linesOf loads the lines of a page of devices in one query, latest end
-// date first.
-const linesOf = `
-SELECT device_id, sku, service_name, start_date, end_date
-FROM service_lines
-WHERE device_id = ANY($1)
-ORDER BY device_id, end_date DESC, start_date DESC, sku`
-
-// The queries of SearchDevices, latest or earliest end date first.
-const (
-	searchDesc = `SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no` + deviceFilter + `
-ORDER BY d.max_end DESC, d.id
-LIMIT $4 OFFSET $5`
-	searchAsc = `SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no` + deviceFilter + `
-ORDER BY d.max_end, d.id DESC
-LIMIT $4 OFFSET $5`
-)
-
 // SearchDevices returns at most q.Limit devices of q.Owner matching q, after
-// skipping q.Offset, each with all its lines (latest end date first). The
-// devices are sorted by their latest end date: latest first (then by id) or,
-// for SortEndAsc, earliest first (then by id, highest first), which is the
-// index (owner_code, max_end DESC, id) read forwards or backwards, so a page
-// never sorts a whole tenant. A Limit of 0 or less returns nothing.
+// skipping q.Offset, each with all its lines (latest end date first), sorted
+// by their latest end date: latest first (then by id) or, for SortEndAsc,
+// earliest first (then by id, highest first). A Limit of 0 or less returns
+// nothing.
 func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]warranty.Device, error) {
 	if q.Limit <= 0 {
 		return nil, nil
 	}
-	query := searchDesc
-	if q.Sort == warranty.SortEndAsc {
-		query = searchAsc
-	}
+	query, args := searchSQL(q)
 	var devs []warranty.Device
-	err := s.read(ctx, "search devices", func(tx *sqlx.Tx) error {
-		var rows []deviceRow
-		if err := tx.SelectContext(ctx, &rows, query, q.Owner, q.SN, namePattern(q.Name), q.Limit, max(q.Offset, 0)); err != nil {
+	err := s.lookup(ctx, "search devices", func(ctx context.Context) error {
+		rows, err := s.stmt(ctx, query, q.Name == "").QueryContext(ctx, args...)
+		if err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				d     warranty.Device
+				sku   *string
+				name  *string
+				start *time.Time
+				end   *time.Time
+			)
+			if err := rows.Scan(&d.ID, &d.OwnerCode, &d.OwnerName, &d.Name, &d.SN, &d.OrderNo, &sku, &name, &start, &end); err != nil {
+				return err
+			}
+			if len(devs) == 0 || devs[len(devs)-1].ID != d.ID {
+				devs = append(devs, d)
+			}
+			if sku != nil { // a device without lines has one row of NULLs
+				last := &devs[len(devs)-1]
+				last.Lines = append(last.Lines, warranty.Line{SKU: *sku, ServiceName: *name, Start: utcDate(*start), End: utcDate(*end)})
+			}
 		}
-		ids := make([]int64, len(rows))
-		at := make(map[int64]int, len(rows))
-		devs = make([]warranty.Device, len(rows))
-		for i, r := range rows {
-			ids[i], at[r.ID] = r.ID, i
-			devs[i] = warranty.Device{ID: r.ID, OwnerCode: r.OwnerCode, OwnerName: r.OwnerName, Name: r.Name,
-				SN: r.SN, OrderNo: r.OrderNo}
-		}
-		var ls []lineRow
-		if err := tx.SelectContext(ctx, &ls, linesOf, pq.Array(ids)); err != nil {
-			return err
-		}
-		for _, l := range ls {
-			d := &devs[at[l.DeviceID]]
-			d.Lines = append(d.Lines, warranty.Line{SKU: l.SKU, ServiceName: l.ServiceName,
-				Start: utcDate(l.Start), End: utcDate(l.End)})
-		}
-		return nil
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, err
@@ -156,23 +178,75 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 	return devs, nil
 }
 
-// countDevices is the query of CountDevices.
-const countDevices = `SELECT count(*) FROM (SELECT 1` + deviceFilter + `
-ORDER BY d.max_end DESC, d.id
-LIMIT $4) s`
+// countSQL returns the query of CountDevices. The ORDER BY, which the count
+// does not need, keeps the planner on the search's index: without it
+// PostgreSQL may read the table from the start hoping to meet upTo rows of
+// the owner early, and reads most of it when the owner's rows come late.
+func countSQL(q warranty.Query, upTo int) (string, []any) {
+	where, args := deviceFilter(q)
+	args = append(args, upTo)
+	return `SELECT count(*) FROM (SELECT 1` + where + `
+	ORDER BY d.max_end DESC, d.id
+	LIMIT $` + strconv.Itoa(len(args)) + `) s`, args
+}
 
 // CountDevices counts the devices of q.Owner matching q, stopping at upTo,
-// so that a common fragment never counts a whole tenant. The ORDER BY, which
-// the count does not need, keeps the planner on the search's index: without
-// it PostgreSQL may read the table from the start hoping to meet upTo rows of
-// the owner early, and reads most of it when the owner's rows come late.
+// so that a common fragment never counts a whole tenant.
 func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo int) (int, error) {
 	if upTo <= 0 {
 		return 0, nil
 	}
+	query, args := countSQL(q, upTo)
 	var n int
-	err := s.read(ctx, "count devices", func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &n, countDevices, q.Owner, q.SN, namePattern(q.Name), upTo)
+	err := s.lookup(ctx, "count devices", func(ctx context.Context) error {
+		return s.stmt(ctx, query, q.Name == "").QueryRowContext(ctx, args...).Scan(&n)
 	})
 	return n, err
+}
+
+// queryer runs one statement with its arguments.
+type queryer interface {
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+// unprepared runs its query as an unnamed statement, planned for the values
+// of each call.
+type unprepared struct {
+	db    *sqlx.DB
+	query string
+}
+
+func (u unprepared) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return u.db.QueryContext(ctx, u.query, args...)
+}
+
+func (u unprepared) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return u.db.QueryRowContext(ctx, u.query, args...)
+}
+
+// stmt returns query as a prepared statement when prepare is set, so that
+// PostgreSQL parses it once per connection and may keep its plan, or else
+// as an unnamed statement planned with each call's values. Only the few
+// shapes whose best plan does not depend on the values are prepared (an
+// exact serial number, no filter): a name fragment may match three devices
+// or half a tenant, and each needs its own plan.
+func (s *WarrantyStore) stmt(ctx context.Context, query string, prepare bool) queryer {
+	if !prepare {
+		return unprepared{s.db, query}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil { // the statement itself reports the error, if it persists
+		return unprepared{s.db, query}
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st
 }

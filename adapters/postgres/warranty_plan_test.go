@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lib/pq"
+	"github.com/jmoiron/sqlx"
+
+	"supportal/domain/warranty"
 )
 
 // TestWarrantyPlans checks, on two big tenants and many small ones, that the
@@ -32,59 +34,89 @@ SELECT 'SMALL' || (i % 500), 'owner', 'Small ' || i, 'SN' || i, '', date '2024-0
 FROM generate_series(1, 5000) i;
 INSERT INTO service_lines (device_id, sku, service_name, start_date, end_date)
 SELECT id, s, 'svc', max_end - 365, max_end FROM devices, unnest(ARRAY['SVC-A', 'SVC-B']) s;
+SELECT gin_clean_pending_list('devices_name_trgm_idx');
 ANALYZE devices;
 ANALYZE service_lines`
 	if _, err := db.ExecContext(ctx, gen); err != nil {
 		t.Fatal(err)
 	}
 	const a, b = "91310110666007217T", "91440300MA5F0KQ2XL"
+	search := func(q warranty.Query) (string, []any) {
+		q.Limit = 21
+		return searchSQL(q)
+	}
+	count := func(q warranty.Query) (string, []any) { return countSQL(q, 201) }
+	type shape = func(warranty.Query) (string, []any)
+	const lines = "service_lines_device_id_sku_start_date_key"
 	for _, tt := range []struct {
 		name      string
-		q         string
-		args      []any
+		shape     shape
+		q         warranty.Query
 		want, not []string
 	}{
-		{"all, latest first", searchDesc, []any{a, "", "", 21, 0},
-			[]string{"Index Scan using devices_owner_code_max_end_idx"}, []string{"Sort", "Seq Scan"}},
-		{"all, earliest first", searchAsc, []any{b, "", "", 21, 0},
-			[]string{"Index Scan Backward using devices_owner_code_max_end_idx"}, []string{"Sort", "Seq Scan"}},
-		{"page 50", searchDesc, []any{b, "", "", 21, 980},
-			[]string{"devices_owner_code_max_end_idx"}, []string{"Sort", "Seq Scan"}},
-		{"exact SN", searchDesc, []any{b, "AS0000012345", "", 21, 0},
-			[]string{"Index Scan using devices_owner_code_sn_key"}, []string{"Seq Scan"}},
-		{"rare fragment", searchDesc, []any{b, "", "%S200-1234%", 21, 0},
-			[]string{"devices_owner_code_name_trgm_idx"}, []string{"Seq Scan"}},
-		{"rare Chinese fragment", searchDesc, []any{b, "", "%日志分析 R1-1999%", 21, 0},
-			[]string{"devices_owner_code_name_trgm_idx"}, []string{"Seq Scan"}},
-		{"common fragment", searchDesc, []any{b, "", "%anyshare%", 21, 0},
+		{"all, latest first", search, warranty.Query{Owner: a},
+			[]string{"Index Scan using devices_owner_code_max_end_idx", lines}, []string{"Seq Scan"}},
+		{"all, earliest first", search, warranty.Query{Owner: b, Sort: warranty.SortEndAsc},
+			[]string{"Index Scan Backward using devices_owner_code_max_end_idx", lines}, []string{"Seq Scan"}},
+		{"page 50", search, warranty.Query{Owner: b, Offset: 980},
+			[]string{"devices_owner_code_max_end_idx"}, []string{"Seq Scan"}},
+		{"exact SN", search, warranty.Query{Owner: b, SN: "AS0000012345"},
+			[]string{"Index Scan using devices_owner_code_sn_key", lines}, []string{"Seq Scan"}},
+		{"rare fragment", search, warranty.Query{Owner: b, Name: "S200-1234"},
+			[]string{"devices_name_trgm_idx"}, []string{"Seq Scan"}},
+		{"rare Chinese fragment", search, warranty.Query{Owner: b, Name: "日志分析 R1-1999"},
+			[]string{"devices_name_trgm_idx"}, []string{"Seq Scan"}},
+		{"common fragment", search, warranty.Query{Owner: b, Name: "anyshare"},
 			nil, []string{"Seq Scan"}},
-		{"short common fragment", searchDesc, []any{b, "", "%12%", 21, 0},
+		{"short common fragment", search, warranty.Query{Owner: b, Name: "12"},
 			nil, []string{"Seq Scan"}},
-		{"count all", countDevices, []any{b, "", "", 201},
+		{"count all", count, warranty.Query{Owner: b},
 			[]string{"devices_owner_code_max_end_idx"}, []string{"Seq Scan", "Sort"}},
-		{"count common fragment", countDevices, []any{b, "", "%anyshare%", 201},
+		{"count common fragment", count, warranty.Query{Owner: b, Name: "anyshare"},
 			nil, []string{"Seq Scan"}},
-		{"count rare fragment", countDevices, []any{b, "", "%S200-1234%", 201},
-			[]string{"devices_owner_code_name_trgm_idx"}, []string{"Seq Scan"}},
-		{"small tenant", searchDesc, []any{"SMALL7", "", "", 21, 0},
-			[]string{"devices_owner_code_max_end_idx"}, []string{"Sort", "Seq Scan"}},
-		{"lines of a page", linesOf, []any{pq.Array([]int64{1, 500, 1000, 20001, 30000})},
-			[]string{"service_lines_device_id_sku_start_date_key"}, []string{"Seq Scan"}},
+		{"count rare fragment", count, warranty.Query{Owner: b, Name: "S200-1234"},
+			[]string{"devices_name_trgm_idx"}, []string{"Seq Scan"}},
+		{"small tenant", search, warranty.Query{Owner: "SMALL7"},
+			[]string{"devices_owner_code_max_end_idx"}, []string{"Seq Scan"}},
 	} {
-		var lines []string
-		if err := db.SelectContext(ctx, &lines, "EXPLAIN (COSTS OFF) "+tt.q, tt.args...); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
+		query, args := tt.shape(tt.q)
+		checkPlan(t, db, tt.name, "", query, args, tt.want, tt.not)
+		if tt.q.Name == "" {
+			// SearchDevices prepares these shapes, and PostgreSQL may then
+			// keep one generic plan for every value.
+			checkPlan(t, db, tt.name+" (generic plan)", "force_generic_plan", query, args, tt.want, tt.not)
 		}
-		plan := strings.Join(lines, "\n")
-		for _, w := range tt.want {
-			if !strings.Contains(plan, w) {
-				t.Errorf("%s: plan without %q:\n%s", tt.name, w, plan)
-			}
+	}
+}
+
+// checkPlan explains query with args (under plan_cache_mode mode, unless
+// empty) and checks that the plan mentions every string of want and none of
+// not.
+func checkPlan(t *testing.T, db *sqlx.DB, name, mode, query string, args []any, want, not []string) {
+	t.Helper()
+	tx, err := db.BeginTxx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if mode != "" {
+		if _, err := tx.Exec("SET LOCAL plan_cache_mode = " + mode); err != nil {
+			t.Fatal(err)
 		}
-		for _, n := range tt.not {
-			if strings.Contains(plan, n) {
-				t.Errorf("%s: plan with %q:\n%s", tt.name, n, plan)
-			}
+	}
+	var lines []string
+	if err := tx.Select(&lines, "EXPLAIN (COSTS OFF) "+query, args...); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	plan := strings.Join(lines, "\n")
+	for _, w := range want {
+		if !strings.Contains(plan, w) {
+			t.Errorf("%s: plan without %q:\n%s", name, w, plan)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(plan, n) {
+			t.Errorf("%s: plan with %q:\n%s", name, n, plan)
 		}
 	}
 }

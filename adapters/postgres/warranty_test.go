@@ -174,16 +174,27 @@ func TestWarrantyRunErrors(t *testing.T) {
 	}
 }
 
-// TestWarrantyLookupBounds checks that the lookup reads in a read-only
-// transaction with a statement timeout.
+// TestWarrantyLookupBounds checks that a lookup statement that runs out of
+// time is cancelled on the server and reported as too broad, while one whose
+// caller went away is not.
 func TestWarrantyLookupBounds(t *testing.T) {
 	s := NewWarrantyStore(migrated(t))
-	var timeout, readOnly, isolation string
-	err := s.read(t.Context(), "test", func(tx *sqlx.Tx) error {
-		return tx.QueryRowxContext(t.Context(), `SELECT current_setting('statement_timeout'),
-	current_setting('transaction_read_only'), current_setting('transaction_isolation')`).Scan(&timeout, &readOnly, &isolation)
-	})
-	if err != nil || timeout != "2s" || readOnly != "on" || isolation != "repeatable read" {
-		t.Errorf("lookup transaction: timeout %q, read only %q, isolation %q, %v", timeout, readOnly, isolation, err)
+	s.timeout = 100 * time.Millisecond
+	sleep := func(ctx context.Context) error {
+		_, err := s.db.ExecContext(ctx, `SELECT pg_sleep(5)`)
+		return err
+	}
+	start := time.Now()
+	err := s.lookup(t.Context(), "test", sleep)
+	if de := domain.As(err); de.Kind != domain.Invalid || de.Key != "warranty.error.too_broad" {
+		t.Errorf("a statement past the timeout: %v, want warranty.error.too_broad", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the statement ran for %v despite the timeout", d)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := s.lookup(ctx, "test", sleep); domain.KindOf(err) == domain.Invalid {
+		t.Errorf("a cancelled request was reported as too broad: %v", err)
 	}
 }

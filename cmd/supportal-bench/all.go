@@ -16,6 +16,8 @@ import (
 // allOptions are the flags of all besides the data set and load flags.
 type allOptions struct {
 	dir, mixes, fullMix, env     string
+	dbURL, data                  string
+	pgPID                        int
 	keep, statements, importOnly bool
 	again, analyze               bool
 }
@@ -38,6 +40,9 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs.StringVar(&o.env, "server-env", "", "extra environment of the server, e.g. GOMEMLIMIT=40MiB,GOGC=50")
 	fs.BoolVar(&o.analyze, "analyze", true, "ANALYZE the tables after the import, before the lookups (false: rely on autovacuum)")
 	fs.BoolVar(&o.again, "again", true, "time a second import of the same file (every line unchanged)")
+	fs.StringVar(&o.dbURL, "database-url", "", "use this database, already imported from --data, instead of starting PostgreSQL, gen and import (lookups only)")
+	fs.StringVar(&o.data, "data", "", "with --database-url: the data file that was imported")
+	fs.IntVar(&o.pgPID, "pg-pid", 0, "with --database-url: the postmaster's pid, for the CPU columns")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,6 +56,9 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	defer func() { err = errors.Join(err, a.stop()) }()
 	if err := a.workDir(o.dir, o.keep); err != nil {
 		return err
+	}
+	if o.dbURL != "" {
+		return a.existing(ctx, lf, o, spec.Seed)
 	}
 	if err := a.startPostgres(ctx); err != nil {
 		return err
@@ -70,9 +78,27 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 			return err
 		}
 	}
-	a.r.Machine = machine(ctx, a.pg.URL())
-	fmt.Fprintln(stdout)
-	a.r.markdown(stdout)
+	return a.finish(ctx)
+}
+
+// existing runs the lookups against a database imported before (see the
+// --database-url flag), e.g. to compare code changes without importing again.
+func (a *allRun) existing(ctx context.Context, lf loadFlags, o allOptions, seed uint64) error {
+	if o.data == "" || o.statements {
+		return errors.New("all: --database-url needs --data, and cannot restart PostgreSQL for --statements")
+	}
+	a.url, a.data, a.pgPID = o.dbURL, o.data, o.pgPID
+	if err := a.lookup(ctx, lf, o, seed); err != nil {
+		return err
+	}
+	return a.finish(ctx)
+}
+
+// finish prints the report.
+func (a *allRun) finish(ctx context.Context) error {
+	a.r.Machine = machine(ctx, a.url)
+	fmt.Fprintln(a.out)
+	a.r.markdown(a.out)
 	return nil
 }
 
@@ -82,6 +108,8 @@ type allRun struct {
 	out   io.Writer
 	dir   string
 	pg    *localpg.Server
+	url   string // of the database
+	data  string // the data file, when not the work folder's
 	pgPID int
 	pgLog *os.File
 	stops []func() error
@@ -90,7 +118,12 @@ type allRun struct {
 
 func (a *allRun) logf(format string, args ...any) { fmt.Fprintf(a.out, "all: "+format+"\n", args...) }
 
-func (a *allRun) file() string { return filepath.Join(a.dir, "data.csv") }
+func (a *allRun) file() string {
+	if a.data != "" {
+		return a.data
+	}
+	return filepath.Join(a.dir, "data.csv")
+}
 
 // stop stops everything started, last first.
 func (a *allRun) stop() error {
@@ -137,14 +170,15 @@ func (a *allRun) startPostgres(ctx context.Context) error {
 	if a.pgPID, err = postmasterPID(filepath.Join(a.dir, "postgres")); err != nil {
 		return err
 	}
-	a.logf("PostgreSQL at %s, pid %d (default settings: fsync on, synchronous_commit on)", a.pg.URL(), a.pgPID)
+	a.url = a.pg.URL()
+	a.logf("PostgreSQL at %s, pid %d (default settings: fsync on, synchronous_commit on)", a.url, a.pgPID)
 	return nil
 }
 
 // importFile runs the import command in a child process, so that its peak
 // RSS is the import's alone.
 func (a *allRun) importFile(ctx context.Context, again, analyze bool) error {
-	out, err := runChild(ctx, a.out, "import", "--database-url", a.pg.URL(), "--file", a.file(),
+	out, err := runChild(ctx, a.out, "import", "--database-url", a.url, "--file", a.file(),
 		"--again="+fmt.Sprint(again), "--analyze="+fmt.Sprint(analyze), "--json", "--pg-pid", fmt.Sprint(a.pgPID))
 	if err != nil {
 		return err
@@ -160,7 +194,7 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 		return err
 	}
 	a.r.Company, a.r.CompanyDevices = t.Code, t.Devices
-	if err := createVerifiedCustomer(ctx, a.pg.URL(), t.Code, t.Name); err != nil {
+	if err := createVerifiedCustomer(ctx, a.url, t.Code, t.Name); err != nil {
 		return err
 	}
 	a.logf("customer %s of %s %s (%d devices), verified", benchEmail, t.Code, t.Name, t.Devices)
@@ -171,7 +205,8 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 		if a.pgPID, err = postmasterPID(filepath.Join(a.dir, "postgres")); err != nil {
 			return err
 		}
-		a.logf("PostgreSQL restarted with pg_stat_statements at %s, pid %d", a.pg.URL(), a.pgPID)
+		a.url = a.pg.URL()
+		a.logf("PostgreSQL restarted with pg_stat_statements at %s, pid %d", a.url, a.pgPID)
 	}
 	srv, err := a.startServer(ctx, o.env)
 	if err != nil {
@@ -199,7 +234,7 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 			Duration: lf.duration, MaxRequests: lf.maxRequests, Full: strings.HasPrefix(spec, "full:"),
 			ServerPID: srv.pid(), PGPID: a.pgPID, Seed: uint64(i + 1)}
 		if o.statements {
-			lo.BeforeMeasure = func() error { return resetStatements(ctx, a.pg.URL()) }
+			lo.BeforeMeasure = func() error { return resetStatements(ctx, a.url) }
 		}
 		res, err := runAndPrint(ctx, c, lo, mixName(mix), a.out)
 		if err != nil {
@@ -207,7 +242,7 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 		}
 		a.r.Loads = append(a.r.Loads, res)
 		if o.statements {
-			if err := statementsReport(ctx, a.pg.URL(), res.Summaries[len(res.Summaries)-1].Requests, a.out); err != nil {
+			if err := statementsReport(ctx, a.url, res.Summaries[len(res.Summaries)-1].Requests, a.out); err != nil {
 				return err
 			}
 		}
@@ -235,7 +270,7 @@ func (a *allRun) startServer(ctx context.Context, env string) (*server, error) {
 		extra = strings.Split(env, ",")
 		a.logf("server environment %s", strings.Join(extra, " "))
 	}
-	srv, err := startServer(ctx, bin, a.pg.URL(), d, filepath.Join(a.dir, "server.log"), extra)
+	srv, err := startServer(ctx, bin, a.url, d, filepath.Join(a.dir, "server.log"), extra)
 	if err != nil {
 		return nil, err
 	}

@@ -86,17 +86,19 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 		Tokens: store, Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
 		Locks:        companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) }),
 		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
+		CacheFor:     cacheFor,
 	})
 	vstore := postgres.NewVerificationStore(db)
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Audit: vstore, Customers: customers{idsvc},
 		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
 		OnAsyncError: func(err error) { log.Error("verification background task failed", "err", err) },
+		CacheFor:     cacheFor,
 	})
 	// 服务查询 and the imports: every lookup is scoped to the credit code the
 	// verification service reports for the caller's company.
 	ws := postgres.NewWarrantyStore(db)
-	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc})
+	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc, CacheFor: cacheFor})
 	// Imports stream their body (api.Register marks the route); every other
 	// route keeps bodyLimit.
 	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit, StreamRequestBody: true}, bundle, views, log, idsvc,
@@ -124,6 +126,12 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	idsvc.Warm(ctx)
 	return &app{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, server: srv, store: store, log: log}, nil
 }
+
+// cacheFor is how long the services reuse what every page reads: the
+// session and its account, the company's verified credit code, the time of
+// the last import. Changes made through this server show at once; changes
+// made by another instance or the CLI within cacheFor.
+const cacheFor = 5 * time.Second
 
 // bodyLimit admits a 10 MB licence with the rest of its form.
 const bodyLimit = 11 << 20

@@ -58,6 +58,7 @@ func (s *Service) setPassword(ctx context.Context, a Account, password string, k
 	if err != nil {
 		return fmt.Errorf("identity: hash: %w", err)
 	}
+	defer s.forgetAccount(a.ID)
 	if err := s.d.Accounts.SetPassword(ctx, a.ID, h, s.now()); err != nil {
 		return err
 	}

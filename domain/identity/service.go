@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/memo"
 )
 
 // Throttling limits (SPEC §1.2): failures per account and per address within
@@ -50,6 +51,11 @@ type Deps struct {
 	Now func() time.Time
 	// OnAsyncError receives errors of emails sent in the background.
 	OnAsyncError func(error)
+	// CacheFor is how long Authenticate may reuse a session and its account
+	// read from the stores (0: never). Sign-out, password and profile
+	// changes made through this service take effect at once; a change made
+	// by another server instance takes up to CacheFor.
+	CacheFor time.Duration
 }
 
 // Service holds the identity use cases.
@@ -58,7 +64,17 @@ type Service struct {
 	pending   sync.WaitGroup
 	dummyOnce sync.Once
 	dummy     string
+	sessions  *memo.Cache[string, signedIn] // by token hash
 }
+
+// signedIn is a session and its account as Authenticate last read them.
+type signedIn struct {
+	a    Account
+	sess Session
+}
+
+// maxCachedSessions bounds the sessions Authenticate keeps in memory.
+const maxCachedSessions = 10000
 
 // NewService returns the identity service over its ports.
 func NewService(d Deps) *Service {
@@ -68,7 +84,12 @@ func NewService(d Deps) *Service {
 	if d.OnAsyncError == nil {
 		d.OnAsyncError = func(error) {}
 	}
-	return &Service{d: d}
+	return &Service{d: d, sessions: memo.New[string, signedIn](d.CacheFor, maxCachedSessions)}
+}
+
+// forgetAccount drops the account's cached sessions after a change to it.
+func (s *Service) forgetAccount(id int64) {
+	s.sessions.DeleteFunc(func(_ string, e signedIn) bool { return e.a.ID == id })
 }
 
 // Close waits for emails still being sent in the background.
@@ -150,6 +171,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a Account, p Profile) error
 	if err := p.Validate(a.Country); err != nil {
 		return err
 	}
+	defer s.forgetAccount(a.ID)
 	return s.d.Accounts.UpdateProfile(ctx, a.ID, p)
 }
 

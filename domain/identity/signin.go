@@ -118,6 +118,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 		return Account{}, Session{}, domain.E(domain.Unauthenticated, "error.session.expired")
 	}
 	hash := HashToken(token)
+	now := s.now()
+	if e, ok := s.sessions.Get(string(hash), now); ok && e.sess.Valid(now) && !e.sess.NeedsTouch(now) {
+		return e.a, e.sess, nil
+	}
+	gen := s.sessions.Gen()
 	sess, err := s.d.Sessions.SessionByHash(ctx, hash)
 	if isNotFound(err) {
 		return Account{}, Session{}, domain.E(domain.Unauthenticated, "error.session.expired")
@@ -125,9 +130,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 	if err != nil {
 		return Account{}, Session{}, err
 	}
-	now := s.now()
 	if !sess.Valid(now) {
-		if err := s.d.Sessions.DeleteSession(ctx, hash); err != nil {
+		if err := s.endSession(ctx, hash); err != nil {
 			return Account{}, Session{}, err
 		}
 		return Account{}, Session{}, domain.E(domain.Unauthenticated, "error.session.expired")
@@ -136,12 +140,23 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 		if err := s.d.Sessions.TouchSession(ctx, hash, now); err != nil {
 			return Account{}, Session{}, err
 		}
+		sess.LastSeenAt = now
 	}
 	a, err := s.d.Accounts.AccountByID(ctx, sess.AccountID)
 	if isNotFound(err) {
 		return Account{}, Session{}, domain.E(domain.Unauthenticated, "error.session.expired")
 	}
-	return a, sess, err
+	if err != nil {
+		return Account{}, Session{}, err
+	}
+	s.sessions.PutIf(string(hash), signedIn{a: a, sess: sess}, now, gen)
+	return a, sess, nil
+}
+
+// endSession deletes the session with the given token hash and forgets it.
+func (s *Service) endSession(ctx context.Context, hash []byte) error {
+	defer s.sessions.Delete(string(hash))
+	return s.d.Sessions.DeleteSession(ctx, hash)
 }
 
 // Logout ends the session of token at once.
@@ -150,7 +165,7 @@ func (s *Service) Logout(ctx context.Context, token string, c Client) error {
 	if err != nil {
 		return nil // nothing to end
 	}
-	if err := s.d.Sessions.DeleteSession(ctx, HashToken(token)); err != nil {
+	if err := s.endSession(ctx, HashToken(token)); err != nil {
 		return err
 	}
 	return s.audit(ctx, "logout", a.ID, a.Email, c, "")

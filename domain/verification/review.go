@@ -154,6 +154,7 @@ func (s *Service) ClaimNext(ctx context.Context, reviewer int64) (int64, error) 
 // Conflict; nothing is changed then. The customer is emailed the outcome.
 func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, approve bool, reason, note string) (Submission, error) {
 	now := s.now()
+	defer s.verified.Clear() // whichever company it was
 	sub, err := s.d.Submissions.UpdateSubmission(ctx, id, func(x *Submission) ([]Entry, error) {
 		if err := x.Decide(reviewer, seen, approve, reason, note, now); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/memo"
 	"supportal/ports"
 )
 
@@ -23,13 +24,23 @@ type Deps struct {
 	Now         func() time.Time
 	// OnAsyncError receives errors of emails sent in the background.
 	OnAsyncError func(error)
+	// CacheFor is how long the gates may reuse a company's verified credit
+	// code and an account's company (0: never). Only verified states are
+	// kept, and a verified company stays verified, so an approval is seen at
+	// once on every server instance.
+	CacheFor time.Duration
 }
 
 // Service holds the verification use cases.
 type Service struct {
-	d       Deps
-	pending sync.WaitGroup
+	d         Deps
+	pending   sync.WaitGroup
+	verified  *memo.Cache[int64, string] // credit code by company id
+	companyOf *memo.Cache[int64, int64]  // company id by customer account id
 }
+
+// maxCached bounds the companies and accounts the gates keep in memory.
+const maxCached = 10000
 
 // NewService returns the verification service over its ports.
 func NewService(d Deps) *Service {
@@ -39,7 +50,8 @@ func NewService(d Deps) *Service {
 	if d.OnAsyncError == nil {
 		d.OnAsyncError = func(error) {}
 	}
-	return &Service{d: d}
+	return &Service{d: d, verified: memo.New[int64, string](d.CacheFor, maxCached),
+		companyOf: memo.New[int64, int64](d.CacheFor, maxCached)}
 }
 
 // Close waits for emails still being sent.
@@ -84,31 +96,56 @@ func (s *Service) Status(ctx context.Context, accountID int64) (Status, error) {
 // company, or Forbidden (error.verification.required) when it is not verified.
 // It is the gate that the warranty lookup and tickets use.
 func (s *Service) VerifiedCreditCode(ctx context.Context, accountID int64) (string, error) {
-	c, err := s.d.Customers.Customer(ctx, accountID)
-	if err != nil {
-		if domain.KindOf(err) == domain.NotFound {
-			return "", errNotVerified
+	now := s.now()
+	companyID, ok := s.companyOf.Get(accountID, now)
+	if !ok {
+		gen := s.companyOf.Gen()
+		c, err := s.d.Customers.Customer(ctx, accountID)
+		if err != nil {
+			if domain.KindOf(err) == domain.NotFound {
+				return "", errNotVerified
+			}
+			return "", err
 		}
+		companyID = c.CompanyID
+		s.companyOf.PutIf(accountID, companyID, now, gen)
+	}
+	code, err := s.verifiedCode(ctx, companyID)
+	if err != nil {
 		return "", err
 	}
-	latest, err := s.d.Submissions.LatestSubmission(ctx, c.CompanyID)
-	if domain.KindOf(err) == domain.NotFound || (err == nil && latest.State != StateVerified) {
+	if code == "" {
 		return "", errNotVerified
 	}
-	if err != nil {
-		return "", err
-	}
-	return latest.Fields.CreditCode, nil
+	return code, nil
 }
 
 // CompanyLocked reports whether the company is verified, so that its name and
 // credit code may not be edited.
 func (s *Service) CompanyLocked(ctx context.Context, companyID int64) (bool, error) {
-	latest, err := s.d.Submissions.LatestSubmission(ctx, companyID)
-	if domain.KindOf(err) == domain.NotFound {
-		return false, nil
+	code, err := s.verifiedCode(ctx, companyID)
+	return code != "", err
+}
+
+// verifiedCode returns the credit code of the company's verified submission,
+// or "" when its latest submission is not verified (or there is none).
+func (s *Service) verifiedCode(ctx context.Context, companyID int64) (string, error) {
+	now := s.now()
+	if code, ok := s.verified.Get(companyID, now); ok {
+		return code, nil
 	}
-	return err == nil && latest.State == StateVerified, err
+	gen := s.verified.Gen()
+	latest, err := s.d.Submissions.LatestSubmission(ctx, companyID)
+	switch {
+	case domain.KindOf(err) == domain.NotFound:
+		return "", nil
+	case err != nil:
+		return "", err
+	case latest.State != StateVerified:
+		return "", nil
+	}
+	s.verified.PutIf(companyID, latest.Fields.CreditCode, now, gen)
+	return latest.Fields.CreditCode, nil
 }
 
 // Submit sends the 企业证件认证 form: a first submission, a modification of the

@@ -64,6 +64,7 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 	// Record the outcome even when ctx was cancelled mid-import.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	defer s.updated.Clear()
 	if ferr := s.d.Runs.FinishRun(fctx, run); ferr != nil && err == nil {
 		err = fmt.Errorf("warranty: finish run: %w", ferr)
 	}
@@ -145,5 +146,15 @@ func (r *Run) addError(e RowError) {
 // LastUpdated returns when warranty data was last refreshed by a successful
 // import (数据最后更新时间).
 func (s *Service) LastUpdated(ctx context.Context) (time.Time, bool, error) {
-	return s.d.Runs.LastSuccess(ctx)
+	now := s.now()
+	if r, ok := s.updated.Get(struct{}{}, now); ok {
+		return r.at, r.ok, nil
+	}
+	gen := s.updated.Gen()
+	at, ok, err := s.d.Runs.LastSuccess(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	s.updated.PutIf(struct{}{}, lastRun{at: at, ok: ok}, now, gen)
+	return at, ok, nil
 }

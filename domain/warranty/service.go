@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"supportal/domain"
+	"supportal/domain/memo"
 )
 
 // Deps are the driven ports of the warranty service.
@@ -16,17 +17,30 @@ type Deps struct {
 	Lookup        Lookup
 	Verifications Verifications
 	Now           func() time.Time
+	// CacheFor is how long LastUpdated may reuse the time it read (0:
+	// never). An import through this service shows at once; one run by
+	// another process (the CLI) within CacheFor.
+	CacheFor time.Duration
 }
 
 // Service holds the warranty use cases: import and lookup.
-type Service struct{ d Deps }
+type Service struct {
+	d       Deps
+	updated *memo.Cache[struct{}, lastRun]
+}
+
+// lastRun is what LastUpdated returns.
+type lastRun struct {
+	at time.Time
+	ok bool
+}
 
 // NewService returns the warranty service over its ports.
 func NewService(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{d: d}
+	return &Service{d: d, updated: memo.New[struct{}, lastRun](d.CacheFor, 1)}
 }
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }

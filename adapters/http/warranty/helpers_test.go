@@ -55,7 +55,7 @@ func (v *verifications) set(accountID int64, code string) {
 
 // env is the web edge over the in-memory stores, wired as main wires it.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	app    *web.Server
 	ids    *ident.Service
 	svc    *wty.Service
@@ -63,7 +63,7 @@ type env struct {
 	verifs *verifications
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, store: memory.NewWarrantyStore(), verifs: &verifications{codes: map[int64]string{}}}
 	e.ids = ident.NewService(webtest.IdentityDeps(memory.NewIdentityStore(), &memory.Notifier{}, "test"))

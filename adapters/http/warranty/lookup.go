@@ -62,6 +62,7 @@ type lineRow struct {
 	Start    string
 	End      string
 	Coverage wty.Coverage
+	Badge    string // the coverage in the customer's language
 }
 
 // lookupPage answers GET /warranty: the form and one page of results. htmx
@@ -86,7 +87,7 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	v := h.view(res)
+	v := h.view(res, func(cv wty.Coverage) string { return h.s.T(c, "coverage."+string(cv), nil) })
 	at, ok, err := h.svc.LastUpdated(c.UserContext())
 	if err != nil {
 		return err
@@ -113,8 +114,9 @@ func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
 	return h.s.Render(c, "warranty/lookup", p)
 }
 
-// view builds the page's data from one page of results.
-func (h *Handler) view(res wty.Result) *lookupView {
+// view builds the page's data from one page of results; badge names a
+// coverage in the customer's language.
+func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupView {
 	in := res.Input
 	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
 		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: strconv.Itoa(res.Total)}
@@ -139,8 +141,9 @@ func (h *Handler) view(res wty.Result) *lookupView {
 	for _, d := range res.Devices {
 		row := deviceRow{Name: d.Name, SN: d.SN, OrderNo: d.OrderNo}
 		for _, l := range sortedLines(d.Lines, v.Asc) {
+			cov := wty.CoverageOn(l.Start, l.End, now, h.loc)
 			row.Lines = append(row.Lines, lineRow{SKU: l.SKU, Service: l.ServiceName, Start: l.Start.Format(dateLayout),
-				End: l.End.Format(dateLayout), Coverage: wty.CoverageOn(l.Start, l.End, now, h.loc)})
+				End: l.End.Format(dateLayout), Coverage: cov, Badge: badge(cov)})
 		}
 		v.Devices = append(v.Devices, row)
 	}

@@ -1,0 +1,113 @@
+package identity_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"supportal/adapters/memory"
+	"supportal/domain"
+	"supportal/domain/identity"
+)
+
+// countingSessions counts the session reads that reach the store.
+type countingSessions struct {
+	*memory.IdentityStore
+	reads atomic.Int64
+}
+
+func (c *countingSessions) SessionByHash(ctx context.Context, hash []byte) (identity.Session, error) {
+	c.reads.Add(1)
+	return c.IdentityStore.SessionByHash(ctx, hash)
+}
+
+// newCachingFixture is newFixture with Authenticate's cache on.
+func newCachingFixture(t *testing.T) (*fixture, *countingSessions) {
+	t.Helper()
+	f := newFixture(t)
+	cs := &countingSessions{IdentityStore: f.store}
+	f.svc = identity.NewService(identity.Deps{Accounts: f.store, Companies: f.store, Codes: f.store, Sessions: cs,
+		Attempts: f.store, Drafts: f.store, Audit: f.store, Hasher: memory.Hasher{}, Notifier: f.mail,
+		Secret: []byte("test-secret"), Now: f.clock.Now, CacheFor: 5 * time.Second})
+	if _, err := f.svc.CreateCustomer(ctx, info, co, pw); err != nil {
+		t.Fatal(err)
+	}
+	return f, cs
+}
+
+func (f *fixture) login(t *testing.T) string {
+	t.Helper()
+	tok, _, err := f.svc.Login(ctx, identity.KindCustomer, info.Email, pw, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestAuthenticateReusesASessionBriefly(t *testing.T) {
+	f, cs := newCachingFixture(t)
+	tok := f.login(t)
+	for range 3 {
+		if _, _, err := f.svc.Authenticate(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cs.reads.Load(); n != 1 {
+		t.Errorf("three requests within the cache's lifetime read the session %d times, want 1", n)
+	}
+	// A session ended by another server instance lasts until the entry expires.
+	a, sess, _ := f.svc.Authenticate(ctx, tok)
+	if err := f.store.DeleteSession(ctx, sess.TokenHash); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, tok); err != nil {
+		t.Errorf("within the cache's lifetime: %v", err)
+	}
+	f.clock.Add(5 * time.Second)
+	if _, _, err := f.svc.Authenticate(ctx, tok); domain.KindOf(err) != domain.Unauthenticated {
+		t.Errorf("a session deleted elsewhere was still accepted after the cache's lifetime (account %d): %v", a.ID, err)
+	}
+}
+
+func TestChangesThroughTheServiceShowAtOnce(t *testing.T) {
+	f, _ := newCachingFixture(t)
+	tok, other := f.login(t), f.login(t)
+	a, sess, err := f.svc.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := f.svc.UpdateProfile(ctx, a, identity.Profile{Name: "王小敏", JobTitle: "it_lead"}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _, _ = f.svc.Authenticate(ctx, tok); a.Name != "王小敏" {
+		t.Errorf("after a profile change the session shows the name %q", a.Name)
+	}
+
+	const newPw = "Autumn-Lantern-2027"
+	if err := f.svc.ChangePassword(ctx, a, pw, newPw, newPw, sess.TokenHash, client); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, other); domain.KindOf(err) != domain.Unauthenticated {
+		t.Errorf("the other session survived a password change: %v", err)
+	}
+	a, _, err = f.svc.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The session's account carries the new hash: the new password is the current one.
+	if err := f.svc.ChangePassword(ctx, a, newPw, pw, pw, sess.TokenHash, client); err != nil {
+		t.Errorf("changing the password again with the new one: %v", err)
+	}
+
+	if err := f.svc.Logout(ctx, tok, client); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, tok); domain.KindOf(err) != domain.Unauthenticated {
+		t.Errorf("a signed-out session was accepted: %v", err)
+	}
+}
