@@ -52,34 +52,63 @@ FROM warranty_batch`
 
 // classify deduplicates the staged lines (the last line of the file wins)
 // into warranty_batch and compares each with what is stored, before anything
-// is written: device_id and line_id are those of the stored device and line
-// (NULL when new), device_changed and line_changed say whether they differ.
-// Temporary tables have no statistics until analysed, and the later joins
-// need them.
+// is written, in one sort of the batch:
+//   - DISTINCT ON keeps the last line of each key. The sort puts sn before
+//     owner_code: many companies share the first eight characters of their
+//     credit codes (the region), which are all PostgreSQL's abbreviated sort
+//     keys hold, while serial numbers differ early. Sorting 3 million lines
+//     this way takes a third of the time.
+//   - One window over each device's lines, latest line of the file first,
+//     gives every line its device's attributes (from that latest line) and
+//     latest end date, and marks one line of each device as first.
+//   - The join with devices gives device_id and device_changed for stored
+//     devices (new_device otherwise). A new device takes its id from
+//     devices_id_seq on its first line, and a second window hands it to its
+//     other lines, so that no later statement joins the batch with devices.
+//   - line_id and line_changed come from the stored line (NULL when new).
+//
+// When few devices are stored, the join with them is a merge join that
+// keeps the order of the sort, and the ORDER BY of the subqueries costs
+// nothing; otherwise the planner may hash them and sort again. Temporary
+// tables have no statistics until analysed, and the later joins need them.
 func classify(ctx context.Context, tx *sqlx.Tx) error {
 	const q = `
 CREATE TEMP TABLE warranty_batch ON COMMIT DROP AS
-WITH lines AS (
-	SELECT DISTINCT ON (owner_code, sn, sku, start_date)
-		owner_code, sn, sku, service_name, start_date, end_date
-	FROM warranty_staging
-	ORDER BY owner_code, sn, sku, start_date, line DESC
-), devs AS (
-	SELECT DISTINCT ON (owner_code, sn) owner_code, sn, owner_name, device_name, order_no
-	FROM warranty_staging
-	ORDER BY owner_code, sn, line DESC
-)
-SELECT l.owner_code, l.sn, l.sku, l.service_name, l.start_date, l.end_date,
-	v.owner_name, v.device_name, v.order_no,
-	d.id AS device_id, sl.id AS line_id,
-	d.id IS NOT NULL AND (d.owner_name, d.name, d.order_no)
-		IS DISTINCT FROM (v.owner_name, v.device_name, v.order_no) AS device_changed,
+SELECT x.owner_code, x.sn, x.sku, x.service_name, x.start_date, x.end_date,
+	x.owner_name, x.device_name, x.order_no, x.max_end, x.nth = 1 AS first,
+	x.device_id, x.new_device, x.device_changed, sl.id AS line_id,
 	sl.id IS NOT NULL AND (sl.service_name, sl.end_date)
-		IS DISTINCT FROM (l.service_name, l.end_date) AS line_changed
-FROM lines l
-JOIN devs v ON v.owner_code = l.owner_code AND v.sn = l.sn
-LEFT JOIN devices d ON d.owner_code = l.owner_code AND d.sn = l.sn
-LEFT JOIN service_lines sl ON sl.device_id = d.id AND sl.sku = l.sku AND sl.start_date = l.start_date`
+		IS DISTINCT FROM (x.service_name, x.end_date) AS line_changed
+FROM (
+	SELECT n.*, coalesce(n.stored_id, max(n.new_id) OVER (PARTITION BY n.sn, n.owner_code)) AS device_id
+	FROM (
+		SELECT s.*, CASE WHEN s.new_device AND s.nth = 1 THEN nextval('devices_id_seq') END AS new_id
+		FROM (
+			SELECT v.*, d.id AS stored_id, d.id IS NULL AS new_device,
+				d.id IS NOT NULL AND (d.owner_name, d.name, d.order_no)
+					IS DISTINCT FROM (v.owner_name, v.device_name, v.order_no) AS device_changed
+			FROM (
+				SELECT l.owner_code, l.sn, l.sku, l.service_name, l.start_date, l.end_date,
+					first_value(l.owner_name) OVER w AS owner_name,
+					first_value(l.device_name) OVER w AS device_name,
+					first_value(l.order_no) OVER w AS order_no,
+					max(l.end_date) OVER w AS max_end,
+					row_number() OVER w AS nth
+				FROM (
+					SELECT DISTINCT ON (sn, owner_code, sku, start_date) *
+					FROM warranty_staging
+					ORDER BY sn, owner_code, sku, start_date, line DESC
+				) l
+				WINDOW w AS (PARTITION BY l.sn, l.owner_code ORDER BY l.line DESC
+					ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+			) v
+			LEFT JOIN devices d ON d.owner_code = v.owner_code AND d.sn = v.sn
+			ORDER BY v.sn, v.owner_code
+		) s
+		ORDER BY s.sn, s.owner_code
+	) n
+) x
+LEFT JOIN service_lines sl ON sl.device_id = x.device_id AND sl.sku = x.sku AND sl.start_date = x.start_date`
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -95,16 +124,14 @@ LEFT JOIN service_lines sl ON sl.device_id = d.id AND sl.sku = l.sku AND sl.star
 	return nil
 }
 
-// insertDevices inserts the new devices, with the latest end date of their
-// lines. A device's rows all carry the same attributes, so grouping gives
-// one row per device.
+// insertDevices inserts the new devices, with the ids classify took for
+// them and the latest end date of their lines.
 func insertDevices(ctx context.Context, tx *sqlx.Tx) error {
 	const q = `
-INSERT INTO devices (owner_code, sn, owner_name, name, order_no, max_end)
-SELECT owner_code, sn, owner_name, device_name, order_no, max(end_date)
+INSERT INTO devices (id, owner_code, sn, owner_name, name, order_no, max_end)
+SELECT device_id, owner_code, sn, owner_name, device_name, order_no, max_end
 FROM warranty_batch
-WHERE device_id IS NULL
-GROUP BY owner_code, sn, owner_name, device_name, order_no`
+WHERE first AND new_device`
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("insert devices: %w", err)
 	}
@@ -115,10 +142,9 @@ GROUP BY owner_code, sn, owner_name, device_name, order_no`
 func insertLines(ctx context.Context, tx *sqlx.Tx) error {
 	const q = `
 INSERT INTO service_lines (device_id, sku, service_name, start_date, end_date)
-SELECT d.id, b.sku, b.service_name, b.start_date, b.end_date
-FROM warranty_batch b
-JOIN devices d ON d.owner_code = b.owner_code AND d.sn = b.sn
-WHERE b.line_id IS NULL`
+SELECT device_id, sku, service_name, start_date, end_date
+FROM warranty_batch
+WHERE line_id IS NULL`
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("insert lines: %w", err)
 	}
@@ -170,7 +196,8 @@ WHERE d.id IN (SELECT device_id FROM warranty_removed)
 
 // updateDevices rewrites, once each, the stored devices of the batch whose
 // attributes changed or whose lines were inserted, changed or removed, with
-// their new latest end date, and only where something differs.
+// their new latest end date, and only where something differs. The batch's
+// max_end does not do for them: their stored lines need not be in the batch.
 func updateDevices(ctx context.Context, tx *sqlx.Tx) error {
 	const q = `
 UPDATE devices d
@@ -180,7 +207,7 @@ FROM (
 	SELECT b.device_id, b.owner_name, b.device_name, b.order_no,
 		(SELECT max(sl.end_date) FROM service_lines sl WHERE sl.device_id = b.device_id) AS max_end
 	FROM warranty_batch b
-	WHERE b.device_id IS NOT NULL
+	WHERE NOT b.new_device
 		AND (b.device_changed OR b.line_id IS NULL OR b.line_changed
 			OR b.device_id IN (SELECT device_id FROM warranty_removed))
 	GROUP BY b.device_id, b.owner_name, b.device_name, b.order_no

@@ -14,12 +14,23 @@ import (
 // letters without I, O, S, V and Z. A character's value is its index.
 const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
+// value maps a byte to its value in alphabet plus one (0: not in it).
+var value = func() (v [256]int8) {
+	for i := range len(alphabet) {
+		v[alphabet[i]] = int8(i + 1)
+	}
+	return v
+}()
+
 // weights are 3^i mod 31 for positions 1–17.
 var weights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
 // Normalize trims the input, drops spaces and hyphens, turns
 // full-width characters into half-width ones and upper-cases the result.
 func Normalize(s string) string {
+	if plain(s) {
+		return s // the usual case, without an allocation
+	}
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
 		switch {
@@ -36,12 +47,23 @@ func Normalize(s string) string {
 	return b.String()
 }
 
+// plain reports whether s holds only digits and upper-case ASCII letters,
+// which Normalize leaves as they are.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckChar returns the check character for the first 17 characters of
 // a code (which must be in the alphabet).
 func CheckChar(first17 string) byte {
 	sum := 0
 	for i := 0; i < 17; i++ {
-		sum += strings.IndexByte(alphabet, first17[i]) * weights[i]
+		sum += (int(value[first17[i]]) - 1) * weights[i]
 	}
 	c := 31 - sum%31
 	if c == 31 {
@@ -62,7 +84,7 @@ func Validate(code string) *domain.Error {
 		return domain.FieldError("credit_code", "error.credit_code.length").With("Len", n)
 	}
 	for i, r := range code {
-		if r > unicode.MaxASCII || strings.IndexByte(alphabet, byte(r)) < 0 {
+		if r > unicode.MaxASCII || value[r] == 0 {
 			return domain.FieldError("credit_code", "error.credit_code.charset").With("Pos", i+1).With("Char", string(r))
 		}
 	}

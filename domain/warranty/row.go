@@ -6,7 +6,6 @@ package warranty
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"supportal/domain/creditcode"
@@ -38,9 +37,23 @@ type RowError struct {
 	Data   map[string]any
 }
 
-// maxLen bounds each text column, in characters.
-var maxLen = map[string]int{"customer_name": 200, "device_name": 200, "device_sn": 64, "order_no": 64,
-	"service_sku": 64, "service_name": 200}
+// The positions of Columns.
+const (
+	colCreditCode = iota
+	colCustomerName
+	colDeviceName
+	colSN
+	colOrderNo
+	colSKU
+	colServiceName
+	colStart
+	colEnd
+)
+
+// maxLen bounds each text column, in characters, by position in Columns
+// (0: no bound).
+var maxLen = [...]int{colCustomerName: 200, colDeviceName: 200, colSN: 64, colOrderNo: 64, colSKU: 64,
+	colServiceName: 200, colEnd: 0}
 
 const dateLayout = "2006-01-02"
 
@@ -48,61 +61,120 @@ const dateLayout = "2006-01-02"
 func NormalizeSN(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 // ParseRow validates one record whose cells are in Columns order and returns
-// the row or every problem found in it.
+// the row or every problem found in it. It runs once per line of files of
+// millions of lines, so it allocates only what the row keeps.
 func ParseRow(line int, rec []string) (Row, []RowError) {
 	var errs []RowError
 	bad := func(col, key string, data map[string]any) {
 		errs = append(errs, RowError{Line: line, Column: col, Key: key, Data: data})
 	}
-	cell := make(map[string]string, len(Columns))
+	var cell [colEnd + 1]string
 	for i, c := range Columns {
 		v := ""
 		if i < len(rec) {
 			v = strings.TrimSpace(rec[i])
 		}
-		cell[c] = v
-		if v == "" && c != "order_no" {
+		cell[i] = v
+		if v == "" && i != colOrderNo {
 			bad(c, "import.error.required", nil)
 			continue
 		}
-		if max, ok := maxLen[c]; ok && utf8.RuneCountInString(v) > max {
+		// A string has at least as many bytes as characters.
+		if max := maxLen[i]; max > 0 && len(v) > max && utf8.RuneCountInString(v) > max {
 			bad(c, "import.error.too_long", map[string]any{"Max": max})
 		}
-		if !utf8.ValidString(v) {
-			bad(c, "import.error.encoding", nil)
-		} else if strings.ContainsFunc(v, unicode.IsControl) {
-			bad(c, "import.error.control", nil)
+		if key := textProblem(v); key != "" {
+			bad(c, key, nil)
 		}
 	}
-	r := Row{Line: line, OwnerName: cell["customer_name"], DeviceName: cell["device_name"], SN: NormalizeSN(cell["device_sn"]),
-		OrderNo: cell["order_no"], SKU: cell["service_sku"], ServiceName: cell["service_name"]}
-	if v := cell["customer_credit_code"]; v != "" {
+	r := Row{Line: line, OwnerName: cell[colCustomerName], DeviceName: cell[colDeviceName], SN: NormalizeSN(cell[colSN]),
+		OrderNo: cell[colOrderNo], SKU: cell[colSKU], ServiceName: cell[colServiceName]}
+	if v := cell[colCreditCode]; v != "" {
 		r.OwnerCode = creditcode.Normalize(v)
 		if e := creditcode.Validate(r.OwnerCode); e != nil {
-			bad("customer_credit_code", e.Key, e.Data)
+			bad(Columns[colCreditCode], e.Key, e.Data)
 		}
 	}
 	var okStart, okEnd bool
-	r.Start, okStart = parseDate(cell["start_date"])
-	if cell["start_date"] != "" && !okStart {
-		bad("start_date", "import.error.date", nil)
+	r.Start, okStart = parseDate(cell[colStart])
+	if cell[colStart] != "" && !okStart {
+		bad(Columns[colStart], "import.error.date", nil)
 	}
-	r.End, okEnd = parseDate(cell["end_date"])
-	if cell["end_date"] != "" && !okEnd {
-		bad("end_date", "import.error.date", nil)
+	r.End, okEnd = parseDate(cell[colEnd])
+	if cell[colEnd] != "" && !okEnd {
+		bad(Columns[colEnd], "import.error.date", nil)
 	}
 	if okStart && okEnd && r.End.Before(r.Start) {
-		bad("end_date", "import.error.end_before_start", nil)
+		bad(Columns[colEnd], "import.error.end_before_start", nil)
 	}
 	return r, errs
 }
 
+// textProblem returns import.error.encoding when s is not valid UTF-8,
+// else import.error.control when it holds a control character, else "".
+// unicode.IsControl holds for U+0000–U+001F, U+007F and U+0080–U+009F; in
+// valid UTF-8 the last are the byte 0xC2 followed by 0x80–0x9F, so bytes
+// tell them without decoding runes.
+func textProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "import.error.encoding"
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7F || (c == 0xC2 && i+1 < len(s) && s[i+1] <= 0x9F) {
+			return "import.error.control"
+		}
+	}
+	return ""
+}
+
 // parseDate accepts YYYY-MM-DD (and YYYY/MM/DD) between 1990 and 2199.
+// Ten digits and separators are read directly; anything else goes through
+// time.Parse, which accepts nothing more of this layout.
 func parseDate(s string) (time.Time, bool) {
+	if t, ok, sure := parseDateFast(s); sure {
+		return t, ok
+	}
 	s = strings.ReplaceAll(s, "/", "-")
 	t, err := time.Parse(dateLayout, s)
 	if err != nil || t.Year() < 1990 || t.Year() > 2199 {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// parseDateFast parses s when it is four, two and two digits separated by
+// '-' or '/' (sure is false otherwise) with the checks of time.Parse: a
+// month of 1–12 and a day that exists in that month.
+func parseDateFast(s string) (t time.Time, ok, sure bool) {
+	if len(s) != len(dateLayout) || (s[4] != '-' && s[4] != '/') || (s[7] != '-' && s[7] != '/') {
+		return time.Time{}, false, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if s[i] < '0' || s[i] > '9' {
+			return time.Time{}, false, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	year, month, day := n/10000, time.Month(n/100%100), n%100
+	if year < 1990 || year > 2199 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return time.Time{}, false, true
+	}
+	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC), true, true
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	switch {
+	case m == time.February && y%4 == 0 && (y%100 != 0 || y%400 == 0):
+		return 29
+	case m == time.February:
+		return 28
+	case m == time.April || m == time.June || m == time.September || m == time.November:
+		return 30
+	}
+	return 31
 }

@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 var good = []string{"91310110666007217T", "上海示例数据科技有限公司", "AnyBackup 一体机", " as2021r346p3yd ", "PO-1", "SVC-STD-1Y", "标准维保服务(5x8)", "2025-01-01", "2026-01-01"}
@@ -126,4 +129,60 @@ func FuzzSearchInput(f *testing.F) {
 			t.Fatalf("serial not upper-cased: %q", in.SN)
 		}
 	})
+}
+
+// refParseDate and refTextProblem are the plain versions of parseDate and
+// textProblem, which take shortcuts for speed.
+func refParseDate(s string) (time.Time, bool) {
+	t, err := time.Parse(dateLayout, strings.ReplaceAll(s, "/", "-"))
+	if err != nil || t.Year() < 1990 || t.Year() > 2199 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func refTextProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "import.error.encoding"
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return "import.error.control"
+	}
+	return ""
+}
+
+// checkShortcuts fails when parseDate or textProblem disagree with their
+// plain versions on s.
+func checkShortcuts(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseDate(s)
+	want, wantOK := refParseDate(s)
+	if ok != wantOK || !got.Equal(want) || got.Location() != want.Location() {
+		t.Errorf("parseDate(%q) = %v, %v; want %v, %v", s, got, ok, want, wantOK)
+	}
+	if got, want := textProblem(s), refTextProblem(s); got != want {
+		t.Errorf("textProblem(%q) = %q, want %q", s, got, want)
+	}
+}
+
+func TestRowShortcuts(t *testing.T) {
+	for _, s := range []string{"2025-01-01", "2025/01/01", "2025-01/31", "2024-02-29", "2023-02-29", "2100-02-29",
+		"2000-02-29", "1990-01-01", "1989-12-31", "2199-12-31", "2200-01-01", "2025-00-10", "2025-13-01",
+		"2025-04-31", "2025-04-30", "2025-01-00", "2025-1-01", "+025-01-01", "2025-01-0a", "2025 01 01",
+		"２０２５-01-01", "2025-01-01 ", "", "abc", "Box\x00", "a\x7fb", "a\u0085b", "a\u00a0b", "\ufffd",
+		"bad\xffutf8\x01", "\x01bad\xff", "\xed\xa0\x80", "设备 名称", "tab\there"} {
+		checkShortcuts(t, s)
+	}
+	for d := time.Date(1989, 12, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2201; d = d.AddDate(0, 0, 1) {
+		checkShortcuts(t, d.Format(dateLayout))
+	}
+}
+
+// FuzzRowShortcuts compares parseDate and textProblem with their plain
+// versions.
+func FuzzRowShortcuts(f *testing.F) {
+	f.Add("2025-01-01")
+	f.Add("2024/02/29")
+	f.Add("设备\x00")
+	f.Fuzz(checkShortcuts)
 }
