@@ -19,7 +19,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Listen != "127.0.0.1:8080" || cfg.S3Bucket != "supportal" || cfg.SMTPPort != 587 || cfg.SecureCookies || cfg.DataDir != ".data" {
+	if cfg.Listen != "127.0.0.1:8080" || cfg.BaseURL != "http://127.0.0.1:8080" || cfg.S3Bucket != "supportal" || cfg.SMTPPort != 587 || cfg.SecureCookies || cfg.DataDir != ".data" {
 		t.Fatalf("unexpected defaults: %+v", cfg)
 	}
 	if err := cfg.requireServe(); err == nil || !strings.Contains(err.Error(), "SUPPORTAL_DATABASE_URL") || !strings.Contains(err.Error(), "SUPPORTAL_SECRET") {
@@ -29,8 +29,12 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		t.Fatalf("bad port accepted: %v", err)
 	}
 	cfg, _ = loadConfig(env(map[string]string{"SUPPORTAL_SECURE_COOKIES": "true", "SUPPORTAL_LISTEN": " :9000 "}))
-	if !cfg.SecureCookies || cfg.Listen != ":9000" {
+	if !cfg.SecureCookies || cfg.Listen != ":9000" || cfg.BaseURL != "http://127.0.0.1:9000" {
 		t.Fatalf("settings not read: %+v", cfg)
+	}
+	cfg, _ = loadConfig(env(map[string]string{"SUPPORTAL_LISTEN": "127.0.0.1:8090", "SUPPORTAL_BASE_URL": "https://support.example.com"}))
+	if cfg.BaseURL != "https://support.example.com" {
+		t.Fatalf("base URL not read: %+v", cfg)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 )
@@ -64,7 +65,7 @@ var envVars = []envVar{
 	{"SUPPORTAL_SMTP_PASSWORD", "", str(func(c *config) *string { return &c.SMTPPassword })},
 	{"SUPPORTAL_SMTP_FROM", "Supportal <no-reply@supportal.local>", str(func(c *config) *string { return &c.SMTPFrom })},
 	{"SUPPORTAL_SMTP_TLS", "opportunistic", str(func(c *config) *string { return &c.SMTPTLS })},
-	{"SUPPORTAL_BASE_URL", "http://127.0.0.1:8080", str(func(c *config) *string { return &c.BaseURL })},
+	{"SUPPORTAL_BASE_URL", "", str(func(c *config) *string { return &c.BaseURL })},
 	{"SUPPORTAL_LISTEN", "127.0.0.1:8080", str(func(c *config) *string { return &c.Listen })},
 	{"SUPPORTAL_SECURE_COOKIES", "false", boolean(func(c *config) *bool { return &c.SecureCookies })},
 	{"SUPPORTAL_SECRET", "", str(func(c *config) *string { return &c.Secret })},
@@ -83,7 +84,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("config: %s=%q: %w", e.name, v, err)
 		}
 	}
+	if c.BaseURL == "" {
+		c.BaseURL = listenURL(c.Listen)
+	}
 	return c, nil
+}
+
+// listenURL is the default public address: http:// and the listen address,
+// with 127.0.0.1 for a listen address that names no host or every host.
+func listenURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // requireServe checks the settings that serve cannot default.
