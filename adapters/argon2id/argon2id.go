@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -58,6 +59,19 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 }
 
+// release ends a hash. When no other hash runs it hands the hash's memory
+// (MemoryKiB, 19 MiB by default) back to the operating system at once: the
+// Go runtime would otherwise keep it for minutes, and a server that signs a
+// few people in would hold twice the memory it needs to serve pages. The
+// collection this forces costs about a millisecond, next to the 50 ms or
+// more of the hash.
+func (h *Hasher) release() {
+	<-h.sem
+	if len(h.sem) == 0 {
+		debug.FreeOSMemory()
+	}
+}
+
 // Hash returns the PHC-formatted argon2id hash of password.
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, saltLen)
@@ -68,7 +82,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, keyLen)
-	<-h.sem
+	h.release()
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -85,7 +99,7 @@ func (h *Hasher) Verify(ctx context.Context, hash, password string) (bool, error
 		return false, err
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(key)))
-	<-h.sem
+	h.release()
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
