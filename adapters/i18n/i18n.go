@@ -67,26 +67,21 @@ func (b *Bundle) Has(id string) bool { return b.ids[id] }
 // T translates id into lang with the template data. An unknown id comes back
 // as itself, so a missing translation is visible rather than blank.
 func (b *Bundle) T(lang, id string, data map[string]any) string {
+	if _, ok := b.locs[lang]; !ok {
+		lang = ZH
+	}
 	if data == nil {
 		if s, ok := b.plain[lang][id]; ok {
 			return s
-		}
-		if _, ok := b.plain[lang]; !ok {
-			if s, ok := b.plain[ZH][id]; ok {
-				return s
-			}
 		}
 	}
 	return b.localize(lang, id, data)
 }
 
-// localize renders message id with data through go-i18n.
+// localize renders message id with data through go-i18n; lang must be one
+// of Langs.
 func (b *Bundle) localize(lang, id string, data map[string]any) string {
-	loc, ok := b.locs[lang]
-	if !ok {
-		loc = b.locs[ZH]
-	}
-	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := b.locs[lang].Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil || s == "" {
 		return id
 	}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"supportal/domain/warranty"
 )
@@ -200,11 +199,11 @@ func (w *copyWriter) stop() {
 // table, newline included.
 func appendRow(b []byte, r *warranty.Row) []byte {
 	b = strconv.AppendInt(b, int64(r.Line), 10)
-	for _, v := range [...]string{r.OwnerCode, r.OwnerName, r.DeviceName, r.SN, r.OrderNo, r.SKU, r.ServiceName} {
+	for _, v := range rowTexts(r) {
 		b = appendCopyText(append(b, '\t'), v)
 	}
-	b = appendDate(append(b, '\t'), r.Start)
-	b = appendDate(append(b, '\t'), r.End)
+	b = r.Start.AppendFormat(append(b, '\t'), dateLayout)
+	b = r.End.AppendFormat(append(b, '\t'), dateLayout)
 	return append(b, '\n')
 }
 
@@ -232,23 +231,17 @@ func appendCopyText(b []byte, s string) []byte {
 	return append(b, s[start:]...)
 }
 
-// appendDate appends t as YYYY-MM-DD, what t.Format(dateLayout) gives for
-// the years of an import, without its generality.
-func appendDate(b []byte, t time.Time) []byte {
-	y, m, d := t.Date()
-	if y < 1000 || y > 9999 {
-		return t.AppendFormat(b, dateLayout)
-	}
-	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
-}
-
 // hasNUL reports whether any text of r holds a NUL character.
 func hasNUL(r *warranty.Row) bool {
-	for _, v := range [...]string{r.OwnerCode, r.OwnerName, r.DeviceName, r.SN, r.OrderNo, r.SKU, r.ServiceName} {
+	for _, v := range rowTexts(r) {
 		if strings.IndexByte(v, 0) >= 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// rowTexts returns the text columns of r in the staging table's order.
+func rowTexts(r *warranty.Row) [7]string {
+	return [...]string{r.OwnerCode, r.OwnerName, r.DeviceName, r.SN, r.OrderNo, r.SKU, r.ServiceName}
 }

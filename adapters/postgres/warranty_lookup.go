@@ -105,9 +105,9 @@ func namePattern(name string) string { return "%" + likeEscaper.Replace(name) + 
 // backwards, so that a page never sorts a whole tenant.
 func deviceOrder(sort string) string {
 	if sort == warranty.SortEndAsc {
-		return "max_end, id DESC"
+		return "d.max_end, d.id DESC"
 	}
-	return "max_end DESC, id"
+	return "d.max_end DESC, d.id"
 }
 
 // searchSQL returns the query of SearchDevices: one page of devices, then
@@ -121,10 +121,10 @@ func searchSQL(q warranty.Query) (string, []any) {
 	return `SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no,
 	l.sku, l.service_name, l.start_date, l.end_date
 FROM (SELECT d.id, d.owner_code, d.owner_name, d.name, d.sn, d.order_no, d.max_end` + where + `
-	ORDER BY d.` + strings.ReplaceAll(order, ", ", ", d.") + `
+	ORDER BY ` + order + `
 	LIMIT $` + strconv.Itoa(n-1) + ` OFFSET $` + strconv.Itoa(n) + `) d
 LEFT JOIN service_lines l ON l.device_id = d.id
-ORDER BY d.` + strings.ReplaceAll(order, ", ", ", d.") + `, l.end_date DESC, l.start_date DESC, l.sku`, args
+ORDER BY ` + order + `, l.end_date DESC, l.start_date DESC, l.sku`, args
 }
 
 // utcDate returns the calendar date of t at midnight UTC, as the domain
@@ -186,7 +186,7 @@ func countSQL(q warranty.Query, upTo int) (string, []any) {
 	where, args := deviceFilter(q)
 	args = append(args, upTo)
 	return `SELECT count(*) FROM (SELECT 1` + where + `
-	ORDER BY d.max_end DESC, d.id
+	ORDER BY ` + deviceOrder(warranty.SortEndDesc) + `
 	LIMIT $` + strconv.Itoa(len(args)) + `) s`, args
 }
 

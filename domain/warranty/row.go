@@ -52,8 +52,8 @@ const (
 
 // maxLen bounds each text column, in characters, by position in Columns
 // (0: no bound).
-var maxLen = [...]int{colCustomerName: 200, colDeviceName: 200, colSN: 64, colOrderNo: 64, colSKU: 64,
-	colServiceName: 200, colEnd: 0}
+var maxLen = [colEnd + 1]int{colCustomerName: 200, colDeviceName: 200, colSN: 64, colOrderNo: 64, colSKU: 64,
+	colServiceName: 200}
 
 const dateLayout = "2006-01-02"
 
@@ -160,21 +160,8 @@ func parseDateFast(s string) (t time.Time, ok, sure bool) {
 		n = n*10 + int(s[i]-'0')
 	}
 	year, month, day := n/10000, time.Month(n/100%100), n%100
-	if year < 1990 || year > 2199 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+	if year < 1990 || year > 2199 || month < 1 || month > 12 || day < 1 || day > time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day() {
 		return time.Time{}, false, true
 	}
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC), true, true
-}
-
-// daysIn returns the number of days of month m of year y.
-func daysIn(m time.Month, y int) int {
-	switch {
-	case m == time.February && y%4 == 0 && (y%100 != 0 || y%400 == 0):
-		return 29
-	case m == time.February:
-		return 28
-	case m == time.April || m == time.June || m == time.September || m == time.November:
-		return 30
-	}
-	return 31
 }
