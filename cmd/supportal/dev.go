@@ -45,12 +45,16 @@ func dev(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 	}()
 
 	if cfg.DatabaseURL == "" {
-		fmt.Fprintln(stdout, "Starting PostgreSQL in", filepath.Join(dataDir, "postgres"), "...")
-		pg, err := localpg.Start(ctx, localpg.Options{Dir: filepath.Join(dataDir, "postgres"), Log: io.Discard})
+		pgDir := filepath.Join(dataDir, "postgres")
+		fmt.Fprintln(stdout, "Starting PostgreSQL in", pgDir, "...")
+		pg, err := localpg.Start(ctx, localpg.Options{Dir: pgDir, Log: io.Discard})
 		if err != nil {
 			return err
 		}
 		stops = append(stops, pg.Stop)
+		if real, _ := filepath.EvalSymlinks(pgDir); real != pgDir {
+			fmt.Fprintf(stdout, "PostgreSQL keeps its data in %s: the postgres user cannot reach this folder, so %s links there.\n", pg.Dir(), pgDir)
+		}
 		cfg.DatabaseURL = pg.URL()
 	}
 	if cfg.S3Endpoint == "" {

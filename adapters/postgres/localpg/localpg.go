@@ -39,6 +39,7 @@ type Options struct {
 // Server is a running cluster started by Start.
 type Server struct {
 	port int
+	dir  string // the data folder, after any link in Options.Dir
 	proc *os.Process
 	done chan struct{}
 	out  *proc.Tail
@@ -52,7 +53,9 @@ type Server struct {
 // makes sure the database named Database exists and that the pg_trgm and
 // btree_gin extensions can be created in it. A server left running in the
 // same folder by an earlier process is stopped first. When running as root,
-// the cluster runs as the postgres system user and Dir is handed to it.
+// the cluster runs as the postgres system user and Dir is handed to it; when
+// that user cannot reach Dir (a folder of mode 0700 on the way), the cluster
+// lives in a folder under its home that Dir links to (see Server.Dir).
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	bin, err := BinDir()
 	if err != nil {
@@ -67,6 +70,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	o, err := runAs()
 	if err != nil {
+		return nil, fmt.Errorf("localpg: start: %w", err)
+	}
+	if dir, err = o.place(dir); err != nil {
 		return nil, fmt.Errorf("localpg: start: %w", err)
 	}
 	if err := initDB(ctx, bin, dir, o, opts.Fast); err != nil {
@@ -85,6 +91,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		s, err = launch(ctx, bin, dir, port, o, opts)
 		if err == nil {
+			s.dir = dir
 			break
 		}
 		// A picked port may have been taken in the meantime; try another.
@@ -97,6 +104,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	return s, nil
 }
+
+// Dir returns the folder that holds the cluster's data: Options.Dir, or the
+// folder it links to when the server's user could not reach Options.Dir.
+func (s *Server) Dir() string { return s.dir }
 
 // URL returns the connection URL of the application database.
 func (s *Server) URL() string {

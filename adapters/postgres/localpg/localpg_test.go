@@ -104,3 +104,64 @@ func execSQL(t *testing.T, url, q string) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// TestStartFromUnreachableFolder starts a cluster, as root, in a folder
+// below one of mode 0700 (a clone in a mktemp -d folder or under /root),
+// which the postgres user cannot traverse: the cluster lives in a folder the
+// server can reach, the requested folder links there, and the data is found
+// again through it.
+func TestStartFromUnreachableFolder(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root starts the server as another user")
+	}
+	if _, err := BinDir(); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	clone, err := os.MkdirTemp("", "supportal-clone-") // mode 0700, as mktemp -d makes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(clone) })
+	if fi, err := os.Stat(clone); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("clone folder mode = %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+	dir := filepath.Join(clone, ".data", "postgres")
+
+	s1, err := Start(ctx, Options{Dir: dir, Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := s1.Dir()
+	t.Cleanup(func() { os.RemoveAll(real) })
+	if strings.HasPrefix(real, clone) {
+		t.Fatalf("Dir() = %s, still inside the unreachable folder", real)
+	}
+	if link, err := filepath.EvalSymlinks(dir); err != nil || link != real {
+		t.Errorf("%s resolves to %q, %v; want %s", dir, link, err, real)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
+		t.Errorf("the cluster is not reachable through %s: %v", dir, err)
+	}
+	execSQL(t, s1.URL(), `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('again')`)
+	if err := s1.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := Start(ctx, Options{Dir: dir, Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Stop()
+	if s2.Dir() != real {
+		t.Errorf("second start Dir() = %s, want %s", s2.Dir(), real)
+	}
+	var v string
+	if err := query(t, s2.URL()).QueryRow(`SELECT v FROM kept`).Scan(&v); err != nil || v != "again" {
+		t.Fatalf("kept row = %q, %v; want again", v, err)
+	}
+}
