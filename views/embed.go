@@ -5,8 +5,13 @@ package views
 
 import "embed"
 
-// FS holds the templates and the static assets (static/vendor is filled from
-// npm by `make assets`).
+// FS holds the templates and the static assets. static/vendor holds htmx as
+// the npm package pinned in package.json ships it; it is kept in the
+// repository, so that building and testing need no npm, and `go generate
+// ./views` (or `make assets`) copies it anew after the pin changes. A test
+// checks that the copy matches the pin.
+//
+//go:generate sh -c "cd .. && npm ci --no-audit --no-fund && mkdir -p views/static/vendor && cp node_modules/htmx.org/dist/htmx.min.js views/static/vendor/htmx.min.js"
 //
 //go:embed layouts partials identity home staff dev verification warranty static
 var FS embed.FS

@@ -154,7 +154,7 @@ func (b *browser) expectScripts() {
 	}
 	want := map[bool]string{true: "object", false: "undefined"}[b.js]
 	if got != want {
-		b.t.Fatalf("typeof htmx is %q with JavaScript %v, want %q (is views/static/vendor/htmx.min.js built? make assets)", got, b.js, want)
+		b.t.Fatalf("typeof htmx is %q with JavaScript %v, want %q (is views/static/vendor/htmx.min.js there? go generate ./views)", got, b.js, want)
 	}
 }
 
