@@ -1,0 +1,11 @@
+package postgres
+
+import (
+	"testing"
+
+	"supportal/adapters/storetest"
+)
+
+func TestOutboxContract(t *testing.T) {
+	storetest.Outbox(t, func(t *testing.T) storetest.OutboxStore { return NewOutbox(migrated(t)) })
+}
