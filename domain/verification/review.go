@@ -127,7 +127,7 @@ func changes(h []Entry, sub Submission) []Change {
 	var prev *Entry
 	for i := range h {
 		e := h[i]
-		if e.Action == ActionApproved || e.Action == ActionRejected {
+		if e.Action == ActionApproved || e.Action == ActionRejected || e.Action == ActionRevoked {
 			continue
 		}
 		if e.SubmissionID == sub.ID && e.Version >= sub.Version {
