@@ -3,6 +3,7 @@ package verification_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -149,3 +150,20 @@ func pngOf(w, h int) []byte {
 	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)))
 	return buf.Bytes()
 }
+
+// claim presses 【领取】 on the submission id, as a reviewer must before
+// deciding (opening the page claims nothing).
+func (c *client) claim(id string) {
+	c.T.Helper()
+	webtest.WantStatus(c.T, c.Post("/staff/verifications/"+id+"/claim", nil), http.StatusSeeOther)
+}
+
+// fieldsWith is validFields with another credit code.
+func fieldsWith(company, code string) map[string]string {
+	f := validFields(company)
+	f["credit_code"] = code
+	return f
+}
+
+// H is T escaped as html/template writes it into a page.
+func H(lang, id string, data map[string]any) string { return html.EscapeString(webtest.T(lang, id, data)) }
