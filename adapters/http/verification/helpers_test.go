@@ -3,7 +3,6 @@ package verification_test
 import (
 	"bytes"
 	"context"
-	"html"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -164,6 +163,3 @@ func fieldsWith(company, code string) map[string]string {
 	f["credit_code"] = code
 	return f
 }
-
-// H is T escaped as html/template writes it into a page.
-func H(lang, id string, data map[string]any) string { return html.EscapeString(webtest.T(lang, id, data)) }
