@@ -48,6 +48,7 @@ var (
 	errSubmissionNotFound = domain.E(domain.NotFound, "error.verification.not_found")
 	errQueueEmpty         = domain.E(domain.NotFound, "error.verification.queue_empty")
 	errPendingExists      = domain.E(domain.Conflict, "error.verification.pending_exists")
+	errCodeTaken          = domain.E(domain.Conflict, "error.verification.code_taken")
 )
 
 // SetAccountName records the name of an account, which ListSubmissions shows
@@ -83,6 +84,15 @@ func (s *VerificationStore) pendingElsewhere(companyID, except int64) bool {
 	})
 }
 
+// codeHolder returns the index of the verified submission of another company
+// than companyID with the credit code, or -1: the PostgreSQL store's unique
+// index allows one verified submission per code.
+func (s *VerificationStore) codeHolder(code string, companyID int64) int {
+	return slices.IndexFunc(s.subs, func(x verification.Submission) bool {
+		return x.State == verification.StateVerified && x.Fields.CreditCode == code && x.CompanyID != companyID
+	})
+}
+
 func (s *VerificationStore) appendEntry(companyID, id int64, e verification.Entry) {
 	e.SubmissionID, e.At = id, dbTime(e.At)
 	s.history = append(s.history, companyEntry{companyID: companyID, Entry: e})
@@ -97,6 +107,9 @@ func (s *VerificationStore) CreateSubmission(_ context.Context, sub *verificatio
 	defer s.mu.Unlock()
 	if sub.State == verification.StatePending && s.pendingElsewhere(sub.CompanyID, 0) {
 		return errPendingExists
+	}
+	if sub.State == verification.StateVerified && s.codeHolder(sub.Fields.CreditCode, sub.CompanyID) >= 0 {
+		return errCodeTaken
 	}
 	s.lastID++
 	x := stored(*sub)
@@ -132,13 +145,29 @@ func (s *VerificationStore) SubmissionByID(_ context.Context, id int64) (verific
 	return s.subs[i], nil
 }
 
+// VerifiedSubmission returns the company's verified submission. It returns
+// NotFound (error.verification.not_found) when the company is not verified.
+func (s *VerificationStore) VerifiedSubmission(_ context.Context, companyID int64) (verification.Submission, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range s.subs {
+		if x.CompanyID == companyID && x.State == verification.StateVerified {
+			return x, nil
+		}
+	}
+	return verification.Submission{}, errSubmissionNotFound
+}
+
 // UpdateSubmission calls fn with a copy of the submission while the store is
 // locked, so fn must not use the store. When fn returns nil, the copy is
 // stored (its ID and CompanyID stay as they were) and the returned entries
 // are appended under id; the stored submission is returned. When fn fails,
 // nothing changes and the submission as it was is returned with fn's error.
 // An unknown id returns NotFound (error.verification.not_found) without
-// calling fn.
+// calling fn. A submission that becomes verified supersedes the company's
+// other verified submission (its UpdatedAt set to the new one's); one whose
+// credit code another company holds verified returns Conflict
+// (error.verification.code_taken) and changes nothing.
 func (s *VerificationStore) UpdateSubmission(_ context.Context, id int64,
 	fn func(*verification.Submission) ([]verification.Entry, error),
 ) (verification.Submission, error) {
@@ -157,6 +186,16 @@ func (s *VerificationStore) UpdateSubmission(_ context.Context, id int64,
 	x.ID, x.CompanyID = old.ID, old.CompanyID
 	if x.State == verification.StatePending && s.pendingElsewhere(x.CompanyID, x.ID) {
 		return old, errPendingExists
+	}
+	if x.State == verification.StateVerified {
+		if s.codeHolder(x.Fields.CreditCode, x.CompanyID) >= 0 {
+			return old, errCodeTaken
+		}
+		for j := range s.subs {
+			if j != i && s.subs[j].CompanyID == x.CompanyID && s.subs[j].State == verification.StateVerified {
+				s.subs[j].State, s.subs[j].UpdatedAt = verification.StateSuperseded, dbTime(x.UpdatedAt)
+			}
+		}
 	}
 	s.subs[i] = stored(x)
 	for _, e := range entries {
@@ -252,24 +291,16 @@ func (s *VerificationStore) ClaimNext(_ context.Context, reviewer int64, now tim
 	return s.subs[best], nil
 }
 
-// VerifiedElsewhere reports whether code is the credit code of the latest
-// submission of a company other than companyID, and that submission is
-// verified.
-func (s *VerificationStore) VerifiedElsewhere(_ context.Context, code string, companyID int64) (bool, error) {
+// CodeHolder returns the verified submission of a company other than
+// companyID whose credit code is code. It returns NotFound
+// (error.verification.not_found) when no other company holds the code.
+func (s *VerificationStore) CodeHolder(_ context.Context, code string, companyID int64) (verification.Submission, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	seen := make(map[int64]bool) // companies whose latest submission was looked at
-	for i := len(s.subs) - 1; i >= 0; i-- {
-		x := s.subs[i]
-		if seen[x.CompanyID] {
-			continue
-		}
-		seen[x.CompanyID] = true
-		if x.CompanyID != companyID && x.State == verification.StateVerified && x.Fields.CreditCode == code {
-			return true, nil
-		}
+	if i := s.codeHolder(code, companyID); i >= 0 {
+		return s.subs[i], nil
 	}
-	return false, nil
+	return verification.Submission{}, errSubmissionNotFound
 }
 
 // LicenceKeyInUse reports whether any submission or history entry points to

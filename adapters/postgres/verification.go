@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"supportal/domain"
 	"supportal/domain/verification"
@@ -34,7 +35,23 @@ const (
 	keySubmissionNotFound = "error.verification.not_found"
 	keyQueueEmpty         = "error.verification.queue_empty"
 	keyPendingExists      = "error.verification.pending_exists"
+	keyCodeTaken          = "error.verification.code_taken"
 )
+
+// uniqueErr maps a unique violation of verification_submissions to its
+// Conflict: the verified-code index to error.verification.code_taken, the
+// one-pending (or one-verified) index to error.verification.pending_exists.
+// It returns nil for any other error.
+func uniqueErr(err error) error {
+	var pe *pq.Error
+	switch {
+	case !isUniqueViolation(err):
+		return nil
+	case errors.As(err, &pe) && pe.Constraint == "verification_submissions_verified_code_key":
+		return domain.E(domain.Conflict, keyCodeTaken)
+	}
+	return domain.E(domain.Conflict, keyPendingExists)
+}
 
 // verificationErr returns a *domain.Error unchanged and wraps anything else
 // with the operation's name.
@@ -135,8 +152,8 @@ RETURNING id`
 		sub.SubmittedAt, sub.UpdatedAt, nullID(sub.ClaimedBy), zeroNull(sub.ClaimedUntil),
 		nullID(sub.DecidedBy), zeroNull(sub.DecidedAt), sub.Reason, sub.Note,
 	).Scan(&id)
-	if isUniqueViolation(err) {
-		return domain.E(domain.Conflict, keyPendingExists)
+	if uerr := uniqueErr(err); uerr != nil {
+		return uerr
 	}
 	if err != nil {
 		return verificationErr("create submission", err)
@@ -171,6 +188,19 @@ func (s *VerificationStore) SubmissionByID(ctx context.Context, id int64) (verif
 	var r submissionRow
 	if err := s.db.GetContext(ctx, &r, q, id); err != nil {
 		return verification.Submission{}, verificationErr("submission by id", notFound(err, keySubmissionNotFound))
+	}
+	return r.submission(), nil
+}
+
+// VerifiedSubmission returns the company's verified submission (a unique
+// index allows one). It returns NotFound (error.verification.not_found) when
+// the company is not verified.
+func (s *VerificationStore) VerifiedSubmission(ctx context.Context, companyID int64) (verification.Submission, error) {
+	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions
+WHERE company_id = $1 AND state = 'verified'`
+	var r submissionRow
+	if err := s.db.GetContext(ctx, &r, q, companyID); err != nil {
+		return verification.Submission{}, verificationErr("verified submission", notFound(err, keySubmissionNotFound))
 	}
 	return r.submission(), nil
 }

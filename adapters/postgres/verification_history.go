@@ -6,7 +6,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"supportal/domain"
 	"supportal/domain/verification"
 )
 
@@ -17,6 +16,11 @@ import (
 // transaction; the stored submission is returned. When fn fails, nothing is
 // stored and the submission as it was is returned with fn's error. An unknown
 // id returns NotFound (error.verification.not_found) without calling fn.
+// When the submission becomes verified, the company's previously verified
+// submission is superseded in the same transaction, so the verified code
+// switches atomically; a code that another company holds verified violates
+// the unique index and returns Conflict (error.verification.code_taken) with
+// nothing stored.
 func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
 	fn func(*verification.Submission) ([]verification.Entry, error),
 ) (verification.Submission, error) {
@@ -36,6 +40,11 @@ func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
 	if err != nil {
 		return old, err
 	}
+	if sub.State == verification.StateVerified && old.State != verification.StateVerified {
+		if err := supersede(ctx, tx, old.CompanyID, id, sub.UpdatedAt); err != nil {
+			return old, verificationErr("update submission: supersede", err)
+		}
+	}
 	stored, err := updateSubmission(ctx, tx, id, sub)
 	if err != nil {
 		return old, err
@@ -50,6 +59,16 @@ func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
 		return old, verificationErr("update submission: commit", err)
 	}
 	return stored, nil
+}
+
+// supersede ends the company's verified submission other than id inside tx,
+// before id becomes the verified one.
+func supersede(ctx context.Context, tx *sqlx.Tx, companyID, id int64, at time.Time) error {
+	const q = `
+UPDATE verification_submissions SET state = 'superseded', updated_at = $3
+WHERE company_id = $1 AND state = 'verified' AND id <> $2`
+	_, err := tx.ExecContext(ctx, q, companyID, id, at)
+	return err
 }
 
 // updateSubmission writes every mutable column of sub to the row id inside tx
@@ -71,8 +90,8 @@ RETURNING ` + submissionColumns
 		nullID(sub.ClaimedBy), zeroNull(sub.ClaimedUntil), nullID(sub.DecidedBy), zeroNull(sub.DecidedAt),
 		sub.Reason, sub.Note,
 	)
-	if isUniqueViolation(err) {
-		return verification.Submission{}, domain.E(domain.Conflict, keyPendingExists)
+	if uerr := uniqueErr(err); uerr != nil {
+		return verification.Submission{}, uerr
 	}
 	if err != nil {
 		return verification.Submission{}, verificationErr("update submission", err)

@@ -107,24 +107,17 @@ RETURNING s.id, s.company_id, s.account_id, s.region, s.company_name, s.doc_type
 	return r.submission(), nil
 }
 
-// VerifiedElsewhere reports whether code is the credit code of the latest
-// submission of a company other than companyID, and that submission is
-// verified.
-func (s *VerificationStore) VerifiedElsewhere(ctx context.Context, code string, companyID int64) (bool, error) {
-	const q = `
-SELECT EXISTS (
-	SELECT 1 FROM verification_submissions s
-	WHERE s.credit_code = $1 AND s.state = 'verified' AND s.company_id <> $2
-		AND NOT EXISTS (
-			SELECT 1 FROM verification_submissions n
-			WHERE n.company_id = s.company_id AND n.id > s.id
-		)
-)`
-	var found bool
-	if err := s.db.GetContext(ctx, &found, q, code, companyID); err != nil {
-		return false, verificationErr("verified elsewhere", err)
+// CodeHolder returns the verified submission of a company other than
+// companyID whose credit code is code (a unique index allows one). It returns
+// NotFound (error.verification.not_found) when no other company holds it.
+func (s *VerificationStore) CodeHolder(ctx context.Context, code string, companyID int64) (verification.Submission, error) {
+	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions
+WHERE credit_code = $1 AND state = 'verified' AND company_id <> $2`
+	var r submissionRow
+	if err := s.db.GetContext(ctx, &r, q, code, companyID); err != nil {
+		return verification.Submission{}, verificationErr("code holder", notFound(err, keySubmissionNotFound))
 	}
-	return found, nil
+	return r.submission(), nil
 }
 
 // LicenceKeyInUse reports whether any submission or history entry points to

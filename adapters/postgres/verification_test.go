@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"supportal/adapters/postgres/pgtest"
 	"supportal/adapters/storetest"
 	"supportal/domain/identity"
 	"supportal/domain/verification"
@@ -96,5 +97,62 @@ func TestVerificationAuditEvent(t *testing.T) {
 		rows[0].AccountID == nil || *rows[0].AccountID != reviewer || rows[0].Detail != "submission=1" ||
 		rows[1].AccountID != nil {
 		t.Errorf("audit_log = %+v", rows)
+	}
+}
+
+// TestMigrationResolvesDuplicateCodes: codes verified for several companies
+// before migration 00007 stay with the company verified first; the others
+// lose their verification, recorded in the history and the audit log, and
+// the unique index then stands.
+func TestMigrationResolvesDuplicateCodes(t *testing.T) {
+	ctx := t.Context()
+	db := open(t, pgtest.NewDB(t))
+	p, err := newMigrator(db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	newAccount := accounts(db)
+	const code = "91310110666007217T"
+	verified := func(name string, decided time.Time) int64 {
+		companyID, accountID := newAccount(t, name)
+		const q = `
+INSERT INTO verification_submissions (company_id, account_id, region, company_name, doc_type, credit_code,
+	licence_key, state, version, submitted_at, updated_at, decided_by, decided_at)
+VALUES ($1, $2, 'CN', $3, 'other', $4, 'licences/' || $3, 'verified', 1, $5, $5, 1, $5)
+RETURNING id`
+		var id int64
+		if err := db.GetContext(ctx, &id, q, companyID, accountID, name, code, decided); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	now := time.Now()
+	later := verified("后认证", now)
+	first := verified("先认证", now.Add(-time.Hour))
+	if _, err := p.UpTo(ctx, 7); err != nil {
+		t.Fatalf("migrate to 00007: %v", err)
+	}
+	s := NewVerificationStore(db)
+	holder, err := s.CodeHolder(ctx, code, 0)
+	if err != nil || holder.ID != first {
+		t.Fatalf("holder = %+v, %v; want submission %d", holder, err, first)
+	}
+	lost, err := s.SubmissionByID(ctx, later)
+	if err != nil || lost.State != verification.StateRevoked || lost.Reason != verification.ReasonCodeTaken {
+		t.Fatalf("later company's submission = %+v, %v", lost, err)
+	}
+	h, err := s.History(ctx, lost.CompanyID)
+	if err != nil || len(h) != 1 || h[0].Action != verification.ActionRevoked {
+		t.Errorf("history of the later company = %+v, %v", h, err)
+	}
+	var audited int
+	if err := db.GetContext(ctx, &audited, `SELECT count(*) FROM audit_log WHERE type = 'verification_revoked'`); err != nil || audited != 1 {
+		t.Errorf("audit rows = %d, %v", audited, err)
+	}
+	if err := Migrate(ctx, db.DB); err != nil {
+		t.Fatalf("the remaining migrations: %v", err)
 	}
 }

@@ -187,30 +187,37 @@ func testClaimNextConcurrent(t *testing.T, s VerificationStores, account NewAcco
 	}
 }
 
-func testVerifiedElsewhere(t *testing.T, s VerificationStores, account NewAccount) {
+// testCodeHolder: the holder of a code is the verified submission of another
+// company, also while that company's newer submission is in review or was
+// rejected (its verification stays in force); a pending code holds nothing.
+func testCodeHolder(t *testing.T, s VerificationStores, account NewAccount) {
 	ctx := t.Context()
 	verified := withState(t, s, newPending(t, s, account, "甲", codeA, base), verification.StateVerified)
 	newPending(t, s, account, "乙", codeB, base) // pending does not count
-	// A company whose latest submission no longer carries the verified code.
+	// A verified company whose change of code was rejected keeps its code.
 	old := withState(t, s, newPending(t, s, account, "丙", codeC, base), verification.StateVerified)
 	withState(t, s, submit(t, s, newSubmission(old.CompanyID, old.AccountID, "丙", codeB, base.Add(time.Hour))), verification.StateRejected)
 	other, _ := account(t, "丁")
 	tests := []struct {
 		code    string
 		company int64
-		want    bool
+		want    int64 // the holder's submission id, 0 for none
 	}{
-		{codeA, other, true},
-		{codeA, verified.CompanyID, false},
-		{codeB, other, false},
-		{codeC, other, false},
-		{"91350100M000100Y43", other, false},
+		{codeA, other, verified.ID},
+		{codeA, verified.CompanyID, 0},
+		{codeB, other, 0},
+		{codeC, other, old.ID},
+		{"91350100M000100Y43", other, 0},
 	}
 	for _, tt := range tests {
-		got, err := s.VerifiedElsewhere(ctx, tt.code, tt.company)
+		got, err := s.CodeHolder(ctx, tt.code, tt.company)
+		if tt.want == 0 {
+			wantError(t, "CodeHolder", err, domain.NotFound, "error.verification.not_found")
+			continue
+		}
 		must(t, err)
-		if got != tt.want {
-			t.Errorf("VerifiedElsewhere(%s, %d) = %v, want %v", tt.code, tt.company, got, tt.want)
+		if got.ID != tt.want || got.State != verification.StateVerified || got.Fields.CreditCode != tt.code {
+			t.Errorf("CodeHolder(%s, %d) = %+v, want submission %d", tt.code, tt.company, got, tt.want)
 		}
 	}
 }

@@ -102,7 +102,8 @@ func TestBrowserVerificationJourney(t *testing.T) {
 
 			cust.openCompanyPage()
 			cust.expectText("#verification-status .badge", "verification.state.verified")
-			cust.do("no submit or resubmit once verified", chromedp.WaitNotPresent(chromedp.CSS("#verification-status a.button")))
+			// Once verified, the only action is a new verification (name or code change).
+			cust.expectText("#verification-status a.button", "verification.action.change")
 			attrs, err := chromedp.Run(cust.ctx, chromedp.Attributes(chromedp.CSS("#f-company_name")))
 			if _, locked := attrs["readonly"]; err != nil || !locked {
 				t.Errorf("company name not read-only once verified: %v %v", attrs, err)
@@ -165,6 +166,11 @@ func (b *browser) openQueueRow(company string) {
 	if got := b.text("main h1"); got != company {
 		b.t.Fatalf("review page of %q, want %q", got, company)
 	}
+	// Opening claims nothing: the reviewer presses 【领取】 to decide.
+	b.do("no decision before the claim", chromedp.WaitNotPresent(chromedp.CSS("form[action$='/decision']")))
+	b.expectText("form[action$='/claim'] button", "verification.review.claim")
+	b.submit("form[action$='/claim'] button", http.StatusOK)
+	b.expectText(".flash", "flash.verification_claimed")
 	b.expectText("section[aria-labelledby=h-rdec] h2", "verification.review.decision")
 }
 

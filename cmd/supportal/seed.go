@@ -103,8 +103,8 @@ func seedVerifications(ctx context.Context, a *app) error {
 		if !d.approve {
 			continue
 		}
-		if _, err := a.verification.Open(ctx, reviewer.ID, sub.ID); err != nil {
-			return fmt.Errorf("seed: open %s: %w", d.email, err)
+		if _, err := a.verification.Claim(ctx, reviewer.ID, sub.ID); err != nil {
+			return fmt.Errorf("seed: claim %s: %w", d.email, err)
 		}
 		if _, err := a.verification.Decide(ctx, reviewer.ID, sub.ID, sub.Version, true, "", ""); err != nil {
 			return fmt.Errorf("seed: approve %s: %w", d.email, err)

@@ -10,15 +10,15 @@ import (
 	"supportal/domain/verification"
 )
 
-// countingLatest counts the reads of a company's latest submission.
+// countingLatest counts the reads of a company's verified submission.
 type countingLatest struct {
 	*memory.VerificationStore
 	reads atomic.Int64
 }
 
-func (c *countingLatest) LatestSubmission(ctx context.Context, companyID int64) (verification.Submission, error) {
+func (c *countingLatest) VerifiedSubmission(ctx context.Context, companyID int64) (verification.Submission, error) {
 	c.reads.Add(1)
-	return c.VerificationStore.LatestSubmission(ctx, companyID)
+	return c.VerificationStore.VerifiedSubmission(ctx, companyID)
 }
 
 // TestGateCachesOnlyVerifiedCompanies checks that the gate keeps a verified
@@ -42,9 +42,7 @@ func TestGateCachesOnlyVerifiedCompanies(t *testing.T) {
 		}
 	}
 	// Approved by a reviewer on another instance: straight in the store.
-	if _, err := f.svc.Open(ctx, reviewer, sub.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.claimed(t, reviewer, sub.ID)
 	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, true, "", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,18 @@ type Submissions interface {
 	// LatestSubmission returns the company's newest submission.
 	LatestSubmission(ctx context.Context, companyID int64) (Submission, error)
 	SubmissionByID(ctx context.Context, id int64) (Submission, error)
+	// VerifiedSubmission returns the company's verified submission (at most
+	// one), whether or not a newer one is in review; NotFound when the
+	// company is not verified.
+	VerifiedSubmission(ctx context.Context, companyID int64) (Submission, error)
 	// UpdateSubmission locks the submission, calls fn, and when fn returns nil
 	// stores the changed submission and appends the returned entries, all in
 	// one transaction. It returns the stored submission, or fn's error with
-	// the submission as it was.
+	// the submission as it was. A submission that becomes verified supersedes
+	// the company's previously verified one in the same transaction (state
+	// superseded); when its credit code is verified for another company,
+	// nothing is stored and the error is Conflict
+	// (error.verification.code_taken), whatever races the callers run.
 	UpdateSubmission(ctx context.Context, id int64, fn func(*Submission) ([]Entry, error)) (Submission, error)
 	// History returns every entry of the company's submissions, oldest first.
 	History(ctx context.Context, companyID int64) ([]Entry, error)
@@ -47,8 +55,9 @@ type Queue interface {
 	// transactions have locked); NotFound (error.verification.queue_empty)
 	// when none is free.
 	ClaimNext(ctx context.Context, reviewer int64, now time.Time) (Submission, error)
-	// VerifiedElsewhere reports whether code is verified for another company.
-	VerifiedElsewhere(ctx context.Context, code string, companyID int64) (bool, error)
+	// CodeHolder returns the verified submission that holds code for a
+	// company other than companyID; NotFound when no other company holds it.
+	CodeHolder(ctx context.Context, code string, companyID int64) (Submission, error)
 	// LicenceKeyInUse reports whether any submission or history entry points to key.
 	LicenceKeyInUse(ctx context.Context, key string) (bool, error)
 }

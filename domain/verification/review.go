@@ -59,37 +59,33 @@ type Detail struct {
 	Customer   Customer
 	History    []Entry
 	Changes    []Change // against the previous version or submission
-	// ClaimedByOther is set when another reviewer holds the claim; the page
-	// is then read-only.
+	// ClaimedByMe is set while the reviewer's own claim runs: only then may
+	// they decide.
+	ClaimedByMe bool
+	// ClaimedByOther is set while another reviewer's claim runs; the page is
+	// then read-only.
 	ClaimedByOther bool
-	// DuplicateCode flags a credit code already verified for another company.
-	DuplicateCode bool
+	// Holder is the verified submission of another company holding the
+	// pending submission's credit code, nil when the code is free.
+	Holder *Submission
+	// Current is the company's verification in force when it is another
+	// (older) submission: the one a re-verification would replace.
+	Current *Submission
 }
 
-// Open shows a submission to a reviewer and, when it is pending, claims it
-// for them for ClaimTTL so that two reviewers are not handed the same item.
+// Open shows a submission to a reviewer. It changes nothing: opening a page
+// (or a link prefetcher, or a crawler) never claims; Claim does.
 func (s *Service) Open(ctx context.Context, reviewer, id int64) (Detail, error) {
 	now := s.now()
 	sub, err := s.d.Submissions.SubmissionByID(ctx, id)
 	if err != nil {
 		return Detail{}, err
 	}
-	d := Detail{}
-	if sub.State == StatePending {
-		sub, err = s.d.Submissions.UpdateSubmission(ctx, id, func(x *Submission) ([]Entry, error) {
-			return nil, x.Claim(reviewer, now)
-		})
-		if domain.As(err).Key == "error.verification.claimed" {
-			d.ClaimedByOther, err = true, nil
-			sub, err = s.d.Submissions.SubmissionByID(ctx, id)
-		} else if domain.As(err).Key == errNotPending.Key {
-			sub, err = s.d.Submissions.SubmissionByID(ctx, id)
-		}
-		if err != nil {
-			return Detail{}, err
-		}
+	d := Detail{Submission: sub}
+	if sub.State == StatePending && sub.ClaimedBy != 0 && now.Before(sub.ClaimedUntil) {
+		d.ClaimedByMe = sub.ClaimedBy == reviewer
+		d.ClaimedByOther = !d.ClaimedByMe
 	}
-	d.Submission = sub
 	if d.Customer, err = s.d.Customers.Customer(ctx, sub.AccountID); err != nil && domain.KindOf(err) != domain.NotFound {
 		return Detail{}, err
 	}
@@ -97,12 +93,32 @@ func (s *Service) Open(ctx context.Context, reviewer, id int64) (Detail, error) 
 		return Detail{}, err
 	}
 	d.Changes = changes(d.History, sub)
-	if sub.Region == "CN" || sub.Region == "" {
-		if d.DuplicateCode, err = s.d.Queue.VerifiedElsewhere(ctx, sub.Fields.CreditCode, sub.CompanyID); err != nil {
+	if sub.State == StatePending {
+		switch h, err := s.d.Queue.CodeHolder(ctx, sub.Fields.CreditCode, sub.CompanyID); {
+		case err == nil:
+			d.Holder = &h
+		case domain.KindOf(err) != domain.NotFound:
 			return Detail{}, err
 		}
 	}
+	switch v, err := s.d.Submissions.VerifiedSubmission(ctx, sub.CompanyID); {
+	case err == nil && v.ID != sub.ID:
+		d.Current = &v
+	case err != nil && domain.KindOf(err) != domain.NotFound:
+		return Detail{}, err
+	}
 	return d, nil
+}
+
+// Claim reserves a pending submission for the reviewer for ClaimTTL, so that
+// two reviewers do not decide the same item. Claiming one's own running
+// claim renews it; another reviewer's running claim is a Conflict
+// (error.verification.claimed), a decided submission too.
+func (s *Service) Claim(ctx context.Context, reviewer, id int64) (Submission, error) {
+	now := s.now()
+	return s.d.Submissions.UpdateSubmission(ctx, id, func(x *Submission) ([]Entry, error) {
+		return nil, x.Claim(reviewer, now)
+	})
 }
 
 // changes compares the submission with the last snapshot before its current
@@ -111,7 +127,7 @@ func changes(h []Entry, sub Submission) []Change {
 	var prev *Entry
 	for i := range h {
 		e := h[i]
-		if e.Action == ActionApproved || e.Action == ActionRejected {
+		if e.Action == ActionApproved || e.Action == ActionRejected || e.Action == ActionRevoked {
 			continue
 		}
 		if e.SubmissionID == sub.ID && e.Version >= sub.Version {
@@ -152,9 +168,27 @@ func (s *Service) ClaimNext(ctx context.Context, reviewer int64) (int64, error) 
 // Decide approves or rejects the version of a submission the reviewer saw.
 // A modification in between, a lost claim or an earlier decision is a
 // Conflict; nothing is changed then. The customer is emailed the outcome.
+//
+// One credit code is verified for one company only: approving a code that
+// another company holds is refused with a Conflict naming that company
+// (error.verification.code_taken_by), and nothing is changed, so the customer
+// is not told anything yet. The reviewer then rejects with the reason
+// code_taken, which the customer is emailed and shown in their language. The
+// store's unique constraint refuses the second of two racing approvals the
+// same way. Approving a re-verification switches the company's verified code
+// atomically (the store supersedes the previous verification).
 func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, approve bool, reason, note string) (Submission, error) {
 	now := s.now()
 	defer s.verified.Clear() // whichever company it was
+	if approve {
+		cur, err := s.d.Submissions.SubmissionByID(ctx, id)
+		if err != nil {
+			return cur, err
+		}
+		if err := s.codeFree(ctx, cur); err != nil {
+			return cur, err
+		}
+	}
 	sub, err := s.d.Submissions.UpdateSubmission(ctx, id, func(x *Submission) ([]Entry, error) {
 		if err := x.Decide(reviewer, seen, approve, reason, note, now); err != nil {
 			return nil, err
@@ -165,6 +199,11 @@ func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, appr
 		}
 		return []Entry{entry(x, a, reviewer, now)}, nil
 	})
+	if domain.As(err).Key == "error.verification.code_taken" {
+		if herr := s.codeFree(ctx, sub); herr != nil {
+			return sub, herr // name the company that won the race
+		}
+	}
 	if err != nil {
 		return sub, err
 	}
@@ -178,18 +217,32 @@ func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, appr
 		return sub, fmt.Errorf("verification: audit: %w", err)
 	}
 	if c, err := s.d.Customers.Customer(ctx, sub.AccountID); err == nil {
-		s.notify(c, sub)
+		template, data := "verification_approved", map[string]any{"Name": c.Name, "Company": sub.Fields.CompanyName}
+		if sub.State == StateRejected {
+			template = "verification_rejected"
+			data["ReasonKey"] = "reason." + sub.Reason
+			data["Note"] = sub.Note
+		}
+		s.notify(c, template, data)
 	}
 	return sub, nil
 }
 
-func (s *Service) notify(c Customer, sub Submission) {
-	template, data := "verification_approved", map[string]any{"Name": c.Name, "Company": sub.Fields.CompanyName}
-	if sub.State == StateRejected {
-		template = "verification_rejected"
-		data["ReasonKey"] = "reason." + sub.Reason
-		data["Note"] = sub.Note
+// codeFree returns the reviewer's Conflict naming the company that holds
+// sub's credit code, nil when no other company holds it.
+func (s *Service) codeFree(ctx context.Context, sub Submission) error {
+	holder, err := s.d.Queue.CodeHolder(ctx, sub.Fields.CreditCode, sub.CompanyID)
+	switch {
+	case err == nil:
+		return codeTakenForReviewer(holder)
+	case domain.KindOf(err) == domain.NotFound:
+		return nil
 	}
+	return err
+}
+
+// notify emails the customer in the background.
+func (s *Service) notify(c Customer, template string, data map[string]any) {
 	s.pending.Add(1)
 	go func() {
 		defer s.pending.Done()

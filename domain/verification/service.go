@@ -26,8 +26,9 @@ type Deps struct {
 	OnAsyncError func(error)
 	// CacheFor is how long the gates may reuse a company's verified credit
 	// code and an account's company (0: never). Only verified states are
-	// kept, and a verified company stays verified, so an approval is seen at
-	// once on every server instance.
+	// kept, so an approval is seen at once on every server instance; a
+	// revocation or an approved change of code clears this instance's cache
+	// at once and reaches the other instances within CacheFor.
 	CacheFor time.Duration
 }
 
@@ -66,9 +67,13 @@ var (
 
 // Status is what 企业信息 shows about verification.
 type Status struct {
-	State   State
-	Latest  *Submission // nil when nothing was submitted
-	History []Entry
+	State  State       // the latest submission's state
+	Latest *Submission // nil when nothing was submitted
+	// Verified is the verification in force, nil when the company is not
+	// verified. While a re-verification is in review (or after it was
+	// rejected) it is older than Latest.
+	Verified *Submission
+	History  []Entry
 }
 
 // Status returns the company's verification state, latest submission and
@@ -89,7 +94,15 @@ func (s *Service) Status(ctx context.Context, accountID int64) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	return Status{State: latest.State, Latest: &latest, History: h}, nil
+	st := Status{State: latest.State, Latest: &latest, History: h}
+	if latest.State == StateVerified {
+		st.Verified = &latest
+	} else if v, err := s.d.Submissions.VerifiedSubmission(ctx, c.CompanyID); err == nil {
+		st.Verified = &v
+	} else if domain.KindOf(err) != domain.NotFound {
+		return Status{}, err
+	}
+	return st, nil
 }
 
 // VerifiedCreditCode returns the verified credit code of the account's
@@ -128,29 +141,49 @@ func (s *Service) CompanyLocked(ctx context.Context, companyID int64) (bool, err
 }
 
 // verifiedCode returns the credit code of the company's verified submission,
-// or "" when its latest submission is not verified (or there is none).
+// or "" when it is not verified. A re-verification in review does not change
+// it: the code verified before stays in force until the new one is approved.
 func (s *Service) verifiedCode(ctx context.Context, companyID int64) (string, error) {
 	now := s.now()
 	if code, ok := s.verified.Get(companyID, now); ok {
 		return code, nil
 	}
 	gen := s.verified.Gen()
-	latest, err := s.d.Submissions.LatestSubmission(ctx, companyID)
+	v, err := s.d.Submissions.VerifiedSubmission(ctx, companyID)
 	switch {
 	case domain.KindOf(err) == domain.NotFound:
 		return "", nil
 	case err != nil:
 		return "", err
-	case latest.State != StateVerified:
-		return "", nil
 	}
-	s.verified.PutIf(companyID, latest.Fields.CreditCode, now, gen)
-	return latest.Fields.CreditCode, nil
+	s.verified.PutIf(companyID, v.Fields.CreditCode, now, gen)
+	return v.Fields.CreditCode, nil
+}
+
+// codeTakenForCustomer tells the customer, next to the credit code, that the
+// code is verified for another company and whom to ask. Joining an existing
+// company is not offered yet, so the message sends them to the colleague who
+// administers it.
+func codeTakenForCustomer(holder Submission) error {
+	return domain.FieldError("credit_code", "error.verification.code_taken_customer").
+		With("Company", holder.Fields.CompanyName)
+}
+
+// codeTakenForReviewer refuses an approval and names the company holding the
+// code, with the id of its verified submission for the review page's link.
+func codeTakenForReviewer(holder Submission) error {
+	return domain.E(domain.Conflict, "error.verification.code_taken_by").
+		With("Company", holder.Fields.CompanyName).With("CompanyID", holder.CompanyID).
+		With("Code", holder.Fields.CreditCode)
 }
 
 // Submit sends the 企业证件认证 form: a first submission, a modification of the
-// pending one (the licence may be kept), or a resubmission after rejection.
-// The licence is stored before the row is committed.
+// pending one (the licence may be kept), a resubmission after a rejection or
+// a revocation, or a re-verification of a verified company that changes its
+// name or code (SPEC §1.4): the verified code stays in force until the new
+// submission is approved. A credit code verified for another company is
+// refused next to the field. The licence is stored before the row is
+// committed.
 func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Upload) (Submission, error) {
 	c, err := s.d.Customers.Customer(ctx, accountID)
 	if err != nil {
@@ -165,9 +198,6 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 	if err != nil {
 		return Submission{}, err
 	}
-	if state == StateVerified {
-		return Submission{}, domain.E(domain.Conflict, "error.verification.already_verified")
-	}
 	if u == nil && state != StatePending {
 		if verr == nil {
 			return Submission{}, domain.FieldError("licence", "error.licence.required")
@@ -176,6 +206,12 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 	}
 	if verr != nil {
 		return Submission{}, verr
+	}
+	switch holder, err := s.d.Queue.CodeHolder(ctx, f.CreditCode, c.CompanyID); {
+	case err == nil:
+		return Submission{}, codeTakenForCustomer(holder)
+	case domain.KindOf(err) != domain.NotFound:
+		return Submission{}, err
 	}
 	var lic *Licence
 	if u != nil {
@@ -197,8 +233,8 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 	} else {
 		out = Submission{CompanyID: c.CompanyID, AccountID: accountID, Region: c.Country, Fields: f, Licence: *lic,
 			State: StatePending, Version: 1, SubmittedAt: now, UpdatedAt: now}
-		action := ActionSubmitted
-		if state == StateRejected {
+		action := ActionSubmitted // also a re-verification of a verified company
+		if state == StateRejected || state == StateRevoked {
 			action = ActionResubmitted
 		}
 		err = s.d.Submissions.CreateSubmission(ctx, &out, entry(&out, action, accountID, now))

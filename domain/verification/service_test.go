@@ -115,12 +115,28 @@ func TestSubmitReviewApprove(t *testing.T) {
 	if _, err := f.svc.VerifiedCreditCode(ctx, custA); key(err) != "error.verification.required" {
 		t.Fatalf("pending company passed the gate: %v", err)
 	}
+	// Opening is read-only: it claims nothing, so it allows no decision.
 	d, err := f.svc.Open(ctx, reviewer, sub.ID)
-	if err != nil || d.ClaimedByOther {
+	if err != nil || d.ClaimedByOther || d.ClaimedByMe {
 		t.Fatalf("open: %v %+v", err, d)
 	}
+	if stored, _ := f.store.SubmissionByID(ctx, sub.ID); stored.ClaimedBy != 0 {
+		t.Fatalf("opening claimed the submission for %d", stored.ClaimedBy)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, true, "", ""); key(err) != "error.verification.claim_lost" {
+		t.Fatalf("decision without a claim: %v", err)
+	}
+	if _, err := f.svc.Claim(ctx, reviewer, sub.ID); err != nil {
+		t.Fatalf("claim: %v", err)
+	}
+	if d, _ := f.svc.Open(ctx, reviewer, sub.ID); !d.ClaimedByMe {
+		t.Fatal("the claimer's page does not show the claim")
+	}
 	if d2, _ := f.svc.Open(ctx, second, sub.ID); !d2.ClaimedByOther {
-		t.Fatal("a second reviewer was handed the claimed submission")
+		t.Fatal("a second reviewer does not see the claim")
+	}
+	if _, err := f.svc.Claim(ctx, second, sub.ID); key(err) != "error.verification.claimed" {
+		t.Fatalf("a second reviewer claimed the claimed submission: %v", err)
 	}
 	// The customer modifies while the reviewer looks: the decision on version 1 conflicts.
 	mod := fields
@@ -147,16 +163,21 @@ func TestSubmitReviewApprove(t *testing.T) {
 	if locked, _ := f.svc.CompanyLocked(ctx, 10); !locked {
 		t.Fatal("verified company not locked")
 	}
-	if _, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 200))); key(err) != "error.verification.already_verified" {
-		t.Fatalf("submit after verification: %v", err)
-	}
 	f.svc.Close()
 	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_approved" || n.Lang != "zh-CN" {
 		t.Fatalf("approval mail: %+v", n)
 	}
 	st, _ := f.svc.Status(ctx, custA)
-	if st.State != verification.StateVerified || len(st.History) != 3 {
-		t.Fatalf("status: %s with %d history entries", st.State, len(st.History))
+	if st.State != verification.StateVerified || len(st.History) != 3 || st.Verified == nil || st.Verified.ID != sub.ID {
+		t.Fatalf("status: %s with %d history entries, verified %+v", st.State, len(st.History), st.Verified)
+	}
+}
+
+// claimed claims the submission for the reviewer, as the 【领取】 button does.
+func (f *fixture) claimed(t *testing.T, by, id int64) {
+	t.Helper()
+	if _, err := f.svc.Claim(context.Background(), by, id); err != nil {
+		t.Fatalf("claim %d: %v", id, err)
 	}
 }
 
@@ -164,9 +185,7 @@ func TestRejectAndResubmit(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	sub, _ := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300)))
-	if _, err := f.svc.Open(ctx, reviewer, sub.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.claimed(t, reviewer, sub.ID)
 	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, false, "other", ""); key(err) != "error.reason.note_required" {
 		t.Fatalf("reject without note: %v", err)
 	}

@@ -13,11 +13,18 @@ import (
 type State string
 
 // The four states of SPEC §2.1. StateNone means nothing was submitted yet.
+// Two more end a verified submission: StateSuperseded when a newer
+// submission of the same company is approved (re-verification), and
+// StateRevoked when an admin revokes the verification. A company has at most
+// one verified submission, and a credit code is verified for at most one
+// company.
 const (
-	StateNone     State = "none"
-	StatePending  State = "pending"
-	StateRejected State = "rejected"
-	StateVerified State = "verified"
+	StateNone       State = "none"
+	StatePending    State = "pending"
+	StateRejected   State = "rejected"
+	StateVerified   State = "verified"
+	StateSuperseded State = "superseded"
+	StateRevoked    State = "revoked"
 )
 
 // Action is one step of a submission's history.
@@ -30,15 +37,22 @@ const (
 	ActionResubmitted Action = "resubmitted"
 	ActionApproved    Action = "approved"
 	ActionRejected    Action = "rejected"
+	ActionRevoked     Action = "revoked"
 )
 
 // DocTypes lists the licence types (企业证件类型); labels are "doctype.<code>".
 var DocTypes = []string{"business_licence", "org_code", "institution", "social_org", "law_enforcement", "other"}
 
 // RejectReasons lists the fixed reasons of SPEC §2.2; labels are "reason.<code>".
-var RejectReasons = []string{"blurry", "name_mismatch", "code_mismatch", "expired", "other"}
+// "code_taken" is for a credit code that another company verified after it
+// was submitted: the approval is refused and the reviewer rejects with it.
+var RejectReasons = []string{"blurry", "name_mismatch", "code_mismatch", "expired", ReasonCodeTaken, "other"}
 
-// ClaimTTL is how long opening a pending submission reserves it for a reviewer.
+// ReasonCodeTaken is the reject reason for a credit code already verified for
+// another company.
+const ReasonCodeTaken = "code_taken"
+
+// ClaimTTL is how long claiming a pending submission reserves it for a reviewer.
 const ClaimTTL = 15 * time.Minute
 
 // Licence is the stored licence file of a submission.
@@ -128,9 +142,10 @@ func oneOf(list []string, v string) bool {
 }
 
 var (
-	errNotPending = domain.E(domain.Conflict, "error.verification.not_pending")
-	errStale      = domain.E(domain.Conflict, "error.verification.stale")
-	errNotClaimed = domain.E(domain.Conflict, "error.verification.claim_lost")
+	errNotPending   = domain.E(domain.Conflict, "error.verification.not_pending")
+	errStale        = domain.E(domain.Conflict, "error.verification.stale")
+	errNotClaimed   = domain.E(domain.Conflict, "error.verification.claim_lost")
+	errNotRevocable = domain.E(domain.Conflict, "error.verification.not_verified")
 )
 
 // Modify replaces the fields (and optionally the licence) of a pending
@@ -191,5 +206,23 @@ func (s *Submission) Claim(reviewer int64, now time.Time) error {
 		return domain.E(domain.Conflict, "error.verification.claimed")
 	}
 	s.ClaimedBy, s.ClaimedUntil = reviewer, now.Add(ClaimTTL)
+	return nil
+}
+
+// Revoke ends the verification of a verified submission for the admin at now,
+// with the admin's reason (required, at most 500 characters), which the
+// customer is told. The credit code is then free for another company.
+func (s *Submission) Revoke(admin int64, reason string, now time.Time) error {
+	if s.State != StateVerified {
+		return errNotRevocable
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return domain.FieldError("revoke_reason", "error.revoke.reason_required")
+	case n > 500:
+		return domain.FieldError("revoke_reason", "error.reason.note_too_long")
+	}
+	s.State, s.Reason, s.Note, s.UpdatedAt = StateRevoked, "", reason, now
 	return nil
 }

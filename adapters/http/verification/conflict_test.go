@@ -38,6 +38,9 @@ func TestConflictStaleDecision(t *testing.T) {
 				id := strconv.FormatInt(sub.ID, 10)
 
 				r := rev.Get("/staff/verifications/" + id)
+				webtest.WantNoText(t, r, `name="decision" value="approve"`) // opening claims nothing
+				rev.claim(id)
+				r = rev.Get("/staff/verifications/" + id)
 				webtest.WantText(t, r, `name="version" value="1"`, `name="decision" value="approve"`, T("verification.review.approve"))
 				webtest.WantStatus(t, cust.upload(validFields("上海示例科技股份有限公司"), "", nil), http.StatusSeeOther)
 
@@ -78,10 +81,11 @@ func TestConflictStaleDecision(t *testing.T) {
 	}
 }
 
-// TestConflictTwoReviewersOpenAtOnce opens the same pending submission from two
-// reviewers at the same moment, many times: exactly one holds the claim and
-// may decide; the other sees it read-only and is refused a decision.
-func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
+// TestConflictTwoReviewersClaimAtOnce has two reviewers press 【领取】 on the
+// same pending submission at the same moment, many times: exactly one holds
+// the claim and may decide; the other is refused the claim, sees the page
+// read-only and is refused a decision.
+func TestConflictTwoReviewersClaimAtOnce(t *testing.T) {
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
 			e := newEnv(t)
@@ -101,7 +105,7 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 				sub, _ := e.latest(a)
 				id := strconv.FormatInt(sub.ID, 10)
 
-				pages := make([]*webtest.Response, 2)
+				claims := make([]*webtest.Response, 2)
 				errs := make([]error, 2)
 				var start, done sync.WaitGroup
 				start.Add(1)
@@ -110,16 +114,26 @@ func TestConflictTwoReviewersOpenAtOnce(t *testing.T) {
 					go func() {
 						defer done.Done()
 						start.Wait()
-						pages[i], errs[i] = rev.Do(httptest.NewRequest(http.MethodGet, "/staff/verifications/"+id, nil))
+						claims[i], errs[i] = rev.Do(webtest.FormRequest(http.MethodPost, "/staff/verifications/"+id+"/claim",
+							url.Values{"_csrf": {rev.Token}}))
 					}()
 				}
 				start.Done()
 				done.Wait()
 				for i, err := range errs {
-					if err != nil || pages[i].Status != http.StatusOK {
-						t.Fatalf("round %d: reviewer %d: %v %+v", round, i, err, pages[i])
+					if err != nil || (claims[i].Status != http.StatusSeeOther && claims[i].Status != http.StatusConflict) {
+						t.Fatalf("round %d: reviewer %d: %v %+v", round, i, err, claims[i])
 					}
 				}
+				if (claims[0].Status == http.StatusSeeOther) == (claims[1].Status == http.StatusSeeOther) {
+					t.Fatalf("round %d: claims answered %d and %d, want one 303 and one 409", round, claims[0].Status, claims[1].Status)
+				}
+				for _, r := range claims {
+					if r.Status == http.StatusConflict {
+						webtest.WantText(t, r, T("error.verification.claimed"))
+					}
+				}
+				pages := []*webtest.Response{revs[0].Get("/staff/verifications/" + id), revs[1].Get("/staff/verifications/" + id)}
 				canDecide := func(r *webtest.Response) bool { return strings.Contains(r.Body, `name="decision" value="approve"`) }
 				claimed := func(r *webtest.Response) bool {
 					return strings.Contains(r.Body, T("verification.review.claimed_by_other"))
@@ -171,7 +185,8 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 		e.customer(email, "CN", fmt.Sprintf("下一个公司%d", n))
 		c := e.client(lang)
 		c.Login("/login", email)
-		webtest.WantStatus(t, c.upload(validFields(fmt.Sprintf("下一个公司%d", n)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
+		// Each company its own code: one code is verified for one company only.
+		webtest.WantStatus(t, c.upload(fieldsWith(fmt.Sprintf("下一个公司%d", n), codeOf(n)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
 	}
 	next := func() [2]string {
 		var locs [2]string

@@ -149,3 +149,17 @@ func pngOf(w, h int) []byte {
 	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)))
 	return buf.Bytes()
 }
+
+// claim presses 【领取】 on the submission id, as a reviewer must before
+// deciding (opening the page claims nothing).
+func (c *client) claim(id string) {
+	c.T.Helper()
+	webtest.WantStatus(c.T, c.Post("/staff/verifications/"+id+"/claim", nil), http.StatusSeeOther)
+}
+
+// fieldsWith is validFields with another credit code.
+func fieldsWith(company, code string) map[string]string {
+	f := validFields(company)
+	f["credit_code"] = code
+	return f
+}

@@ -31,7 +31,7 @@ func isolationEnv(t *testing.T, lang string) (e *env, acctA ident.Account, a, b 
 	first, _ := e.latest(acctA)
 	rev := e.client(lang)
 	rev.Login("/staff/login", "rev@vendor.example")
-	rev.Get("/staff/verifications/" + strconv.FormatInt(first.ID, 10))
+	rev.claim(strconv.FormatInt(first.ID, 10))
 	webtest.WantStatus(t, rev.Post("/staff/verifications/"+strconv.FormatInt(first.ID, 10)+"/decision",
 		url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"blurry"}}), http.StatusSeeOther)
 	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(400, 300)), http.StatusSeeOther)

@@ -59,7 +59,7 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 				return sub
 			}
 			decide := func(sub verif.Submission, approve bool) {
-				if _, err := e.vsvc.Open(ctx, rev.ID, sub.ID); err != nil {
+				if _, err := e.vsvc.Claim(ctx, rev.ID, sub.ID); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := e.vsvc.Decide(ctx, rev.ID, sub.ID, sub.Version, approve, "blurry", ""); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	web "supportal/adapters/http"
 	"supportal/domain"
+	"supportal/domain/identity"
 	verif "supportal/domain/verification"
 )
 
@@ -29,20 +30,26 @@ var changeLabels = map[string]string{
 
 // reviewView is the data of the reviewer's detail page.
 type reviewView struct {
-	Sub            verif.Submission
-	Customer       verif.Customer
-	Mainland       bool
-	LicenceKind    string
-	Timeline       []timelineItem
-	Changes        []changeRow
-	DuplicateCode  bool
+	Sub         verif.Submission
+	Customer    verif.Customer
+	Mainland    bool
+	LicenceKind string
+	Timeline    []timelineItem
+	Changes     []changeRow
+	// Holder is another company's verification holding the code; Current
+	// the company's own verification a re-verification would replace.
+	Holder         *verif.Submission
+	Current        *verif.Submission
+	ClaimedByMe    bool
 	ClaimedByOther bool
-	CanDecide      bool
+	CanClaim       bool // pending and nobody's claim runs
+	CanDecide      bool // pending and the reviewer's own claim runs
+	CanRevoke      bool // verified, and the viewer is an admin
 	Waiting        string
 	Reasons        []string
 }
 
-// review opens a submission for the reviewer (claiming it when pending) and
+// review opens a submission for the reviewer (read-only: it never claims) and
 // builds the page.
 func (h *Handler) review(c *fiber.Ctx, id int64) (*web.Page, error) {
 	a, _ := web.Account(c)
@@ -50,11 +57,14 @@ func (h *Handler) review(c *fiber.Ctx, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	pending := d.Submission.State == verif.StatePending
 	v := &reviewView{Sub: d.Submission, Customer: d.Customer, Mainland: mainland(d.Submission.Region),
 		LicenceKind: licenceKind(d.Submission.Licence), Timeline: timeline(d.History),
-		DuplicateCode: d.DuplicateCode, ClaimedByOther: d.ClaimedByOther,
-		CanDecide: d.Submission.State == verif.StatePending && !d.ClaimedByOther, Reasons: verif.RejectReasons}
-	if d.Submission.State == verif.StatePending {
+		Holder: d.Holder, Current: d.Current, ClaimedByMe: d.ClaimedByMe, ClaimedByOther: d.ClaimedByOther,
+		CanClaim: pending && !d.ClaimedByMe && !d.ClaimedByOther, CanDecide: pending && d.ClaimedByMe,
+		CanRevoke: d.Submission.State == verif.StateVerified && a.Role == identity.RoleAdmin,
+		Reasons:   verif.RejectReasons}
+	if pending {
 		v.Waiting = h.waiting(c, h.since(d.Submission.SubmittedAt))
 	}
 	for _, ch := range d.Changes {
@@ -111,11 +121,27 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 		}
 		return h.s.Redirect(c, "/staff/verifications")
 	}
+	return h.again(c, int64(id), err, func(p *web.Page) {
+		if domain.As(err).Key == "error.verification.code_taken_by" {
+			// The approval was refused: offer the rejection that tells the
+			// customer to ask the colleague administering that company.
+			p.Form["reason"] = verif.ReasonCodeTaken
+		} else if domain.KindOf(err) == domain.Invalid {
+			// Keep what the reviewer chose; the version stays the one they saw.
+			p.Form["reason"], p.Form["note"], p.Form["decision"] = f["reason"], f["note"], f["decision"]
+		}
+	})
+}
+
+// again shows the review page once more after a refused action: 409 for a
+// Conflict (with the current state), 422 for invalid input; keep adjusts the
+// form. Any other error goes to the error handler.
+func (h *Handler) again(c *fiber.Ctx, id int64, err error, keep func(p *web.Page)) error {
 	kind := domain.KindOf(err)
 	if kind != domain.Conflict && kind != domain.Invalid {
 		return err
 	}
-	p, perr := h.review(c, int64(id))
+	p, perr := h.review(c, id)
 	if perr != nil {
 		return perr
 	}
@@ -123,8 +149,45 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 	status := fiber.StatusConflict
 	if kind == domain.Invalid {
 		status = fiber.StatusUnprocessableEntity
-		// Keep what the reviewer chose; the version stays the one they saw.
-		p.Form["reason"], p.Form["note"], p.Form["decision"] = f["reason"], f["note"], f["decision"]
+	}
+	if keep != nil {
+		keep(p)
 	}
 	return h.s.RenderStatus(c, status, "verification/review", p)
+}
+
+// claim reserves a pending submission for the reviewer (【领取】); opening the
+// page does not. Another reviewer's running claim shows the page with a 409.
+func (h *Handler) claim(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	if _, err := h.svc.Claim(c.UserContext(), a.ID, int64(id)); err != nil {
+		return h.again(c, int64(id), err, nil)
+	}
+	h.s.SetFlash(c, "flash.verification_claimed")
+	return h.s.Redirect(c, "/staff/verifications/"+strconv.Itoa(id))
+}
+
+// revoke ends a verified company's verification (【撤销认证】, admins only,
+// guarded by the route) with a required reason and an explicit confirmation.
+func (h *Handler) revoke(c *fiber.Ctx) error {
+	a, _ := web.Account(c)
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	f := form(c, "revoke_reason", "confirm")
+	if f["confirm"] != "yes" {
+		err = domain.FieldError("confirm", "error.revoke.confirm_required")
+	} else {
+		_, err = h.svc.Revoke(c.UserContext(), a.ID, int64(id), f["revoke_reason"])
+	}
+	if err != nil {
+		return h.again(c, int64(id), err, func(p *web.Page) { p.Form["revoke_reason"] = f["revoke_reason"] })
+	}
+	h.s.SetFlash(c, "flash.verification_revoked")
+	return h.s.Redirect(c, "/staff/verifications/"+strconv.Itoa(id))
 }

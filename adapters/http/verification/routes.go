@@ -39,7 +39,9 @@ func Register(s *web.Server, svc *verif.Service) *Handler {
 	staff.Post("/next", h.next)
 	staff.Get("/:id<int>", h.reviewPage)
 	staff.Get("/:id<int>/licence", h.reviewerLicence)
+	staff.Post("/:id<int>/claim", h.claim)
 	staff.Post("/:id<int>/decision", h.decide)
+	staff.Post("/:id<int>/revoke", s.RequireStaff(identity.RoleAdmin), h.revoke)
 	return h
 }
 
@@ -77,7 +79,7 @@ func timeline(h []verif.Entry) []timelineItem {
 	for i := len(h) - 1; i >= 0; i-- {
 		e := h[i]
 		out = append(out, timelineItem{At: e.At, Action: string(e.Action), Version: e.Version, ActorID: e.ActorID,
-			Customer: e.Action != verif.ActionApproved && e.Action != verif.ActionRejected,
+			Customer: e.Action != verif.ActionApproved && e.Action != verif.ActionRejected && e.Action != verif.ActionRevoked,
 			Fields:   e.Fields, Reason: e.Reason, Note: e.Note})
 	}
 	return out

@@ -13,9 +13,36 @@ import (
 // StatusView is what the 认证状态 field of 企业信息 shows (the partial
 // "verification_status").
 type StatusView struct {
+	// State is verified while a verification is in force, even when a newer
+	// submission (a change of name or code) is in review or was rejected;
+	// otherwise the latest submission's state.
 	State  verif.State
-	Reason string // reject reason code, when rejected
-	Note   string
+	Reason string // reject reason code, when rejected (or the change was)
+	Note   string // the reviewer's note, or the admin's reason of a revocation
+	// Change is the state of a re-verification of a verified company
+	// (pending or rejected), "" when there is none.
+	Change verif.State
+	// VerifiedName and VerifiedCode are the verification in force.
+	VerifiedName, VerifiedCode string
+}
+
+// statusView builds the 认证状态 view from the service's status.
+func statusView(st verif.Status) *StatusView {
+	v := &StatusView{State: st.State}
+	latest := st.Latest
+	if st.Verified != nil {
+		v.State, v.VerifiedName, v.VerifiedCode = verif.StateVerified, st.Verified.Fields.CompanyName, st.Verified.Fields.CreditCode
+		if latest.ID != st.Verified.ID && (latest.State == verif.StatePending || latest.State == verif.StateRejected) {
+			v.Change = latest.State
+		}
+		if v.Change != verif.StateRejected {
+			return v
+		}
+	}
+	if latest != nil && (latest.State == verif.StateRejected || latest.State == verif.StateRevoked) {
+		v.Reason, v.Note = latest.Reason, latest.Note
+	}
+	return v
 }
 
 // Status returns the 认证状态 view of the account's company; main hands it to
@@ -25,17 +52,15 @@ func (h *Handler) Status(ctx context.Context, accountID int64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &StatusView{State: st.State}
-	if st.Latest != nil && st.State == verif.StateRejected {
-		v.Reason, v.Note = st.Latest.Reason, st.Latest.Note
-	}
-	return v, nil
+	return statusView(st), nil
 }
 
 // detailsView is the data of the customer's verification details page.
 type detailsView struct {
 	State       verif.State
 	Sub         *verif.Submission
+	Status      *StatusView
+	Current     *verif.Submission // the verification in force, when older than Sub
 	Mainland    bool
 	LicenceKind string
 	Timeline    []timelineItem
@@ -48,7 +73,10 @@ func (h *Handler) detailsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &detailsView{State: st.State, Sub: st.Latest, Timeline: timeline(st.History)}
+	v := &detailsView{State: st.State, Sub: st.Latest, Status: statusView(st), Timeline: timeline(st.History)}
+	if st.Verified != nil && st.Latest != nil && st.Verified.ID != st.Latest.ID {
+		v.Current = st.Verified
+	}
 	if st.Latest != nil {
 		v.Mainland = mainland(st.Latest.Region)
 		v.LicenceKind = licenceKind(st.Latest.Licence)

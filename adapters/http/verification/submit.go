@@ -17,22 +17,21 @@ import (
 type formView struct {
 	DocTypes []string
 	Mainland bool
-	// State is the current state: none (first submission), pending
-	// (修改) or rejected (重新提交).
+	// State is the latest submission's state: none (first submission),
+	// pending (修改), rejected or revoked (重新提交), verified or superseded
+	// (变更认证信息: a new verification while the current one stays).
 	State   verif.State
 	Licence *verif.Licence // the licence kept when none is chosen (pending only)
 	MaxMB   int
 }
 
 // formState loads the current submission and fills the form from it, or from
-// the company when nothing was submitted. Verified companies cannot submit.
+// the company when nothing was submitted. A verified company may submit a
+// change (re-verification).
 func (h *Handler) formState(c *fiber.Ctx, a identity.Account) (*web.Page, error) {
 	st, err := h.svc.Status(c.UserContext(), a.ID)
 	if err != nil {
 		return nil, err
-	}
-	if st.State == verif.StateVerified {
-		return nil, domain.E(domain.Conflict, "error.verification.already_verified")
 	}
 	v := &formView{DocTypes: verif.DocTypes, Mainland: mainland(a.Country), State: st.State, MaxMB: verif.MaxLicenceBytes >> 20}
 	p := h.s.Page(c)
@@ -56,13 +55,10 @@ func (h *Handler) formState(c *fiber.Ctx, a identity.Account) (*web.Page, error)
 }
 
 // formPage shows the 企业证件认证 form: as a dialog fragment to htmx, as a
-// whole page otherwise. A verified company is sent to its details.
+// whole page otherwise.
 func (h *Handler) formPage(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	p, err := h.formState(c, a)
-	if domain.KindOf(err) == domain.Conflict {
-		return h.s.Redirect(c, "/account/verification")
-	}
 	if err != nil {
 		return err
 	}
@@ -72,7 +68,9 @@ func (h *Handler) formPage(c *fiber.Ctx) error {
 	return h.s.Render(c, "verification/form", p)
 }
 
-// submit stores a first submission, a modification or a resubmission. The
+// submit stores a first submission, a modification, a resubmission or a
+// re-verification. A credit code verified for another company is refused
+// next to the field (422) with whom to ask. The
 // licence is streamed from the multipart form; without one, the pending
 // submission keeps its licence.
 func (h *Handler) submit(c *fiber.Ctx) error {
@@ -98,9 +96,6 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 	}
 	p, serr := h.formState(c, a)
 	if serr != nil {
-		if domain.KindOf(serr) == domain.Conflict {
-			return err
-		}
 		return serr
 	}
 	p.Form = f

@@ -86,12 +86,17 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 			other.Login("/login", "other@example.com")
 			webtest.WantStatus(t, other.Get(m[0]), http.StatusNotFound)
 
-			// The reviewer opens it (claiming version 1), the customer modifies it.
+			// The reviewer opens it, claims it (version 1), the customer modifies it.
 			r = rev.Get("/staff/verifications")
 			webtest.WantText(t, r, "上海示例科技有限公司", "91310110666007217T", T("verification.state.pending"))
 			id := subLink.FindStringSubmatch(r.Body)[1]
 			r = rev.Get("/staff/verifications/" + id)
-			webtest.WantText(t, r, `name="version" value="1"`, T("verification.review.approve"), `src="/staff/verifications/`+id+`/licence"`)
+			webtest.WantText(t, r, T("verification.review.claim"), `action="/staff/verifications/`+id+`/claim"`, `src="/staff/verifications/`+id+`/licence"`)
+			webtest.WantNoText(t, r, `name="decision" value="approve"`)
+			rev.claim(id)
+			r = rev.Get("/staff/verifications/" + id)
+			webtest.WantText(t, r, `name="version" value="1"`, T("verification.review.approve"), T("flash.verification_claimed"))
+			webtest.WantNoText(t, r, `action="/staff/verifications/`+id+`/claim"`)
 			r = cust.Get("/account/verification/new")
 			webtest.WantText(t, r, T("verification.form.modify_hint"), `value="91310110666007217T"`)
 			r = cust.upload(map[string]string{"company_name": "上海示例科技股份有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "", nil)
@@ -144,8 +149,11 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 			r = cust.Post("/account/company", url.Values{"company_name": {"改名公司"}, "industry": {"it"}, "size": {"21-100"}, "address": {"上海市浦东新区世纪大道 1 号"}})
 			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 			webtest.WantText(t, r, T("error.company_name.locked"), `value="上海示例科技有限公司"`)
+			// A verified company may start a new verification (name or code change).
+			webtest.WantText(t, cust.Get("/account/company"), T("verification.action.change"))
 			r = cust.Get("/account/verification/new")
-			webtest.WantStatus(t, r, http.StatusSeeOther)
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, T("verification.form.reverify_hint"), `value="91310110666007217T"`)
 		})
 	}
 }
@@ -181,6 +189,7 @@ func TestQueuePage(t *testing.T) {
 	id := subLink.FindStringSubmatch(rev.Get("/staff/verifications?q=Beta").Body)[1]
 	r = rev.Get("/staff/verifications/" + id)
 	webtest.WantText(t, r, T("field.registration_number"), `<iframe class="licence-pdf" src="/staff/verifications/`+id+`/licence"`)
+	rev.claim(id)
 	lic := rev.Get("/staff/verifications/" + id + "/licence")
 	if lic.Header.Get("Content-Type") != "application/pdf" || lic.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
 		t.Errorf("staff PDF headers: %v", lic.Header)
