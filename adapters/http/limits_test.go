@@ -155,3 +155,20 @@ func TestCheckJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIPathIgnoresCase: Fiber routes /API/… to the API's handlers, so the
+// API's rules apply to it too: no CSRF token, JSON errors, English by default.
+func TestAPIPathIgnoresCase(t *testing.T) {
+	base := streamingServer(t)
+	for _, path := range []string{"/api/buffered", "/API/buffered", "/Api/Buffered"} {
+		if status, body := post(t, base+path, "application/octet-stream", strings.NewReader("abc")); status != 200 || body != "3" {
+			t.Errorf("POST %s without a CSRF token: %d %q, want 200", path, status, body)
+		}
+	}
+	for _, path := range []string{"/API/nowhere", "/Api/v1/nowhere"} {
+		status, body := post(t, base+path, "application/octet-stream", strings.NewReader("abc"))
+		if status != 404 || !strings.HasPrefix(body, `{"code":"error.not_found"`) || !strings.Contains(body, "This page does not exist") {
+			t.Errorf("POST %s: %d %q, want a 404 in English JSON", path, status, body)
+		}
+	}
+}
