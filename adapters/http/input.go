@@ -33,7 +33,12 @@ func ValidText(s string) bool {
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if b >= utf8.RuneSelf {
-			return utf8.ValidString(s[i:])
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				return false
+			}
+			i += n - 1
+			continue
 		}
 		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
 			return false

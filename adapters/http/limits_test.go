@@ -120,7 +120,7 @@ func TestIsAPI(t *testing.T) {
 func TestValidText(t *testing.T) {
 	for s, want := range map[string]bool{
 		"": true, "上海示例 A5000": true, "line 1\r\nline 2\tend": true, "emoji 😀": true,
-		"a\x00b": false, "\xff\xfe": false, "bell\x07": false, "del\x7f": false, "esc\x1b[0m": false, "中\xe4\xb8": false,
+		"a\x00b": false, "\xff\xfe": false, "bell\x07": false, "del\x7f": false, "esc\x1b[0m": false, "中\xe4\xb8": false, "中\x00": false, "设备\x1b": false,
 	} {
 		if got := ValidText(s); got != want {
 			t.Errorf("ValidText(%q) = %v, want %v", s, got, want)
