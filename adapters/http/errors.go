@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"supportal/adapters/i18n"
 	"supportal/domain"
 )
 
@@ -27,6 +28,8 @@ var keyOfStatus = map[int]string{
 	fiber.StatusRequestEntityTooLarge: "error.too_large",
 	fiber.StatusBadRequest:            "error.bad_request",
 	fiber.StatusRequestTimeout:        "error.timeout",
+	// fasthttp could not read a header this long (readBufferSize).
+	fiber.StatusRequestHeaderFieldsTooLarge: "error.header_too_large",
 }
 
 // handleError is the one place where errors become responses: the kind gives
@@ -54,12 +57,18 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		s.log.ErrorContext(c.UserContext(), "request failed", "request_id", RequestID(c.UserContext()),
 			"method", c.Method(), "path", c.Path(), "err", err)
 	}
-	if len(c.Path()) > 4 && c.Path()[:5] == "/api/" {
-		return c.Status(status).JSON(fiber.Map{"error": s.bundle.T(Lang(c), key, data), "code": key})
+	msg := s.bundle.T(Lang(c), key, data)
+	if _, known := c.Locals(localLang).(string); !known {
+		// The request could not be read (a header too long): its language
+		// is unknown, so the message is given in both.
+		msg = s.bundle.T(i18n.ZH, key, data) + " " + s.bundle.T(i18n.EN, key, data)
+	}
+	if isAPI(c.Path()) {
+		return c.Status(status).JSON(fiber.Map{"error": msg, "code": key})
 	}
 	p := s.Page(c)
 	p.Title = "error.title"
-	p.FormError = s.bundle.T(Lang(c), key, data)
+	p.FormError = msg
 	p.Data = fiber.Map{"Status": status}
 	if c.Get("HX-Request") == "true" {
 		c.Set("HX-Retarget", "#main")

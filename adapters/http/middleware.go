@@ -79,13 +79,22 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 // language picks the request's language from the cookie or Accept-Language.
 func (s *Server) language(c *fiber.Ctx) error {
 	lang := i18n.Match(c.Cookies("lang"), c.Get(fiber.HeaderAcceptLanguage))
-	if strings.HasPrefix(c.Path(), "/api/") && c.Get(fiber.HeaderAcceptLanguage) == "" {
+	if isAPI(c.Path()) && c.Get(fiber.HeaderAcceptLanguage) == "" {
 		lang = i18n.EN // programs calling the API get English unless they ask
 	}
 	c.Locals(localLang, lang)
 	c.Set(fiber.HeaderContentLanguage, lang)
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	return c.Next()
+}
+
+// isAPI reports whether path belongs to the API for programs (under /api/).
+// Fiber's router ignores case, so /API/v1/… reaches the same handlers and
+// must be treated alike.
+func isAPI(path string) bool {
+	const prefix = "/api/"
+	return len(path) >= len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) ||
+		strings.EqualFold(path, "/api")
 }
 
 // Lang returns the request's language.
@@ -130,12 +139,12 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if strings.HasPrefix(c.Path(), "/api/") {
+	if isAPI(c.Path()) {
 		return c.Next()
 	}
 	sent := c.Get("X-CSRF-Token")
 	if sent == "" {
-		sent = c.FormValue("_csrf")
+		sent = FormValue(c, "_csrf")
 	}
 	if c.Cookies(name) == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
 		return errCSRF

@@ -56,12 +56,17 @@ type Server struct {
 	log    *slog.Logger
 	auth   Authenticator
 	checks []Check
-	// streamed holds the paths of the routes that stream their body.
-	streamed map[string]bool
+	// streamed holds the paths of the routes that stream their body, each
+	// with its file limit (StreamForm) or 0 (StreamBody).
+	streamed map[string]int64
 	// Verified reports whether a customer's company is verified (for the
 	// banner); nil means never.
 	Verified func(ctx context.Context, a identity.Account) bool
 }
+
+// readBufferSize bounds a request's header (request line and cookies
+// included).
+const readBufferSize = 16 << 10
 
 // New builds the application with every cross-cutting middleware installed;
 // modules add their routes afterwards.
@@ -81,6 +86,9 @@ func New(cfg Config, b *i18n.Bundle, v *Views, log *slog.Logger, auth Authentica
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		// Long query strings and cookies fit; beyond, fasthttp reports
+		// ErrSmallBuffer, answered 431 (errors.go).
+		ReadBufferSize: readBufferSize,
 		// See body.go: with streaming, the server enforces BodyLimit itself.
 		StreamRequestBody:            cfg.StreamRequestBody,
 		DisablePreParseMultipartForm: cfg.StreamRequestBody,
@@ -95,12 +103,16 @@ func New(cfg Config, b *i18n.Bundle, v *Views, log *slog.Logger, auth Authentica
 	s.App.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.App.Get("/readyz", s.ready)
 	s.App.Use("/static", staticCache, filesystem.New(filesystem.Config{Root: nethttp.FS(mustSub(views.FS, "static"))}))
+	s.App.Use(cleanCookies)
 	s.App.Use(s.language)
+	// The session comes before anything that may refuse the request, so
+	// that every error page shows who is signed in.
+	s.App.Use(s.loadSession)
 	if cfg.StreamRequestBody {
 		s.App.Use(s.limitBody)
 	}
 	s.App.Use(s.csrf)
-	s.App.Use(s.loadSession)
+	s.App.Use(s.checkInput)
 	s.App.Post("/lang", s.switchLanguage)
 	return s
 }

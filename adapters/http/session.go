@@ -73,7 +73,7 @@ func Session(c *fiber.Ctx) (identity.Session, bool) {
 
 // Client describes the caller for the services (address, browser, language).
 func Client(c *fiber.Ctx) identity.Client {
-	return identity.Client{IP: c.IP(), UserAgent: string(c.Context().UserAgent()), Lang: Lang(c)}
+	return identity.Client{IP: c.IP(), UserAgent: CleanText(string(c.Context().UserAgent())), Lang: Lang(c)}
 }
 
 // RequireCustomer lets signed-in customers and partners through and sends

@@ -30,6 +30,9 @@ func Register(s *web.Server, svc *verif.Service) *Handler {
 	h := &Handler{s: s, svc: svc, now: time.Now}
 	acct := s.App.Group("/account/verification", s.RequireCustomer)
 	acct.Get("", h.detailsPage)
+	// The server reads the form itself, so that a licence over its limit
+	// comes back as a message next to its field.
+	s.StreamForm("/account/verification", verif.MaxLicenceBytes)
 	acct.Post("", h.submit)
 	acct.Get("/new", h.formPage)
 	acct.Get("/licence/:id<int>", h.customerLicence)
@@ -46,11 +49,11 @@ func Register(s *web.Server, svc *verif.Service) *Handler {
 }
 
 // form copies the named form values (Fiber's strings are only valid during
-// the handler).
+// the handler), also of the form the server read itself (StreamForm).
 func form(c *fiber.Ctx, names ...string) map[string]string {
 	m := make(map[string]string, len(names))
 	for _, n := range names {
-		m[n] = strings.Clone(c.FormValue(n))
+		m[n] = web.FormValue(c, n)
 	}
 	return m
 }

@@ -1,11 +1,9 @@
 package verification
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	web "supportal/adapters/http"
 	"supportal/domain"
@@ -70,15 +68,16 @@ func (h *Handler) formPage(c *fiber.Ctx) error {
 
 // submit stores a first submission, a modification, a resubmission or a
 // re-verification. A credit code verified for another company is refused
-// next to the field (422) with whom to ask. The
-// licence is streamed from the multipart form; without one, the pending
-// submission keeps its licence.
+// next to the field (422) with whom to ask. The server has read the
+// multipart form (StreamForm), keeping at most a little more of the licence
+// than its limit, so that a larger file is refused next to its field with the
+// other fields kept; without a licence, the pending submission keeps its own.
 func (h *Handler) submit(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	f := form(c, "company_name", "doc_type", "credit_code")
 	var up *verif.Upload
-	fh, err := c.FormFile("licence")
-	if err != nil && !errors.Is(err, fasthttp.ErrMissingFile) && !errors.Is(err, fasthttp.ErrNoMultipartForm) {
+	fh, err := web.FormFile(c, "licence")
+	if err != nil {
 		return fiber.ErrBadRequest
 	}
 	if fh != nil && fh.Filename != "" {
