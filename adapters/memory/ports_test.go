@@ -10,3 +10,7 @@ import (
 func TestOutboxContract(t *testing.T) {
 	storetest.Outbox(t, func(*testing.T) storetest.OutboxStore { return memory.NewOutbox() })
 }
+
+func TestAuditContract(t *testing.T) {
+	storetest.Audit(t, func(*testing.T) storetest.AuditStore { return memory.NewAudit() })
+}
