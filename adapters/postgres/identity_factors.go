@@ -75,7 +75,7 @@ func (s *IdentityStore) BeginSecondFactor(ctx context.Context, f identity.Second
 INSERT INTO staff_second_factors (account_id, secret, created_at, confirmed_at, last_step)
 VALUES ($1, $2, $3, NULL, 0)
 ON CONFLICT (account_id) DO UPDATE
-SET secret = EXCLUDED.secret, created_at = EXCLUDED.created_at
+SET secret = EXCLUDED.secret, created_at = EXCLUDED.created_at, last_step = 0
 WHERE staff_second_factors.confirmed_at IS NULL
 RETURNING account_id`
 	var id int64
