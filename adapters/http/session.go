@@ -90,7 +90,8 @@ func (s *Server) RequireCustomer(c *fiber.Ctx) error {
 }
 
 // RequireStaff lets staff with one of the roles through (any role when none
-// is given; admins always).
+// is given; admins always) once their session has the second factor; a
+// session with only the password is sent to the second step.
 func (s *Server) RequireStaff(roles ...identity.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a, ok := Account(c)
@@ -99,6 +100,9 @@ func (s *Server) RequireStaff(roles ...identity.Role) fiber.Handler {
 		}
 		if !a.IsStaff() {
 			return domain.E(domain.NotFound, "error.not_found")
+		}
+		if sess, _ := Session(c); identity.NeedsSecondFactor(a, sess) {
+			return s.toSecondFactor(c)
 		}
 		if len(roles) == 0 || a.Role == identity.RoleAdmin {
 			return c.Next()
@@ -118,4 +122,16 @@ func (s *Server) toLogin(c *fiber.Ctx, login string) error {
 	}
 	s.SetFlash(c, "flash.login_required")
 	return s.Redirect(c, login+"?next="+encodeQuery(c.OriginalURL()))
+}
+
+// SecondFactorPath is the second step of the staff sign-in.
+const SecondFactorPath = "/staff/2fa"
+
+// toSecondFactor sends a staff member whose session has only the password to
+// the second step, and back afterwards.
+func (s *Server) toSecondFactor(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodGet {
+		return domain.E(domain.Unauthenticated, "error.second_factor.required")
+	}
+	return s.Redirect(c, SecondFactorPath+"?next="+encodeQuery(c.OriginalURL()))
 }

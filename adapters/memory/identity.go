@@ -26,6 +26,7 @@ type IdentityStore struct {
 	drafts    map[string]identity.Draft
 	events    []identity.Event
 	tokens    []identity.ServiceToken
+	factors   map[int64]identity.SecondFactor
 }
 
 type attempt struct {
@@ -34,13 +35,14 @@ type attempt struct {
 }
 
 var (
-	_ identity.Accounts  = (*IdentityStore)(nil)
-	_ identity.Companies = (*IdentityStore)(nil)
-	_ identity.Codes     = (*IdentityStore)(nil)
-	_ identity.Sessions  = (*IdentityStore)(nil)
-	_ identity.Attempts  = (*IdentityStore)(nil)
-	_ identity.Drafts    = (*IdentityStore)(nil)
-	_ identity.Audit     = (*IdentityStore)(nil)
+	_ identity.Accounts      = (*IdentityStore)(nil)
+	_ identity.Companies     = (*IdentityStore)(nil)
+	_ identity.Codes         = (*IdentityStore)(nil)
+	_ identity.Sessions      = (*IdentityStore)(nil)
+	_ identity.Attempts      = (*IdentityStore)(nil)
+	_ identity.Drafts        = (*IdentityStore)(nil)
+	_ identity.Audit         = (*IdentityStore)(nil)
+	_ identity.SecondFactors = (*IdentityStore)(nil)
 )
 
 // NewIdentityStore returns an empty store.
@@ -50,6 +52,7 @@ func NewIdentityStore() *IdentityStore {
 		companies: make(map[int64]identity.Company),
 		sessions:  make(map[string]identity.Session),
 		drafts:    make(map[string]identity.Draft),
+		factors:   make(map[int64]identity.SecondFactor),
 	}
 }
 

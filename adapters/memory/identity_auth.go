@@ -72,9 +72,10 @@ func errNoAccount(id int64) error {
 	return fmt.Errorf("memory identity store: create session: no account %d", id)
 }
 
-// copySession returns sess with its token hash copied.
+// copySession returns sess with its token hash and times copied.
 func copySession(sess identity.Session) identity.Session {
 	sess.TokenHash = bytes.Clone(sess.TokenHash)
+	sess.SecondFactorAt = copyTime(sess.SecondFactorAt)
 	return sess
 }
 
@@ -90,6 +91,9 @@ func (s *IdentityStore) CreateSession(_ context.Context, sess identity.Session) 
 	}
 	sess = copySession(sess)
 	sess.CreatedAt, sess.LastSeenAt = dbTime(sess.CreatedAt), dbTime(sess.LastSeenAt)
+	if sess.SecondFactorAt != nil {
+		*sess.SecondFactorAt = dbTime(*sess.SecondFactorAt)
+	}
 	s.sessions[string(sess.TokenHash)] = sess
 	return nil
 }

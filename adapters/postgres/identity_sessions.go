@@ -10,12 +10,12 @@ import (
 // CreateSession stores a new session. The account must exist.
 func (s *IdentityStore) CreateSession(ctx context.Context, sess identity.Session) error {
 	const q = `
-INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, second_factor_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING account_id`
 	var id int64
 	err := s.db.QueryRowxContext(ctx, q,
-		sess.TokenHash, sess.AccountID, sess.CreatedAt, sess.LastSeenAt, sess.IP, sess.UserAgent,
+		sess.TokenHash, sess.AccountID, sess.CreatedAt, sess.LastSeenAt, sess.IP, sess.UserAgent, nullTime(sess.SecondFactorAt),
 	).Scan(&id)
 	if err != nil {
 		return identityErr("create session", err)
@@ -27,16 +27,17 @@ RETURNING account_id`
 // or not it is still valid. It returns NotFound (error.session.expired).
 func (s *IdentityStore) SessionByHash(ctx context.Context, hash []byte) (identity.Session, error) {
 	const q = `
-SELECT token_hash, account_id, created_at, last_seen_at, ip, user_agent
+SELECT token_hash, account_id, created_at, last_seen_at, ip, user_agent, second_factor_at
 FROM sessions
 WHERE token_hash = $1`
 	var sess identity.Session
 	err := s.db.QueryRowxContext(ctx, q, hash).
-		Scan(&sess.TokenHash, &sess.AccountID, &sess.CreatedAt, &sess.LastSeenAt, &sess.IP, &sess.UserAgent)
+		Scan(&sess.TokenHash, &sess.AccountID, &sess.CreatedAt, &sess.LastSeenAt, &sess.IP, &sess.UserAgent, &sess.SecondFactorAt)
 	if err != nil {
 		return identity.Session{}, identityErr("session by hash", notFound(err, keySessionExpired))
 	}
 	sess.CreatedAt, sess.LastSeenAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC()
+	sess.SecondFactorAt = utcTimePtr(sess.SecondFactorAt)
 	return sess, nil
 }
 

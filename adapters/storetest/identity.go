@@ -23,6 +23,7 @@ type IdentityStores interface {
 	identity.Drafts
 	identity.Audit
 	identity.Tokens
+	identity.SecondFactors
 }
 
 // purger is implemented by stores that can delete stale identity data.
@@ -54,6 +55,9 @@ func Identity(t *testing.T, newStore func(t *testing.T) IdentityStores) {
 		{"Audit", testAudit},
 		{"Purge", testPurge},
 		{"Tokens", testTokens},
+		{"SecondFactor", testSecondFactor},
+		{"SecondFactorUpdatesSerialised", testSecondFactorConcurrent},
+		{"SessionSecondFactor", testSessionSecondFactor},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,7 @@ import (
 	"supportal/adapters/smtp"
 	"supportal/adapters/smtp/mailbox"
 	"supportal/adapters/sniff"
+	"supportal/adapters/totp"
 	"supportal/domain/identity"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
@@ -84,6 +85,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	idsvc := identity.NewService(identity.Deps{
 		Accounts: store, Companies: store, Codes: store, Sessions: store, Attempts: store, Drafts: store, Audit: store,
 		Tokens: store, Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
+		SecondFactors: store, OTP: totp.OTP{},
 		Locks:        companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) }),
 		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
 		CacheFor:     cacheFor,

@@ -140,7 +140,8 @@ func (b *browser) verificationDialog(button, company string) {
 	}
 }
 
-// staffSignIn signs in at /staff/login and lands on the staff start page.
+// staffSignIn signs in at /staff/login with the password, enrols the second
+// factor (the account's first sign-in) and lands on the staff start page.
 func (b *browser) staffSignIn(email, password string) {
 	b.t.Helper()
 	b.open("/staff/login")
@@ -148,6 +149,7 @@ func (b *browser) staffSignIn(email, password string) {
 	b.fill("email", email)
 	b.fill("password", password)
 	b.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
+	b.enrolSecondFactor()
 	b.expectPath("/staff")
 }
 

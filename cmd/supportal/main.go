@@ -21,6 +21,7 @@ Commands:
   dev                   run everything locally: PostgreSQL, MinIO, a mailbox, demo data
   migrate               apply the database migrations
   user create           create a staff account: --email, --role reviewer|agent|admin, [--name], [--password]
+  user reset-2fa        remove a staff account's second factor (it enrols again at its next sign-in): --email
   import warranty       import devices and service lines: --file F.csv|F.xlsx, [--mode upsert|snapshot],
                         [--dry-run], [--skip-invalid], [--quiet]
   token create          create a service token for the API: --name N (the token is shown once)

@@ -60,6 +60,8 @@ Demo logins (password for all: %s)
   reviewer  reviewer@example.com  (staff sign-in)
   agent     agent@example.com     (staff sign-in)
   admin     admin@example.com     (staff sign-in)
+Staff accounts enrol a second factor (an authenticator app) at their first sign-in;
+"supportal user reset-2fa --email E" removes it again.
 `, demoPassword)
 	return nil
 }

@@ -16,10 +16,15 @@ import (
 	"supportal/domain/identity"
 )
 
-// userCmd manages staff accounts: `user create --email … --role …`.
+// userCmd manages staff accounts: `user create --email … --role …` and
+// `user reset-2fa --email …`.
 func userCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		return resetSecondFactorCmd(ctx, cfg, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New(`usage: supportal user create --email E --role reviewer|agent|admin [--name N] [--password P]`)
+		return errors.New(`usage: supportal user create --email E --role reviewer|agent|admin [--name N] [--password P]
+       supportal user reset-2fa --email E`)
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)

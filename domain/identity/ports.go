@@ -49,6 +49,36 @@ type Sessions interface {
 	DeleteAccountSessions(ctx context.Context, accountID int64, except []byte) error
 }
 
+// SecondFactors stores the second-factor enrolments of staff accounts, one
+// per account. SecondFactor and UpdateSecondFactor return NotFound
+// (error.second_factor.not_enrolled) when the account has none.
+type SecondFactors interface {
+	SecondFactor(ctx context.Context, accountID int64) (SecondFactor, error)
+	// BeginSecondFactor stores f as the account's unconfirmed enrolment,
+	// replacing an unconfirmed one; it returns Conflict
+	// (error.second_factor.enrolled) when a confirmed one exists.
+	BeginSecondFactor(ctx context.Context, f SecondFactor) error
+	// UpdateSecondFactor locks the account's enrolment, calls fn with it
+	// and, when fn returns nil, stores its ConfirmedAt, LastStep and
+	// recovery codes; it returns fn's error. fn must not use the store.
+	UpdateSecondFactor(ctx context.Context, accountID int64, fn func(*SecondFactor) error) error
+	// DeleteSecondFactor removes the enrolment and its recovery codes; an
+	// account without one is not an error.
+	DeleteSecondFactor(ctx context.Context, accountID int64) error
+}
+
+// OTP computes the time-based one-time passwords of RFC 6238 as
+// authenticator apps do (six digits, 30-second steps, HMAC-SHA-1). A
+// maintained library implements it; the domain decides what a code proves.
+type OTP interface {
+	// URI returns the otpauth:// address that enrols the base32 secret for
+	// account in an authenticator app.
+	URI(issuer, account, secret string) (string, error)
+	// Step returns the newest time step, within one step either side of t,
+	// whose code is code; ok is false when none is.
+	Step(secret, code string, t time.Time) (step int64, ok bool)
+}
+
 // Tokens stores service tokens by the hash of their secret. CreateToken fills
 // t.ID and returns Conflict (error.token.name_taken) when an active token has
 // the same name (compared without regard to case). RevokeToken and

@@ -45,6 +45,9 @@ type Deps struct {
 	Locks Locks
 	// Tokens stores service tokens; only the token use cases need it.
 	Tokens Tokens
+	// SecondFactors and OTP serve the staff second factor.
+	SecondFactors SecondFactors
+	OTP           OTP
 	// Secret keys the code hashes.
 	Secret []byte
 	// Now returns the current time; time.Now when nil.

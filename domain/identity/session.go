@@ -24,6 +24,9 @@ type Session struct {
 	LastSeenAt time.Time
 	IP         string
 	UserAgent  string
+	// SecondFactorAt is when a staff member completed the second factor in
+	// this session; nil while only the password was given.
+	SecondFactorAt *time.Time
 }
 
 // Valid reports whether the session is within its idle and absolute limits at now.

@@ -97,7 +97,11 @@ func (e *env) code(to, template string) string {
 // to post.
 type client struct{ *webtest.Client }
 
-func (e *env) client(lang string) *client { return &client{webtest.NewClient(e.t, e.app, lang)} }
+func (e *env) client(lang string) *client {
+	c := webtest.NewClient(e.t, e.app, lang)
+	c.Now = e.clock.Now
+	return &client{c}
+}
 
 // postRaw sends the form as given, without adding a token.
 func (c *client) postRaw(path string, form url.Values, hdr map[string]string) *webtest.Response {

@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
@@ -152,7 +154,8 @@ func (h *Handler) staffLogin(c *fiber.Ctx) error {
 		p.FormError = h.s.T(c, de.Key, de.Data)
 		return h.s.RenderStatus(c, fiber.StatusUnauthorized, "identity/staff_login", p)
 	}
-	return h.signedIn(c, token, next)
+	// The password alone opens no staff page: the second step comes next.
+	return h.signedIn(c, token, web.SecondFactorPath+"?next="+url.QueryEscape(next))
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {

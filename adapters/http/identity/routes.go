@@ -30,6 +30,10 @@ func Register(s *web.Server, svc *ident.Service) *Handler {
 	app.Post("/login/code/send", h.sendLoginCode)
 	app.Get("/staff/login", h.staffLoginPage)
 	app.Post("/staff/login", h.staffLogin)
+	app.Get(web.SecondFactorPath, h.secondFactorPage)
+	app.Post(web.SecondFactorPath, h.secondFactor)
+	app.Get(web.SecondFactorPath+"/setup", h.secondFactorSetupPage)
+	app.Post(web.SecondFactorPath+"/setup", h.secondFactorSetup)
 	app.Post("/logout", h.logout)
 
 	app.Get("/register", h.registerPage)

@@ -27,7 +27,10 @@ type Client struct {
 	Lang string
 	// Token is the _csrf field of the last page that had one.
 	Token string
-	app   *web.Server
+	// Now is the time of the authenticator app that SecondFactor plays
+	// (the server's clock); the real time when nil.
+	Now func() time.Time
+	app *web.Server
 }
 
 // NewClient returns a browser without cookies that talks to s in lang and
@@ -119,13 +122,17 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	return c.Send(FormRequest(http.MethodPost, path, form))
 }
 
-// Login signs in as the customer email with Password through the form at
-// path and fails the test unless the server redirects.
+// Login signs in as email with Password through the form at path and fails
+// the test unless the server redirects. At /staff/login it also completes
+// the second factor (see SecondFactor).
 func (c *Client) Login(path, email string) {
 	c.T.Helper()
 	r := c.Post(path, url.Values{"type": {"customer"}, "email": {email}, "password": {Password}})
 	if r.Status != http.StatusSeeOther {
 		c.T.Fatalf("login %s: %d\n%s", email, r.Status, r.Body)
+	}
+	if path == "/staff/login" {
+		c.SecondFactor(email, r)
 	}
 }
 
