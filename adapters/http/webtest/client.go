@@ -120,13 +120,15 @@ func (c *Client) Post(path string, form url.Values) *Response {
 }
 
 // Login signs in as the customer email with Password through the form at
-// path and fails the test unless the server redirects.
+// path, fails the test unless the server redirects, and follows the redirect
+// as a browser does (the page there carries the new CSRF token).
 func (c *Client) Login(path, email string) {
 	c.T.Helper()
 	r := c.Post(path, url.Values{"type": {"customer"}, "email": {email}, "password": {Password}})
 	if r.Status != http.StatusSeeOther {
 		c.T.Fatalf("login %s: %d\n%s", email, r.Status, r.Body)
 	}
+	c.Get(r.Location())
 }
 
 // FormRequest returns a request to path that carries form URL-encoded, or no
