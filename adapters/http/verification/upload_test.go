@@ -3,7 +3,9 @@ package verification_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"net/http"
@@ -55,6 +57,16 @@ func pngDamaged() []byte {
 	p := pngOf(300, 300)
 	i := bytes.Index(p, []byte("IDAT"))
 	p[i+8] ^= 0xff
+	return p
+}
+
+// pngClaiming returns a PNG whose header claims w×h pixels: a file refused
+// from its header, before its pixels are decoded.
+func pngClaiming(w, h int) []byte {
+	p := pngOf(300, 300)
+	binary.BigEndian.PutUint32(p[16:], uint32(w)) // IHDR data starts at 16
+	binary.BigEndian.PutUint32(p[20:], uint32(h))
+	binary.BigEndian.PutUint32(p[29:], crc32.ChecksumIEEE(p[12:29]))
 	return p
 }
 
@@ -191,7 +203,7 @@ func TestUploadRefused(t *testing.T) {
 		{"png cut after its header", "licence.png", "image/png", pngOf(300, 300)[:100], "error.licence.corrupt", nil},
 		{"truncated jpeg", "licence.jpg", "image/jpeg", jpegOf(400, 300)[:500], "error.licence.corrupt", nil},
 		{"jpeg header with garbage", "licence.jpg", "image/jpeg", jpegGarbled(), "error.licence.corrupt", nil},
-		{"png over the pixel limit", "licence.png", "image/png", pngOf(5000, 5000), "error.licence.pixels", []any{"MP", 24}},
+		{"png over the pixel limit", "licence.png", "image/png", pngClaiming(5000, 5000), "error.licence.pixels", []any{"MP", 24}},
 		{"pdf without %%EOF", "licence.pdf", "application/pdf", bytes.TrimSuffix(pdfFile, []byte("%%EOF\n")), "error.licence.pdf_corrupt", nil},
 		{"pdf with startxref out of range", "licence.pdf", "application/pdf", bytes.Replace(pdfFile, []byte("startxref\n"), []byte("startxref\n9"), 1), "error.licence.pdf_corrupt", nil},
 		{"pdf padded with zeros", "licence.pdf", "application/pdf", padded(pdfFile, 4096), "error.licence.pdf_corrupt", nil},
