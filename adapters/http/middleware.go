@@ -131,7 +131,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	tok := c.Cookies(name)
 	if len(tok) != 43 {
 		tok = randomToken()
-		c.Cookie(&fiber.Cookie{Name: name, Value: tok, Path: "/", HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
+		c.Cookie(s.csrfCookie(tok))
 		c.Request().Header.DelCookie(name)
 	}
 	c.Locals(localCSRF, tok)

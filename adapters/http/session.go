@@ -12,6 +12,9 @@ import (
 
 type requestIDKey struct{}
 
+// localToken holds the raw token of a valid session cookie.
+const localToken = "session_token"
+
 func withRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
@@ -34,6 +37,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	case err == nil:
 		c.Locals(localAccount, a)
 		c.Locals(localSession, sess)
+		c.Locals(localToken, tok)
 	case domain.KindOf(err) == domain.Unauthenticated:
 		s.ClearSession(c)
 	default:
@@ -43,10 +47,25 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 }
 
 // SetSession gives the browser a new session cookie (a fresh token at every
-// sign-in).
+// sign-in) and a new CSRF token.
 func (s *Server) SetSession(c *fiber.Ctx, token string) {
 	c.Cookie(&fiber.Cookie{Name: s.cookieName("sid"), Value: token, Path: "/", HTTPOnly: true,
 		Secure: s.cfg.Secure, SameSite: "Lax", MaxAge: int(identity.SessionAbsolute.Seconds())})
+	s.RenewCSRF(c)
+}
+
+// RenewCSRF gives the browser a new CSRF token, at sign-in and sign-out, so
+// that a token of the previous session is refused. The response's page, and
+// every page after it, carries the new token.
+func (s *Server) RenewCSRF(c *fiber.Ctx) {
+	tok := randomToken()
+	c.Cookie(s.csrfCookie(tok))
+	c.Locals(localCSRF, tok)
+}
+
+// csrfCookie is the cookie that holds the browser's CSRF token.
+func (s *Server) csrfCookie(tok string) *fiber.Cookie {
+	return &fiber.Cookie{Name: s.cookieName("csrf"), Value: tok, Path: "/", HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"}
 }
 
 // ClearSession removes the session cookie. fasthttp writes no Max-Age for a
@@ -71,9 +90,11 @@ func Session(c *fiber.Ctx) (identity.Session, bool) {
 	return sess, ok
 }
 
-// Client describes the caller for the services (address, browser, language).
+// Client describes the caller for the services (address, browser, language,
+// and the session the browser holds, which a new sign-in ends).
 func Client(c *fiber.Ctx) identity.Client {
-	return identity.Client{IP: c.IP(), UserAgent: CleanText(string(c.Context().UserAgent())), Lang: Lang(c)}
+	tok, _ := c.Locals(localToken).(string)
+	return identity.Client{IP: c.IP(), UserAgent: CleanText(string(c.Context().UserAgent())), Lang: Lang(c), Session: tok}
 }
 
 // RequireCustomer lets signed-in customers and partners through and sends

@@ -111,3 +111,35 @@ func TestChangesThroughTheServiceShowAtOnce(t *testing.T) {
 		t.Errorf("a signed-out session was accepted: %v", err)
 	}
 }
+
+// TestNewSignInEndsHeldSession signs in again from a browser that holds a
+// session: that session ends at once, even though the cache held it, and the
+// account it belonged to gets a logout event.
+func TestNewSignInEndsHeldSession(t *testing.T) {
+	f, _ := newCachingFixture(t)
+	old := f.login(t)
+	if _, _, err := f.svc.Authenticate(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	again := client
+	again.Session = old
+	tok, _, err := f.svc.Login(ctx, identity.KindCustomer, info.Email, pw, again)
+	if err != nil || tok == old {
+		t.Fatalf("second sign-in: %v", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, old); domain.KindOf(err) != domain.Unauthenticated {
+		t.Fatalf("the replaced session still works: %v", err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, tok); err != nil {
+		t.Fatalf("the new session: %v", err)
+	}
+	ev := f.store.Events()
+	if n := len(ev); n < 2 || ev[n-2].Type != "logout" || ev[n-2].Detail != "replaced" || ev[n-1].Type != "login" {
+		t.Errorf("audit log ends with %+v, want the replaced session's logout, then the login", ev[max(0, len(ev)-2):])
+	}
+	// A browser whose held session already ended signs in as before.
+	again.Session = old
+	if _, _, err := f.svc.Login(ctx, identity.KindCustomer, info.Email, pw, again); err != nil {
+		t.Fatal(err)
+	}
+}

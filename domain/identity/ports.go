@@ -139,9 +139,12 @@ type Event struct {
 	Detail    string
 }
 
-// Client describes who is calling: their address, browser and language.
+// Client describes who is calling: their address, browser and language, and
+// the session token the browser already holds ("" when none): a new sign-in
+// from that browser ends that session.
 type Client struct {
 	IP        string
 	UserAgent string
 	Lang      string
+	Session   string
 }

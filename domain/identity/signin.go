@@ -95,7 +95,12 @@ func (s *Service) startSession(ctx context.Context, a Account, c Client, how str
 	return token, a, nil
 }
 
+// newSession ends the session the browser held, then starts a new one for
+// the account and returns its token.
 func (s *Service) newSession(ctx context.Context, accountID int64, c Client) (string, error) {
+	if err := s.endReplaced(ctx, c); err != nil {
+		return "", err
+	}
 	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
@@ -157,6 +162,26 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 func (s *Service) endSession(ctx context.Context, hash []byte) error {
 	defer s.sessions.Delete(string(hash))
 	return s.d.Sessions.DeleteSession(ctx, hash)
+}
+
+// endReplaced ends the session the browser held before it signed in again
+// (as the same account or another), so that the old token stops working at
+// once; the account it belonged to gets a logout event.
+func (s *Service) endReplaced(ctx context.Context, c Client) error {
+	if c.Session == "" {
+		return nil
+	}
+	a, _, err := s.Authenticate(ctx, c.Session)
+	if domain.KindOf(err) == domain.Unauthenticated {
+		return nil // expired or unknown: nothing to end
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.endSession(ctx, HashToken(c.Session)); err != nil {
+		return err
+	}
+	return s.audit(ctx, "logout", a.ID, a.Email, c, "replaced")
 }
 
 // Logout ends the session of token at once.

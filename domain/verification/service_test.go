@@ -3,8 +3,11 @@ package verification_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"net/http"
@@ -209,6 +212,29 @@ func TestRejectAndResubmit(t *testing.T) {
 	}
 }
 
+// validPDF is a PDF of one object whose startxref gives the offset of its
+// cross-reference table.
+var validPDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n" +
+	"trailer<</Size 2>>\nstartxref\n27\n%%EOF\n")
+
+// pngClaiming patches a PNG's header to claim w×h pixels: a file refused
+// from its header, before its pixels are decoded.
+func pngClaiming(p []byte, w, h int) []byte {
+	binary.BigEndian.PutUint32(p[16:], uint32(w)) // IHDR data starts at 16
+	binary.BigEndian.PutUint32(p[20:], uint32(h))
+	binary.BigEndian.PutUint32(p[29:], crc32.ChecksumIEEE(p[12:29]))
+	return p
+}
+
+func jpegBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func TestLicenceChecks(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
@@ -223,6 +249,11 @@ func TestLicenceChecks(t *testing.T) {
 		{"empty", nil, "error.licence.empty"},
 		{"tiny image", pngBytes(t, 50, 50), "error.licence.dimensions"},
 		{"truncated png", pngBytes(t, 300, 300)[:20], "error.licence.corrupt"},
+		{"png cut after its header", pngBytes(t, 300, 300)[:60], "error.licence.corrupt"},
+		{"truncated jpeg", jpegBytes(t, 400, 300)[:400], "error.licence.corrupt"},
+		{"png over the pixel limit", pngClaiming(pngBytes(t, 300, 300), 5000, 5000), "error.licence.pixels"},
+		{"pdf without %%EOF", bytes.TrimSuffix(validPDF, []byte("%%EOF\n")), "error.licence.pdf_corrupt"},
+		{"pdf with startxref out of range", bytes.Replace(validPDF, []byte("startxref\n27"), []byte("startxref\n2700"), 1), "error.licence.pdf_corrupt"},
 		{"over 10 MB", big, "error.licence.too_large"},
 	}
 	for _, tt := range tests {
@@ -238,8 +269,7 @@ func TestLicenceChecks(t *testing.T) {
 	if _, err := f.store.LatestSubmission(ctx, 10); domain.KindOf(err) != domain.NotFound {
 		t.Fatal("a refused upload created a submission")
 	}
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-	if sub, err := f.svc.Submit(ctx, custA, fields, upload(pdf)); err != nil || sub.Licence.ContentType != "application/pdf" {
+	if sub, err := f.svc.Submit(ctx, custA, fields, upload(validPDF)); err != nil || sub.Licence.ContentType != "application/pdf" {
 		t.Fatalf("pdf: %v %+v", err, sub.Licence)
 	}
 }

@@ -1,17 +1,13 @@
 package verification
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // register the decoders for DecodeConfig
-	_ "image/png"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -46,28 +42,12 @@ var (
 	errStorage  = domain.E(domain.Internal, "error.licence.storage")
 )
 
-// limitReader counts what passes and fails once more than max bytes came.
-type limitReader struct {
-	r    io.Reader
-	n    int64
-	max  int64
-	over bool
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	l.n += int64(n)
-	if l.n > l.max {
-		l.over = true
-		return n, errTooLarge
-	}
-	return n, err
-}
-
-// storeLicence checks the upload by its content (type, image dimensions, size
-// while streaming) and writes it under a fresh random key. Nothing refers to
-// the object yet; the caller commits the row afterwards and the sweeper
-// removes objects whose row never came.
+// storeLicence checks the upload by its content and writes it under a fresh
+// random key. The file is spooled to a temporary file first (memory stays
+// flat), so that its size, type and whole content (every pixel of an image,
+// the structure of a PDF) are checked before anything is stored. Nothing
+// refers to the object yet; the caller commits the row afterwards and the
+// sweeper removes objects whose row never came.
 func (s *Service) storeLicence(ctx context.Context, u Upload) (Licence, error) {
 	if u.R == nil || u.Size == 0 {
 		return Licence{}, errEmpty
@@ -75,45 +55,72 @@ func (s *Service) storeLicence(ctx context.Context, u Upload) (Licence, error) {
 	if u.Size > MaxLicenceBytes {
 		return Licence{}, errTooLarge
 	}
-	br := bufio.NewReaderSize(u.R, sniffBytes)
-	head, err := br.Peek(sniffBytes)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return Licence{}, fmt.Errorf("verification: read upload: %w", err)
+	f, n, err := spool(u.R)
+	if err != nil {
+		return Licence{}, err
 	}
-	if len(head) == 0 {
-		return Licence{}, errEmpty
+	defer f.Close()
+	head := make([]byte, min(n, sniffBytes))
+	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		return Licence{}, fmt.Errorf("verification: read upload: %w", err)
 	}
 	ct := s.d.Sniffer.Sniff(head)
 	if !allowedTypes[ct] {
 		return Licence{}, errType
 	}
-	if strings.HasPrefix(ct, "image/") {
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(head))
-		if err != nil {
-			return Licence{}, errCorrupt
-		}
-		if cfg.Width < minImageSide || cfg.Height < minImageSide || cfg.Width > maxImageSide || cfg.Height > maxImageSide {
-			return Licence{}, errDims
-		}
+	if err := s.checkContent(ctx, f, n, ct); err != nil {
+		return Licence{}, err
 	}
 	key, err := randomKey()
 	if err != nil {
 		return Licence{}, err
 	}
-	lr := &limitReader{r: br, max: MaxLicenceBytes}
 	name := cleanName(u.Name)
-	if err := s.d.Files.Put(ctx, key, lr, -1, ct, map[string]string{"name": name}); err != nil {
-		if lr.over {
-			s.deleteQuietly(key)
-			return Licence{}, errTooLarge
-		}
+	if err := s.d.Files.Put(ctx, key, io.NewSectionReader(f, 0, n), n, ct, map[string]string{"name": name}); err != nil {
 		return Licence{}, &domain.Error{Kind: domain.Internal, Key: errStorage.Key, Err: err}
 	}
-	if lr.n == 0 {
-		s.deleteQuietly(key)
-		return Licence{}, errEmpty
+	return Licence{Key: key, Name: name, ContentType: ct, Size: n}, nil
+}
+
+// spooled is an upload copied to a temporary file.
+type spooled struct {
+	*os.File
+	removed bool // the name is already gone
+}
+
+// Close closes and removes the file.
+func (f *spooled) Close() error {
+	err := f.File.Close()
+	if !f.removed {
+		if rerr := os.Remove(f.Name()); err == nil {
+			err = rerr
+		}
 	}
-	return Licence{Key: key, Name: name, ContentType: ct, Size: lr.n}, nil
+	return err
+}
+
+// spool copies at most MaxLicenceBytes of r into a temporary file that is
+// removed when it is closed (its name at once, on systems that allow it).
+func spool(r io.Reader) (*spooled, int64, error) {
+	tmp, err := os.CreateTemp("", "supportal-licence-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("verification: spool upload: %w", err)
+	}
+	f := &spooled{File: tmp, removed: os.Remove(tmp.Name()) == nil}
+	n, err := io.Copy(f.File, io.LimitReader(r, MaxLicenceBytes+1))
+	switch {
+	case err != nil:
+		err = fmt.Errorf("verification: read upload: %w", err)
+	case n > MaxLicenceBytes:
+		err = errTooLarge
+	case n == 0:
+		err = errEmpty
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, n, nil
 }
 
 // deleteQuietly removes an object no row will point to; when that fails too,

@@ -121,6 +121,7 @@ func (c *client) login(email, pw string) {
 	if r.Status != http.StatusSeeOther || c.sid() == "" {
 		c.T.Fatalf("login %s: status %d, cookies %v\n%s", email, r.Status, c.Jar, r.Body)
 	}
+	c.Get(r.Location()) // as a browser does: the page carries the new CSRF token
 }
 
 // sid returns the browser's session cookie, whatever its name.

@@ -167,6 +167,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 		return err
 	}
 	h.s.ClearSession(c)
+	h.s.RenewCSRF(c)
 	h.s.SetFlash(c, "flash.logged_out")
 	if staff {
 		return h.s.Redirect(c, "/staff/login")

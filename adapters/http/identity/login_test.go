@@ -40,6 +40,7 @@ func TestLoginPasswordRotatesSession(t *testing.T) {
 	}
 
 	// An external next is not followed.
+	b.Get("/") // the page after sign-in carries the new CSRF token
 	r = b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}, "next": {"//evil.example/x"}})
 	webtest.WantRedirect(t, r, "/")
 }

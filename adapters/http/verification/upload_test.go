@@ -3,6 +3,9 @@ package verification_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"net/http"
@@ -19,7 +22,7 @@ import (
 
 // The licence files of the upload matrix, told apart by content only.
 var (
-	pdfFile = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	pdfFile = pdfOf(0)
 	htmlBad = []byte("<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>")
 	svgBad  = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><script>alert(1)</script><rect width="300" height="300"/></svg>`)
@@ -29,6 +32,54 @@ func jpegOf(w, h int) []byte {
 	var buf bytes.Buffer
 	_ = jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)), nil)
 	return buf.Bytes()
+}
+
+// pdfOf returns a valid PDF of one object, padded by a comment to size bytes
+// when size is larger than the smallest such file.
+func pdfOf(size int) []byte {
+	const head = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+	tail := func(xref int) string {
+		return fmt.Sprintf("xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", xref)
+	}
+	pad := 0
+	for range 3 { // the offset's digits depend on the padding
+		pad = max(size-len(head)-len(tail(len(head)+pad)), 0)
+	}
+	comment := ""
+	if pad >= 2 {
+		comment = "%" + strings.Repeat("x", pad-2) + "\n"
+	}
+	return []byte(head + comment + tail(len(head)+len(comment)))
+}
+
+// pngDamaged returns a PNG whose first image data chunk has a wrong checksum.
+func pngDamaged() []byte {
+	p := pngOf(300, 300)
+	i := bytes.Index(p, []byte("IDAT"))
+	p[i+8] ^= 0xff
+	return p
+}
+
+// pngClaiming returns a PNG whose header claims w×h pixels: a file refused
+// from its header, before its pixels are decoded.
+func pngClaiming(w, h int) []byte {
+	p := pngOf(300, 300)
+	binary.BigEndian.PutUint32(p[16:], uint32(w)) // IHDR data starts at 16
+	binary.BigEndian.PutUint32(p[20:], uint32(h))
+	binary.BigEndian.PutUint32(p[29:], crc32.ChecksumIEEE(p[12:29]))
+	return p
+}
+
+// jpegGarbled keeps a JPEG's headers and replaces its compressed pixels by
+// other bytes of the same length.
+func jpegGarbled() []byte {
+	j := jpegOf(300, 300)
+	sos := bytes.Index(j, []byte{0xff, 0xda})
+	start := sos + 2 + int(j[sos+2])<<8 + int(j[sos+3])
+	for i := start; i < len(j)-2; i++ {
+		j[i] = byte(i * 7)
+	}
+	return j
 }
 
 // padded returns head followed by zeros up to n bytes.
@@ -70,7 +121,7 @@ func TestUploadAccepted(t *testing.T) {
 		{"pdf", "licence.pdf", "application/pdf", pdfFile, "application/pdf", "attachment"},
 		{"png named .pdf", "licence.pdf", "application/pdf", pngOf(200, 200), "image/png", "inline"},
 		{"pdf named .png", "licence.png", "image/png", pdfFile, "application/pdf", "attachment"},
-		{"pdf of exactly 10 MB", "big.pdf", "application/pdf", padded(pdfFile, verif.MaxLicenceBytes), "application/pdf", "attachment"},
+		{"pdf of exactly 10 MB", "big.pdf", "application/pdf", pdfOf(verif.MaxLicenceBytes), "application/pdf", "attachment"},
 	}
 	for _, lang := range i18n.Langs {
 		for _, tt := range tests {
@@ -148,6 +199,14 @@ func TestUploadRefused(t *testing.T) {
 		{"empty", "licence.pdf", "application/pdf", nil, "error.licence.empty", nil},
 		{"truncated png", "licence.png", "image/png", pngOf(300, 300)[:30], "error.licence.corrupt", nil},
 		{"tiny png", "licence.png", "image/png", pngOf(120, 300), "error.licence.dimensions", []any{"Min", 200, "Max", 12000}},
+		{"png with a damaged checksum", "licence.png", "image/png", pngDamaged(), "error.licence.corrupt", nil},
+		{"png cut after its header", "licence.png", "image/png", pngOf(300, 300)[:100], "error.licence.corrupt", nil},
+		{"truncated jpeg", "licence.jpg", "image/jpeg", jpegOf(400, 300)[:500], "error.licence.corrupt", nil},
+		{"jpeg header with garbage", "licence.jpg", "image/jpeg", jpegGarbled(), "error.licence.corrupt", nil},
+		{"png over the pixel limit", "licence.png", "image/png", pngClaiming(5000, 5000), "error.licence.pixels", []any{"MP", 24}},
+		{"pdf without %%EOF", "licence.pdf", "application/pdf", bytes.TrimSuffix(pdfFile, []byte("%%EOF\n")), "error.licence.pdf_corrupt", nil},
+		{"pdf with startxref out of range", "licence.pdf", "application/pdf", bytes.Replace(pdfFile, []byte("startxref\n"), []byte("startxref\n9"), 1), "error.licence.pdf_corrupt", nil},
+		{"pdf padded with zeros", "licence.pdf", "application/pdf", padded(pdfFile, 4096), "error.licence.pdf_corrupt", nil},
 	}
 	for _, lang := range i18n.Langs {
 		for _, tt := range tests {

@@ -174,7 +174,7 @@ func TestQueuePage(t *testing.T) {
 	webtest.WantStatus(t, a.upload(map[string]string{"company_name": "Alpha 科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "a.png", pngOf(200, 200)), http.StatusSeeOther)
 	r := b.Get("/account/verification/new")
 	webtest.WantText(t, r, T("field.registration_number"))
-	webtest.WantStatus(t, b.upload(map[string]string{"company_name": "Beta Trading Limited", "doc_type": "other", "credit_code": "HK-12345678"}, "b.pdf", []byte("%PDF-1.4\n%%EOF\n")), http.StatusSeeOther)
+	webtest.WantStatus(t, b.upload(map[string]string{"company_name": "Beta Trading Limited", "doc_type": "other", "credit_code": "HK-12345678"}, "b.pdf", pdfFile), http.StatusSeeOther)
 
 	rev := e.client(lang)
 	rev.Login("/staff/login", "rev@vendor.example")

@@ -122,9 +122,10 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	return c.Send(FormRequest(http.MethodPost, path, form))
 }
 
-// Login signs in as email with Password through the form at path and fails
-// the test unless the server redirects. At /staff/login it also completes
-// the second factor (see SecondFactor).
+// Login signs in as email with Password through the form at path, fails
+// the test unless the server redirects, and follows the redirect as a
+// browser does (the page there carries the new CSRF token). At /staff/login
+// it also completes the second factor (see SecondFactor).
 func (c *Client) Login(path, email string) {
 	c.T.Helper()
 	r := c.Post(path, url.Values{"type": {"customer"}, "email": {email}, "password": {Password}})
@@ -133,7 +134,9 @@ func (c *Client) Login(path, email string) {
 	}
 	if path == "/staff/login" {
 		c.SecondFactor(email, r)
+		return
 	}
+	c.Get(r.Location())
 }
 
 // FormRequest returns a request to path that carries form URL-encoded, or no
