@@ -125,6 +125,11 @@ func (s *Server) render(c *fiber.Ctx, status int, page, block string, p *Page) e
 	if !ok {
 		return fmt.Errorf("views: no page %q", page)
 	}
+	// A sign-in between Page and render (SetSession) renews the token: the
+	// page must carry the one the browser now holds.
+	if tok, ok := c.Locals(localCSRF).(string); ok {
+		p.CSRF = tok
+	}
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, block, p); err != nil {
 		return fmt.Errorf("views: render %s/%s: %w", page, block, err)

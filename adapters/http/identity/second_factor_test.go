@@ -23,6 +23,11 @@ func (c *client) staffPassword(email string) *webtest.Response {
 	c.T.Helper()
 	r := c.Post("/staff/login", url.Values{"email": {email}, "password": {password}})
 	webtest.WantRedirect(c.T, r, "/staff/2fa?next=%2Fstaff")
+	// The sign-in renewed the CSRF token; the second step's page (or the
+	// enrolment it leads to) carries the new one, as a browser loads it.
+	for next := r; next.Status == http.StatusSeeOther; {
+		next = c.Get(next.Location())
+	}
 	return r
 }
 

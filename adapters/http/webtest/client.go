@@ -136,7 +136,9 @@ func (c *Client) Login(path, email string) {
 		c.SecondFactor(email, r)
 		return
 	}
-	c.Get(r.Location())
+	for hops := 0; r.Status == http.StatusSeeOther && hops < 5; hops++ {
+		r = c.Get(r.Location())
+	}
 }
 
 // FormRequest returns a request to path that carries form URL-encoded, or no

@@ -99,6 +99,11 @@ func (c *Client) SecondFactor(email string, r *Response) {
 	if res.Status != http.StatusSeeOther && res.Status != http.StatusOK {
 		c.T.Fatalf("second step of %s: %d\n%s", email, res.Status, res.Body)
 	}
+	// The step renews the CSRF token: load the page it leads to, as a
+	// browser does, to hold the new one.
+	for hops := 0; res.Status == http.StatusSeeOther && hops < 5; hops++ {
+		res = c.Get(res.Location())
+	}
 }
 
 // code returns the app's code of a time step.
