@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -19,37 +20,104 @@ import (
 	"supportal/locales"
 )
 
-func loadKeys(t *testing.T, lang string) map[string]string {
+// loadKeys reads a locale file as message id → plural form → text; a
+// message without plural forms has its text under "other".
+func loadKeys(t *testing.T, lang string) map[string]map[string]string {
 	t.Helper()
 	data, err := locales.FS.ReadFile(locales.Files[lang])
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
-	if err := toml.Unmarshal(data, &m); err != nil {
+	raw := map[string]any{}
+	if err := toml.Unmarshal(data, &raw); err != nil {
 		t.Fatalf("%s: %v", lang, err)
+	}
+	m := map[string]map[string]string{}
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			m[k] = map[string]string{"other": v}
+		case map[string]any:
+			m[k] = map[string]string{}
+			for form, text := range v {
+				s, ok := text.(string)
+				if !ok || !slices.Contains([]string{"zero", "one", "two", "few", "many", "other"}, form) {
+					t.Errorf("%s: %q has %q = %v, not a plural form", lang, k, form, text)
+				}
+				m[k][form] = s
+			}
+		default:
+			t.Errorf("%s: %q is neither a text nor a table of plural forms", lang, k)
+		}
 	}
 	return m
 }
 
-// TestLocaleParity fails when a message id exists in one language only or is
-// empty in either.
+// TestLocaleParity fails when a message id exists in one language only, is
+// empty in either, or lacks the plural forms of its language: English has
+// one and other, Chinese other alone (CLDR).
 func TestLocaleParity(t *testing.T) {
 	zh, en := loadKeys(t, i18n.ZH), loadKeys(t, i18n.EN)
-	for k, v := range zh {
+	for k, forms := range zh {
 		if _, ok := en[k]; !ok {
 			t.Errorf("%q is in zh-CN but not in en", k)
 		}
-		if strings.TrimSpace(v) == "" {
-			t.Errorf("%q is empty in zh-CN", k)
+		if len(forms) != 1 || strings.TrimSpace(forms["other"]) == "" {
+			t.Errorf("%q in zh-CN must have one non-empty text (other), has %q", k, forms)
 		}
 	}
-	for k, v := range en {
+	for k, forms := range en {
 		if _, ok := zh[k]; !ok {
 			t.Errorf("%q is in en but not in zh-CN", k)
 		}
-		if strings.TrimSpace(v) == "" {
-			t.Errorf("%q is empty in en", k)
+		for form, v := range forms {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("%q is empty in en (%s)", k, form)
+			}
+		}
+		if strings.TrimSpace(forms["other"]) == "" {
+			t.Errorf("%q has no text (other) in en", k)
+		}
+		if len(forms) > 1 && (len(forms) != 2 || forms["one"] == "") {
+			t.Errorf("%q in en must have exactly the forms one and other, has %q", k, forms)
+		}
+	}
+}
+
+// TestLocaleCounts fails when a message that counts something (its text
+// uses .Count, the number the bundle picks the plural form by) lacks the
+// English forms one and other, or when a message of plural forms names no
+// .Count to choose by.
+func TestLocaleCounts(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		for k, forms := range loadKeys(t, lang) {
+			counts := false
+			for _, v := range forms {
+				counts = counts || strings.Contains(v, "{{.Count}}")
+			}
+			if lang == i18n.EN && counts && (forms["one"] == "" || forms["other"] == "") {
+				t.Errorf("%q counts ({{.Count}}) but has no plural forms one and other in en", k)
+			}
+			if lang == i18n.EN && len(forms) > 1 && !strings.Contains(forms["other"], "{{.Count}}") {
+				t.Errorf("%q has plural forms but its other form does not show {{.Count}}", k)
+			}
+		}
+	}
+	// The bundle picks the form by Count in both languages.
+	b := bundle(t)
+	for _, tt := range []struct {
+		lang, id string
+		n        int
+		want     string
+	}{
+		{i18n.EN, "error.throttled", 1, "Too many attempts. Please try again in 1 minute."},
+		{i18n.EN, "error.throttled", 5, "Too many attempts. Please try again in 5 minutes."},
+		{i18n.ZH, "error.throttled", 1, "请 1 分钟后再试"},
+		{i18n.ZH, "error.throttled", 5, "请 5 分钟后再试"},
+	} {
+		// The Chinese text is checked for its number only.
+		if got := b.T(tt.lang, tt.id, map[string]any{"Count": tt.n}); got != tt.want && !(tt.lang == i18n.ZH && strings.Contains(got, tt.want)) {
+			t.Errorf("T(%s, %s, Count %d) = %q, want %q", tt.lang, tt.id, tt.n, got, tt.want)
 		}
 	}
 }

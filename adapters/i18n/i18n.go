@@ -64,8 +64,11 @@ func Load() (*Bundle, error) {
 // Has reports whether id is a known message id.
 func (b *Bundle) Has(id string) bool { return b.ids[id] }
 
-// T translates id into lang with the template data. An unknown id comes back
-// as itself, so a missing translation is visible rather than blank.
+// T translates id into lang with the template data. When the data holds a
+// numeric Count, it picks the message's plural form for that number (CLDR
+// rules: one and other in English, other alone in Chinese). An unknown id
+// comes back as itself, so a missing translation is visible rather than
+// blank.
 func (b *Bundle) T(lang, id string, data map[string]any) string {
 	if _, ok := b.locs[lang]; !ok {
 		lang = ZH
@@ -81,11 +84,26 @@ func (b *Bundle) T(lang, id string, data map[string]any) string {
 // localize renders message id with data through go-i18n; lang must be one
 // of Langs.
 func (b *Bundle) localize(lang, id string, data map[string]any) string {
-	s, err := b.locs[lang].Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := pluralCount(data["Count"]); ok {
+		cfg.PluralCount = n
+	}
+	s, err := b.locs[lang].Localize(cfg)
 	if err != nil || s == "" {
 		return id
 	}
 	return s
+}
+
+// pluralCount returns v as a plural count when it is an integer.
+func pluralCount(v any) (any, bool) {
+	switch n := v.(type) {
+	case int, int8, int16, int32, int64:
+		return n, true
+	case uint, uint8, uint16, uint32, uint64:
+		return fmt.Sprint(n), true
+	}
+	return nil, false
 }
 
 // Match picks the language: a supported cookie value wins; otherwise zh* in

@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	tests := []struct{ cookie, accept, want string }{
@@ -30,8 +33,27 @@ func TestTranslate(t *testing.T) {
 	if got := b.T(ZH, "nav.warranty", nil); got != "服务查询" {
 		t.Errorf("zh-CN nav.warranty = %q", got)
 	}
-	if got := b.T(EN, "error.throttled", map[string]any{"Minutes": 7}); got != "Too many attempts. Please try again in 7 min." {
-		t.Errorf("en error.throttled = %q", got)
+	for n, want := range map[int]string{
+		1: "Too many attempts. Please try again in 1 minute.",
+		7: "Too many attempts. Please try again in 7 minutes.",
+	} {
+		if got := b.T(EN, "error.throttled", map[string]any{"Count": n}); got != want {
+			t.Errorf("en error.throttled, Count %d = %q, want %q", n, got, want)
+		}
+	}
+	// The plural form follows Count; the other data stays in the text.
+	if got := b.T(EN, "import.error.cells", map[string]any{"Count": 1, "Want": 9}); got != "The row has 1 cell, but the header has 9." {
+		t.Errorf("en import.error.cells, Count 1 = %q", got)
+	}
+	if got := b.T(EN, "import.error.cells", map[string]any{"Count": uint(2), "Want": 9}); got != "The row has 2 cells, but the header has 9." {
+		t.Errorf("en import.error.cells, Count 2 = %q", got)
+	}
+	if got := b.T(ZH, "import.error.rejected", map[string]any{"Count": 1}); !strings.HasPrefix(got, "有 1 行数据无效") {
+		t.Errorf("zh-CN import.error.rejected, Count 1 = %q", got)
+	}
+	// A message without data comes from the precomputed texts, unchanged.
+	if got := b.T(EN, "nav.warranty", nil); got != "Service lookup" {
+		t.Errorf("en nav.warranty = %q", got)
 	}
 	if got := b.T(EN, "no.such.key", nil); got != "no.such.key" {
 		t.Errorf("unknown id = %q, want the id itself", got)

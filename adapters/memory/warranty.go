@@ -166,6 +166,31 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 	if q.Limit <= 0 {
 		return nil, nil
 	}
+	devs := s.matching(q)
+	devs = devs[min(max(q.Offset, 0), len(devs)):]
+	return devs[:min(q.Limit, len(devs))], nil
+}
+
+// EachDevice calls fn for every device of q.Owner matching q, in
+// SearchDevices' order, from one snapshot: the matching devices are copied
+// at once, and fn runs outside the store's lock.
+func (s *WarrantyStore) EachDevice(ctx context.Context, q warranty.Query, fn func(warranty.Device) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, d := range s.matching(q) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matching returns copies of the devices of q.Owner matching q, sorted.
+func (s *WarrantyStore) matching(q warranty.Query) []warranty.Device {
 	type hit struct {
 		end time.Time
 		dev warranty.Device
@@ -184,13 +209,11 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 		}
 		return cmp.Or(b.end.Compare(a.end), cmp.Compare(a.dev.ID, b.dev.ID))
 	})
-	hits = hits[min(max(q.Offset, 0), len(hits)):]
-	hits = hits[:min(q.Limit, len(hits))]
-	var out []warranty.Device
+	out := make([]warranty.Device, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, h.dev)
 	}
-	return out, nil
+	return out
 }
 
 // CountDevices counts the devices of q.Owner matching q, stopping at upTo.

@@ -24,6 +24,8 @@ type WarrantyStore struct {
 	stmts map[string]*sql.Stmt // the lookup's prepared statements, by text
 	// timeout bounds each statement of the lookup (lookupTimeout).
 	timeout time.Duration
+	// exports holds a slot per export under way (maxExports).
+	exports chan struct{}
 }
 
 var (
@@ -34,7 +36,7 @@ var (
 
 // NewWarrantyStore returns the warranty store over db.
 func NewWarrantyStore(db *sqlx.DB) *WarrantyStore {
-	return &WarrantyStore{db: db, timeout: lookupTimeout}
+	return &WarrantyStore{db: db, timeout: lookupTimeout, exports: make(chan struct{}, maxExports)}
 }
 
 // The message ids of the errors the warranty store returns.

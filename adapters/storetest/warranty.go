@@ -51,6 +51,8 @@ func Warranty(t *testing.T, newStore func(t *testing.T) WarrantyStores) {
 		{"SortByEndDate", testSortByEnd},
 		{"Paging", testPaging},
 		{"CountCapped", testCountCapped},
+		{"Export", testExport},
+		{"ExportSnapshot", testExportSnapshot},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

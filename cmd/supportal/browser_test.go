@@ -255,7 +255,7 @@ func (b *browser) signInWithCode(c customer) {
 	if _, disabled := attrs["disabled"]; err != nil || !disabled {
 		b.t.Fatalf("%s not disabled during the cool-down (%v)", send, err)
 	}
-	want := b.tr("login.resend_in", "Seconds", 60)
+	want := b.tr("login.resend_in", "Count", 60)
 	ticking := regexp.MustCompile("^" + strings.Replace(regexp.QuoteMeta(want), "60", `[1-6]?\d`, 1) + "$")
 	if got := b.text("#coderow [data-countdown]"); got != want && (!b.js || !ticking.MatchString(got)) {
 		b.t.Fatalf("cool-down hint %q, want %q", got, want)

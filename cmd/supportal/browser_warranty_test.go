@@ -71,7 +71,7 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			b.expectScripts()
 			b.expectText("main h1", "nav.warranty")
 			b.expectText(".sidenav a[aria-current=page]", "nav.warranty")
-			b.expectText(".total", "warranty.total", "N", "200+")
+			b.expectText(".total", "warranty.total_capped", "Count", warranty.CountCap)
 			b.expectContains(".updated", "warranty.updated")
 			b.expectDevices(20)
 			b.expectContains("th[aria-sort=descending]", "warranty.col.end")
@@ -81,7 +81,7 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			b.markPage()
 			b.fill("name", "a5000")
 			b.click("form[role=search] button[type=submit]")
-			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "N", strconv.Itoa(a5000.Total))))
+			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", a5000.Total)))
 			b.expectSamePage()
 			b.expectDevices(min(a5000.Total, 20))
 			for _, name := range b.texts("#results tbody.device th[scope=rowgroup]") {
@@ -93,14 +93,14 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			loc := b.location()
 			b.open(strings.TrimPrefix(loc, app.url))
 			b.expectValue("name", "a5000")
-			b.expectText(".total", "warranty.total", "N", strconv.Itoa(a5000.Total))
+			b.expectText(".total", "warranty.total", "Count", a5000.Total)
 			b.markPage()
 
 			// 查询 by serial number: lower case with spaces finds it exactly.
 			b.do("clear name", chromedp.Clear(chromedp.ID("f-name")))
 			b.fill("sn", "  "+strings.ToLower(sn)+" ")
 			b.click("form[role=search] button[type=submit]")
-			b.waitFor("the one device", `document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "N", "1")))
+			b.waitFor("the one device", `document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", 1)))
 			if got := b.texts("#results tbody.device td.mono[rowspan]"); !slices.Equal(got, []string{sn}) {
 				t.Fatalf("serial numbers %q, want %s", got, sn)
 			}
@@ -111,7 +111,7 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			// 重置 clears the inputs and shows everything again.
 			b.expectText("a.button[href='/warranty']", "warranty.search.reset")
 			b.click("a.button[href='/warranty']")
-			b.waitFor("the reset", `location.pathname === "/warranty" && location.search === "" && document.getElementById("f-sn").value === "" && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "N", "200+")))
+			b.waitFor("the reset", `location.pathname === "/warranty" && location.search === "" && document.getElementById("f-sn").value === "" && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total_capped", "Count", warranty.CountCap)))
 			b.expectValue("name", "")
 			b.expectSamePage()
 
@@ -172,16 +172,16 @@ func TestBrowserWarrantyNoJavaScript(t *testing.T) {
 	if loc := b.location(); !strings.Contains(loc, "/warranty?name=a5000") {
 		t.Fatalf("the form went to %s", loc)
 	}
-	b.expectText(".total", "warranty.total", "N", strconv.Itoa(a5000.Total))
+	b.expectText(".total", "warranty.total", "Count", a5000.Total)
 	b.expectValue("name", "a5000")
 	b.submit("a.button[href='/warranty']", http.StatusOK)
 	b.expectValue("name", "")
-	b.expectText(".total", "warranty.total", "N", "200+")
+	b.expectText(".total", "warranty.total_capped", "Count", warranty.CountCap)
 	b.submit("a[rel=next]", http.StatusOK)
 	b.expectContains(".pager", "warranty.page", "Page", 2)
 	b.fill("sn", strings.ToLower(sn))
 	b.submit("form[role=search] button[type=submit]", http.StatusOK)
-	b.expectText(".total", "warranty.total", "N", "1")
+	b.expectText(".total", "warranty.total", "Count", 1)
 	recs := b.exportCSV(b.attr(".export a[href^='/warranty/export.csv']", "href"))
 	if len(recs) < 2 || recs[1][1] != sn {
 		t.Fatalf("csv %q", recs)

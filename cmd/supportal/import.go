@@ -68,6 +68,7 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 	bar := newProgressBar(info.Size(), stderr, *quiet)
 	src, closeSrc, err := openImportFile(io.TeeReader(f, bar))
 	if err != nil {
+		_ = bar.Exit() // ends the bar's line before the error
 		return explain(err)
 	}
 	defer closeSrc()
@@ -130,9 +131,14 @@ func newProgressBar(size int64, stderr io.Writer, quiet bool) *progressbar.Progr
 }
 
 // printRun writes the run's summary and, for a failed run, its first row
-// errors in English.
+// errors in English; a failed run's output ends with an empty line, which
+// sets the error that follows it apart.
 func printRun(w io.Writer, run warranty.Run) {
 	if run.ID == 0 {
+		return
+	}
+	b, err := i18n.Load()
+	if err != nil {
 		return
 	}
 	k := run.Counts
@@ -144,24 +150,21 @@ func printRun(w io.Writer, run warranty.Run) {
 	}
 	fmt.Fprintf(w, "read %d, inserted %d, updated %d, unchanged %d, removed %d, rejected %d\n",
 		k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)
-	if run.Status != warranty.RunFailed || len(run.Errors) == 0 {
+	if run.Status != warranty.RunFailed {
 		if len(run.Errors) > 0 {
-			fmt.Fprintf(w, "%d rows were skipped as invalid; the first problems:\n", k.Rejected)
-			printRowErrors(w, run.Errors)
+			fmt.Fprintln(w, b.T(i18n.EN, "import.cli.skipped", map[string]any{"Count": k.Rejected}))
+			printRowErrors(w, b, run.Errors)
 		}
 		return
 	}
-	printRowErrors(w, run.Errors)
+	printRowErrors(w, b, run.Errors)
+	fmt.Fprintln(w)
 }
 
-func printRowErrors(w io.Writer, errs []warranty.RowError) {
-	b, err := i18n.Load()
-	if err != nil {
-		return
-	}
+func printRowErrors(w io.Writer, b *i18n.Bundle, errs []warranty.RowError) {
 	for i, e := range errs {
 		if i == shownRowErrors {
-			fmt.Fprintf(w, "… and %d more\n", len(errs)-shownRowErrors)
+			fmt.Fprintln(w, b.T(i18n.EN, "import.cli.more", map[string]any{"Count": len(errs) - shownRowErrors}))
 			return
 		}
 		msg := b.T(i18n.EN, e.Key, e.Data)

@@ -81,7 +81,7 @@ func Validate(code string) *domain.Error {
 	case n == 0:
 		return domain.FieldError("credit_code", "error.credit_code.required")
 	case n != 18:
-		return domain.FieldError("credit_code", "error.credit_code.length").With("Len", n)
+		return domain.FieldError("credit_code", "error.credit_code.length").With("Count", n)
 	}
 	for i, r := range code {
 		if r > unicode.MaxASCII || value[r] == 0 {

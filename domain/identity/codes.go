@@ -56,7 +56,7 @@ func (s *Service) RequestCode(ctx context.Context, email string, p Purpose, c Cl
 	if err := s.d.Codes.AddCode(ctx, code); err != nil {
 		return fmt.Errorf("identity: add code: %w", err)
 	}
-	s.notifyAsync(email, lang, "code_"+string(p), map[string]any{"Code": value, "Minutes": int(CodeTTL.Minutes())})
+	s.notifyAsync(email, lang, "code_"+string(p), map[string]any{"Code": value, "Count": int(CodeTTL.Minutes())})
 	return s.audit(ctx, "code_sent", a.ID, email, c, string(p))
 }
 
@@ -69,7 +69,7 @@ func (s *Service) checkCodeThrottle(ctx context.Context, email string, p Purpose
 	}
 	if n > 0 {
 		wait := oldest.Add(CodeCooldown).Sub(now)
-		return domain.E(domain.TooMany, "error.code.cooldown").With("Seconds", int(math.Max(1, math.Ceil(wait.Seconds()))))
+		return domain.E(domain.TooMany, "error.code.cooldown").With("Count", int(math.Max(1, math.Ceil(wait.Seconds()))))
 	}
 	if err := s.throttled(ctx, scopeCodeEmail, key, codesPerEmailHour, 60*CodeCooldown); err != nil {
 		return err

@@ -34,9 +34,9 @@ func CheckPassword(password, confirm, email string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < PasswordMin:
-		return domain.FieldError("password", "error.password.too_short").With("Min", PasswordMin)
+		return domain.FieldError("password", "error.password.too_short").With("Count", PasswordMin)
 	case n > PasswordMax:
-		return domain.FieldError("password", "error.password.too_long").With("Max", PasswordMax)
+		return domain.FieldError("password", "error.password.too_long").With("Count", PasswordMax)
 	case password != confirm:
 		return domain.FieldError("password_confirm", "error.password.mismatch")
 	}

@@ -136,7 +136,7 @@ func (s *Service) throttled(ctx context.Context, scope, subject string, limit in
 		return nil
 	}
 	wait := oldest.Add(window).Sub(now)
-	return domain.E(domain.TooMany, "error.throttled").With("Minutes", int(math.Max(1, math.Ceil(wait.Minutes()))))
+	return domain.E(domain.TooMany, "error.throttled").With("Count", int(math.Max(1, math.Ceil(wait.Minutes()))))
 }
 
 // dummyHash returns a hash to verify against when an account does not exist,

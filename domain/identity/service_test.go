@@ -118,7 +118,7 @@ func TestLoginThrottleAndRecovery(t *testing.T) {
 		}
 	}
 	_, _, err := f.svc.Login(ctx, identity.KindCustomer, info.Email, pw, client)
-	if de := domain.As(err); de.Kind != domain.TooMany || de.Data["Minutes"] != 15 {
+	if de := domain.As(err); de.Kind != domain.TooMany || de.Data["Count"] != 15 {
 		t.Fatalf("6th attempt: want TooMany for 15 minutes, got %v", err)
 	}
 	f.clock.Add(identity.ThrottleWindow + time.Second)

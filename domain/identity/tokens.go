@@ -53,7 +53,7 @@ func normalizeTokenName(name string) (string, error) {
 	case n == 0:
 		return "", domain.FieldError("name", "error.token.name_required")
 	case n > maxTokenName:
-		return "", domain.FieldError("name", "error.token.name_too_long").With("Max", maxTokenName)
+		return "", domain.FieldError("name", "error.token.name_too_long").With("Count", maxTokenName)
 	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return "", domain.FieldError("name", "error.token.name_invalid")
 	}

@@ -96,7 +96,7 @@ func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, r
 		case errors.As(err, &cce):
 			run.Counts.Read++
 			run.Counts.Rejected++
-			run.addError(RowError{Line: cce.Line, Key: "import.error.cells", Data: map[string]any{"Want": cce.Want, "Got": cce.Got}})
+			run.addError(RowError{Line: cce.Line, Key: "import.error.cells", Data: map[string]any{"Want": cce.Want, "Count": cce.Got}})
 			continue
 		case err != nil:
 			return err
@@ -121,7 +121,7 @@ func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, r
 		o.Progress(run.Counts.Read)
 	}
 	if run.Counts.Rejected > 0 && !o.SkipInvalid {
-		return errRejected.With("Rejected", run.Counts.Rejected)
+		return errRejected.With("Count", run.Counts.Rejected)
 	}
 	if run.Counts.Read == 0 {
 		return domain.E(domain.Invalid, "import.error.empty")

@@ -40,6 +40,11 @@ type Lookup interface {
 	SearchDevices(ctx context.Context, q Query) ([]Device, error)
 	// CountDevices counts the matching devices, stopping at max.
 	CountDevices(ctx context.Context, q Query, max int) (int, error)
+	// EachDevice calls fn for every device of q.Owner matching q, each with
+	// all its lines, in SearchDevices' order (q.Offset and q.Limit are
+	// ignored), all from one snapshot: an import committed meanwhile shows
+	// in every device or in none. It returns fn's first error.
+	EachDevice(ctx context.Context, q Query, fn func(Device) error) error
 }
 
 // Verifications answers which credit code an account's company is verified

@@ -81,7 +81,7 @@ func ParseRow(line int, rec []string) (Row, []RowError) {
 		}
 		// A string has at least as many bytes as characters.
 		if max := maxLen[i]; max > 0 && len(v) > max && utf8.RuneCountInString(v) > max {
-			bad(c, "import.error.too_long", map[string]any{"Max": max})
+			bad(c, "import.error.too_long", map[string]any{"Count": max})
 		}
 		if key := textProblem(v); key != "" {
 			bad(c, key, nil)

@@ -48,8 +48,7 @@ func (s *Service) now() time.Time { return s.d.Now().UTC() }
 // Lookup limits.
 const (
 	PageSize    = 20
-	CountCap    = 200   // counts stop here and show "200+"
-	MaxExport   = 10000 // devices in one export
+	CountCap    = 200 // counts stop here and show "200+"
 	maxNameFrag = 100
 )
 
@@ -137,28 +136,14 @@ func (s *Service) Search(ctx context.Context, accountID int64, in SearchInput) (
 	return res, nil
 }
 
-// Export calls fn for every device matching in (all pages, at most MaxExport),
-// for the CSV and XLSX downloads.
+// Export calls fn for every device matching in (the whole result, every
+// page, in its order, from one snapshot), for the CSV and XLSX downloads.
+// The page of in is ignored.
 func (s *Service) Export(ctx context.Context, accountID int64, in SearchInput, fn func(Device) error) error {
 	owner, err := s.owner(ctx, accountID)
 	if err != nil {
 		return err
 	}
 	in = in.Normalize()
-	const chunk = 500
-	for off := 0; off < MaxExport; off += chunk {
-		devs, err := s.d.Lookup.SearchDevices(ctx, Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: off, Limit: chunk})
-		if err != nil {
-			return err
-		}
-		for _, d := range devs {
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		if len(devs) < chunk {
-			return nil
-		}
-	}
-	return nil
+	return s.d.Lookup.EachDevice(ctx, Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort}, fn)
 }

@@ -74,7 +74,7 @@ func TestAccountChangePasswordNeedsCurrent(t *testing.T) {
 
 	r = b.Post("/account/password", url.Values{"current_password": {password}, "password": {"short"}, "password_confirm": {"short"}})
 	webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
-	webtest.WantText(t, r, webtest.T(i18n.EN, "error.password.too_short", map[string]any{"Min": 12}))
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.password.too_short", map[string]any{"Count": 12}))
 
 	// Nothing changed: the old password still signs in, the new one not.
 	other := e.client("en")

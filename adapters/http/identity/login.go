@@ -108,7 +108,7 @@ func (h *Handler) sendLoginCode(c *fiber.Ctx) error {
 		status = fiber.StatusUnprocessableEntity
 		if domain.KindOf(err) == domain.TooMany {
 			status = fiber.StatusTooManyRequests
-			if s, ok := domain.As(err).Data["Seconds"].(int); ok {
+			if s, ok := domain.As(err).Data["Count"].(int); ok {
 				v.Cooldown = s
 			}
 		}

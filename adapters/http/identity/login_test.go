@@ -110,13 +110,13 @@ func TestLoginWithCode(t *testing.T) {
 
 	r := b.Post("/login/code/send", url.Values{"type": {"customer"}, "method": {"code"}, "email": {customerEmail}})
 	webtest.WantStatus(t, r, http.StatusOK)
-	webtest.WantText(t, r, webtest.T(i18n.EN, "login.code_sent", nil), webtest.T(i18n.EN, "login.resend_in", map[string]any{"Seconds": 60}))
+	webtest.WantText(t, r, webtest.T(i18n.EN, "login.code_sent", nil), webtest.T(i18n.EN, "login.resend_in", map[string]any{"Count": 60}))
 	code := e.code(customerEmail, "code_login")
 
 	// A second request within the minute is refused with the cool-down.
 	r = b.Post("/login/code/send", url.Values{"method": {"code"}, "email": {customerEmail}})
 	webtest.WantStatus(t, r, http.StatusTooManyRequests)
-	webtest.WantText(t, r, webtest.T(i18n.EN, "error.code.cooldown", map[string]any{"Seconds": 60}))
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.code.cooldown", map[string]any{"Count": 60}))
 
 	wrong := "123456"
 	if code == wrong {

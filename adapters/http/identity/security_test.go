@@ -31,7 +31,7 @@ func TestThrottlePerAccount(t *testing.T) {
 			// The sixth attempt is refused even with the right password.
 			r := login(password)
 			webtest.WantStatus(t, r, http.StatusTooManyRequests)
-			webtest.WantText(t, r, webtest.T(br.lang, "error.throttled", map[string]any{"Minutes": 15}))
+			webtest.WantText(t, r, webtest.T(br.lang, "error.throttled", map[string]any{"Count": 15}))
 			if b.sid() != "" {
 				t.Fatal("signed in while throttled")
 			}
@@ -59,7 +59,7 @@ func TestThrottlePerIP(t *testing.T) {
 	e.clock.Advance(time.Second)
 	r := b.Post("/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}})
 	webtest.WantStatus(t, r, http.StatusTooManyRequests)
-	webtest.WantText(t, r, webtest.T(i18n.EN, "error.throttled", map[string]any{"Minutes": 15}))
+	webtest.WantText(t, r, webtest.T(i18n.EN, "error.throttled", map[string]any{"Count": 15}))
 	e.clock.Advance(15 * time.Minute)
 	b.login(customerEmail, password)
 }

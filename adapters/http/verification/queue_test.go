@@ -87,7 +87,7 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 			rc := e.client(lang)
 			rc.Login("/staff/login", "rev@vendor.example")
 			status := func(page, pages, total int) string {
-				return webtest.T(lang, "pager.status", map[string]any{"Page": page, "Pages": pages, "Total": total})
+				return webtest.T(lang, "pager.status", map[string]any{"Page": page, "Pages": pages, "Count": total})
 			}
 			r := rc.Get("/staff/verifications")
 			webtest.WantStatus(t, r, http.StatusOK)
@@ -95,7 +95,7 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 				t.Fatalf("page 1 rows\n got %q\nwant %q", got, all[:20])
 			}
 			webtest.WantText(t, r, status(1, 2, 24), `href="/staff/verifications?page=2"`, `rel="next"`,
-				webtest.T(lang, "duration.days", map[string]any{"N": 3}))
+				webtest.T(lang, "duration.days", map[string]any{"Count": 3}))
 			webtest.WantNoText(t, r, `rel="prev"`)
 			r = rc.Get("/staff/verifications?page=2")
 			if got := rows(r); !slices.Equal(got, all[20:]) {

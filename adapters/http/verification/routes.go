@@ -106,10 +106,10 @@ func licenceKind(l verif.Licence) string {
 func (h *Handler) waiting(c *fiber.Ctx, d time.Duration) string {
 	switch {
 	case d < time.Hour:
-		return h.s.T(c, "duration.minutes", map[string]any{"N": max(int(d/time.Minute), 1)})
+		return h.s.T(c, "duration.minutes", map[string]any{"Count": max(int(d/time.Minute), 1)})
 	case d < 48*time.Hour:
-		return h.s.T(c, "duration.hours", map[string]any{"N": int(d / time.Hour)})
+		return h.s.T(c, "duration.hours", map[string]any{"Count": int(d / time.Hour)})
 	default:
-		return h.s.T(c, "duration.days", map[string]any{"N": int(d / (24 * time.Hour))})
+		return h.s.T(c, "duration.days", map[string]any{"Count": int(d / (24 * time.Hour))})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -25,10 +26,22 @@ var exportColumns = []string{"warranty.col.name", "warranty.col.sn", "warranty.c
 // coverages are the badges, for their translated labels.
 var coverages = []wty.Coverage{wty.Active, wty.Expiring, wty.Expired, wty.NotStarted}
 
-// exportRows turns the devices of an export into rows of text, one per
-// service line (a device without lines gets one row). It is handed to a
-// format's writer, which calls rows once.
-type exportRows func(fn func(cells []string) error) error
+// exportRow is one row of an export: the cells as text (dates as
+// yyyy-mm-dd), and the line's dates as values for a format that has date
+// cells; dated is false for a device without lines.
+type exportRow struct {
+	cells      []string
+	start, end time.Time
+	dated      bool
+}
+
+// The columns of the start and end dates in an exportRow's cells.
+const startCol, endCol = 5, 6
+
+// exportRows turns the devices of an export into rows, one per service line
+// (a device without lines gets one row), and hands them to fn as they come
+// from the store. It is handed to a format's writer, which calls rows once.
+type exportRows func(fn func(r exportRow) error) error
 
 // exportCSV answers GET /warranty/export.csv: the current result as UTF-8
 // CSV with a BOM, so that Excel opens the Chinese text correctly.
@@ -42,11 +55,11 @@ func (h *Handler) exportCSV(c *fiber.Ctx) error {
 		if err := cw.Write(header); err != nil {
 			return err
 		}
-		err := rows(func(cells []string) error {
-			for i, v := range cells {
-				cells[i] = defuse(v)
+		err := rows(func(r exportRow) error {
+			for i, v := range r.cells {
+				r.cells[i] = defuse(v)
 			}
-			return cw.Write(cells)
+			return cw.Write(r.cells)
 		})
 		if err != nil {
 			return err
@@ -70,7 +83,8 @@ func defuse(v string) string {
 
 // exportXLSX answers GET /warranty/export.xlsx: the current result as one
 // sheet written with excelize's stream writer (it keeps large sheets in a
-// temporary file, not in memory).
+// temporary file, not in memory). Dates are date cells shown as yyyy-mm-dd;
+// text cells are text, never formulas.
 func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 	sheet := h.s.T(c, "nav.warranty", nil)
 	return h.download(c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -85,6 +99,11 @@ func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 				return err
 			}
 			bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+			if err != nil {
+				return err
+			}
+			dateFmt := "yyyy-mm-dd"
+			date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 			if err != nil {
 				return err
 			}
@@ -104,11 +123,15 @@ func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 				return err
 			}
 			n := 1
-			err = rows(func(cells []string) error {
+			vals := make([]any, len(header))
+			err = rows(func(r exportRow) error {
 				n++
-				vals := make([]any, len(cells))
-				for i, v := range cells {
+				for i, v := range r.cells {
 					vals[i] = v
+				}
+				if r.dated {
+					vals[startCol] = excelize.Cell{StyleID: date, Value: r.start}
+					vals[endCol] = excelize.Cell{StyleID: date, Value: r.end}
 				}
 				cell, err := excelize.CoordinatesToCellName(1, n)
 				if err != nil {
@@ -154,16 +177,19 @@ func (h *Handler) download(c *fiber.Ctx, ext, ctype string, write func(w io.Writ
 			ready <- err
 		})
 	}
-	rows := func(fn func(cells []string) error) error {
+	rows := func(fn func(r exportRow) error) error {
+		cells := make([]string, len(exportColumns)) // reused: a writer keeps no row
 		err := h.svc.Export(ctx, a.ID, in, func(d wty.Device) error {
 			signal(nil)
 			if len(d.Lines) == 0 {
-				return fn([]string{d.Name, d.SN, d.OrderNo, "", "", "", "", ""})
+				copy(cells, []string{d.Name, d.SN, d.OrderNo, "", "", "", "", ""})
+				return fn(exportRow{cells: cells})
 			}
 			for _, l := range sortedLines(d.Lines, in.Sort == wty.SortEndAsc) {
 				cov := wty.CoverageOn(l.Start, l.End, now, loc)
-				if err := fn([]string{d.Name, d.SN, d.OrderNo, l.SKU, l.ServiceName,
-					l.Start.Format(dateLayout), l.End.Format(dateLayout), labels[cov]}); err != nil {
+				copy(cells, []string{d.Name, d.SN, d.OrderNo, l.SKU, l.ServiceName,
+					l.Start.Format(dateLayout), l.End.Format(dateLayout), labels[cov]})
+				if err := fn(exportRow{cells: cells, start: l.Start, end: l.End, dated: true}); err != nil {
 					return err
 				}
 			}

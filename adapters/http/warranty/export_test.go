@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,6 +125,46 @@ func TestExport(t *testing.T) {
 				t.Fatalf("empty xlsx export: %q", rows)
 			}
 		})
+	}
+}
+
+// TestExportDateCells checks that the XLSX export's dates are date cells
+// (serial numbers shown as yyyy-mm-dd), not text.
+func TestExportDateCells(t *testing.T) {
+	e := newEnv(t)
+	e.customer("a@example.com", codeA)
+	e.load(codeA, line{"Node", "D-1", "PO-1", "SVC", "服务", "2026-01-01", "2027-03-31"})
+	r := e.signedIn(i18n.EN, "a@example.com").Get("/warranty/export.xlsx")
+	webtest.WantStatus(t, r, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader(r.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	for cell, want := range map[string]string{"F2": "2026-01-01", "G2": "2027-03-31"} {
+		raw, err := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		serial, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			t.Fatalf("%s = %q, not a date serial number", cell, raw)
+		}
+		if d, _ := excelize.ExcelDateToTime(serial, false); d.Format("2006-01-02") != want {
+			t.Errorf("%s = %s, want %s", cell, d, want)
+		}
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != "yyyy-mm-dd" {
+			t.Errorf("%s: style %+v (%v), want the number format yyyy-mm-dd", cell, st, err)
+		}
+		if shown, _ := f.GetCellValue(sheet, cell); shown != want {
+			t.Errorf("%s shows %q, want %q", cell, shown, want)
+		}
 	}
 }
 

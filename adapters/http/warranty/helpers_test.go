@@ -63,12 +63,19 @@ type env struct {
 	verifs *verifications
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the lookup answered by lookup (the in-memory
+// store when nil).
+func newEnvWith(t testing.TB, lookup wty.Lookup) *env {
 	t.Helper()
 	e := &env{t: t, store: memory.NewWarrantyStore(), verifs: &verifications{codes: map[int64]string{}}}
+	if lookup == nil {
+		lookup = e.store
+	}
 	e.ids = ident.NewService(webtest.IdentityDeps(memory.NewIdentityStore(), &memory.Notifier{}, "test"))
 	t.Cleanup(e.ids.Close)
-	e.svc = wty.NewService(wty.Deps{Importer: e.store, Runs: e.store, Lookup: e.store, Verifications: e.verifs,
+	e.svc = wty.NewService(wty.Deps{Importer: e.store, Runs: e.store, Lookup: lookup, Verifications: e.verifs,
 		Now: func() time.Time { return now }})
 	e.app = webtest.NewServer(t, web.Config{}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {

@@ -29,7 +29,8 @@ type lookupView struct {
 	Asc      bool
 	Filtered bool // a name or serial number was given
 	Devices  []deviceRow
-	Total    string // "37", or "200+" when the count stopped
+	Total    int  // matching devices, at most wty.CountCap
+	Capped   bool // the count stopped at Total
 	Page     int
 	PrevURL  string
 	NextURL  string
@@ -119,10 +120,7 @@ func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
 func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupView {
 	in := res.Input
 	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
-		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: strconv.Itoa(res.Total)}
-	if res.Capped {
-		v.Total = fmt.Sprintf("%d+", res.Total)
-	}
+		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Total, Capped: res.Capped}
 	link := func(in wty.SearchInput, page int) string { return "/warranty" + query(in, page) }
 	switch {
 	case in.Page > 1 && len(res.Devices) == 0:

@@ -63,7 +63,7 @@ func TestLookupSearches(t *testing.T) {
 			webtest.WantText(t, r, "<html", `<form method="get" action="/warranty"`, `hx-get="/warranty" hx-target="#results" hx-push-url="true"`,
 				`<label for="f-name">`+T("warranty.col.name"), `<label for="f-sn">`+T("warranty.col.sn"),
 				T("warranty.search.submit"), `href="/warranty"`, T("warranty.search.reset"),
-				T("warranty.total", "N", "32"), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
+				T("warranty.total", "Count", 32), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
 				T("warranty.col.service"), T("warranty.col.start"), T("warranty.col.end"))
 			if got := sns(r); len(got) != 20 || got[0] != "AB5000-0002" || got[1] != "AB3000-0001" || got[2] != "SRV0030" {
 				t.Fatalf("page 1 = %v, want 20 devices latest end first", got)
@@ -99,7 +99,7 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002", "AB3000-0001"}) {
 				t.Fatalf("name anybackup = %v", got)
 			}
-			webtest.WantText(t, r, T("warranty.total", "N", "2"), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
+			webtest.WantText(t, r, T("warranty.total", "Count", 2), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
 				`href="/warranty/export.xlsx?name=ANYBACKUP"`)
 			webtest.WantNoText(t, r, "BX9000", `rel="next"`)
 			r = c.Get("/warranty?name=" + url.QueryEscape("备份一体机"))
@@ -110,14 +110,14 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
 				t.Fatalf("name 存储服务器 = %v", got)
 			}
-			webtest.WantText(t, r, T("warranty.total", "N", "30"), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
+			webtest.WantText(t, r, T("warranty.total", "Count", 30), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
 
 			// The serial number: exact after trimming and upper-casing.
 			r = c.Get("/warranty?sn=" + url.QueryEscape("  ab3000-0001 "))
 			if got := sns(r); !slices.Equal(got, []string{"AB3000-0001"}) {
 				t.Fatalf("sn = %v", got)
 			}
-			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "N", "1"), `rowspan="4"`, "PO-2025-001")
+			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "Count", 1), `rowspan="4"`, "PO-2025-001")
 			if got := sns(c.Get("/warranty?sn=AB3000")); len(got) != 0 {
 				t.Fatalf("a partial serial number found %v", got)
 			}
@@ -197,7 +197,7 @@ func TestLookupFragments(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(r.Body), `<div id="warranty">`) {
 		t.Fatalf("reset fragment:\n%s", r.Body)
 	}
-	webtest.WantText(t, r, `<form method="get"`, `id="results"`, webtest.T(i18n.ZH, "warranty.total", map[string]any{"N": "32"}))
+	webtest.WantText(t, r, `<form method="get"`, `id="results"`, webtest.T(i18n.ZH, "warranty.total", map[string]any{"Count": 32}))
 	webtest.WantNoText(t, r, "<html", "hx-swap-oob")
 	// A history restore gets the whole page.
 	r = c.Get("/warranty?name=anybackup", "HX-Request", "true", "HX-Target", "results", "HX-History-Restore-Request", "true")

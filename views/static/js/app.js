@@ -18,7 +18,8 @@
           if (button) button.disabled = false;
           return;
         }
-        el.textContent = el.textContent.replace(/\d+/, String(left));
+        // The text's number, or the singular text (data-one) at one.
+        el.textContent = left === 1 && el.dataset.one ? el.dataset.one : el.textContent.replace(/\d+/, String(left));
       }, 1000);
     });
   }
