@@ -4,6 +4,7 @@ package i18n
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -102,6 +103,10 @@ func pluralCount(v any) (any, bool) {
 		return n, true
 	case uint, uint8, uint16, uint32, uint64:
 		return fmt.Sprint(n), true
+	case float64: // a number that came back from JSON (the mail outbox)
+		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			return int64(n), true
+		}
 	}
 	return nil, false
 }

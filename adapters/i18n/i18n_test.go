@@ -51,6 +51,10 @@ func TestTranslate(t *testing.T) {
 	if got := b.T(ZH, "import.error.rejected", map[string]any{"Count": 1}); !strings.HasPrefix(got, "有 1 行数据无效") {
 		t.Errorf("zh-CN import.error.rejected, Count 1 = %q", got)
 	}
+	// A count that went through JSON (the mail outbox) is a float64.
+	if got := b.T(EN, "error.throttled", map[string]any{"Count": float64(1)}); got != "Too many attempts. Please try again in 1 minute." {
+		t.Errorf("en error.throttled, Count float64(1) = %q", got)
+	}
 	// A message without data comes from the precomputed texts, unchanged.
 	if got := b.T(EN, "nav.warranty", nil); got != "Service lookup" {
 		t.Errorf("en nav.warranty = %q", got)

@@ -59,7 +59,7 @@ func TestTwoWorkersSendEachNoticeOnce(t *testing.T) {
 	for i := range n {
 		lang := []string{i18n.ZH, i18n.EN}[i%2]
 		err := out.Enqueue(ctx, ports.Notice{To: fmt.Sprintf("user%02d@example.com", i), Lang: lang, Template: "code_login",
-			Data: map[string]any{"Code": fmt.Sprintf("%06d", i), "Minutes": 10}})
+			Data: map[string]any{"Code": fmt.Sprintf("%06d", i), "Count": 10}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,11 @@ func TestTwoWorkersSendEachNoticeOnce(t *testing.T) {
 		if i%2 == 0 {
 			want = "您的 Supportal 登录验证码"
 		}
-		if msgs[0].Subject != want || !strings.Contains(msgs[0].Text, fmt.Sprintf("%06d", i)) {
+		minutes := "10 minutes" // the count came back from JSON as a number and still picks the plural form
+		if i%2 == 0 {
+			minutes = "10 分钟"
+		}
+		if msgs[0].Subject != want || !strings.Contains(msgs[0].Text, fmt.Sprintf("%06d", i)) || !strings.Contains(msgs[0].Text, minutes) {
 			t.Errorf("%s got %q / %q", to, msgs[0].Subject, msgs[0].Text)
 		}
 	}
@@ -116,7 +120,7 @@ func TestWorkerRetriesAfterFailure(t *testing.T) {
 	}
 	out := memory.NewOutbox()
 	ctx := ports.WithRequestID(context.Background(), "req-9")
-	if err := out.Enqueue(ctx, ports.Notice{To: "wang@example.com", Lang: i18n.EN, Template: "code_login", Data: map[string]any{"Code": "111222", "Minutes": 10}}); err != nil {
+	if err := out.Enqueue(ctx, ports.Notice{To: "wang@example.com", Lang: i18n.EN, Template: "code_login", Data: map[string]any{"Code": "111222", "Count": 10}}); err != nil {
 		t.Fatal(err)
 	}
 	mailer := &flakyMailer{down: true}

@@ -145,7 +145,7 @@ func TestSecondStepThrottled(t *testing.T) {
 	}
 	r := c.Post("/staff/2fa", url.Values{"code": {"123456"}})
 	webtest.WantStatus(t, r, http.StatusTooManyRequests)
-	webtest.WantText(t, r, webtest.T(i18n.ZH, "error.throttled", map[string]any{"Minutes": 15}))
+	webtest.WantText(t, r, webtest.T(i18n.ZH, "error.throttled", map[string]any{"Count": 15}))
 	webtest.WantRedirect(t, c.Get("/staff"), "/staff/2fa?next=%2Fstaff")
 }
 
