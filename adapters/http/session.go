@@ -8,22 +8,20 @@ import (
 
 	"supportal/domain"
 	"supportal/domain/identity"
+	"supportal/ports"
 )
-
-type requestIDKey struct{}
 
 // localToken holds the raw token of a valid session cookie.
 const localToken = "session_token"
 
+// withRequestID returns ctx carrying the request's id, where the services
+// and the mail outbox find it (ports.RequestID).
 func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return ports.WithRequestID(ctx, id)
 }
 
 // RequestID returns the id of the request that ctx belongs to.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return ports.RequestID(ctx) }
 
 // loadSession resolves the session cookie into the signed-in account; an
 // expired or tampered cookie is dropped.
