@@ -25,9 +25,17 @@ func loadKeys(t *testing.T, lang string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
-	if err := toml.Unmarshal(data, &m); err != nil {
+	raw := map[string]any{}
+	if err := toml.Unmarshal(data, &raw); err != nil {
 		t.Fatalf("%s: %v", lang, err)
+	}
+	// A message with plural forms is a table; its "other" form stands for it.
+	m := map[string]string{}
+	for k, v := range raw {
+		if forms, ok := v.(map[string]any); ok {
+			v = forms["other"]
+		}
+		m[k], _ = v.(string)
 	}
 	return m
 }

@@ -38,7 +38,10 @@ type importBatch struct {
 	done   bool        // committed or rolled back
 	stop   func() bool // stops the rollback on cancellation
 	rows   int         // rows staged
-	db     *sqlx.DB    // for ANALYZE after a large batch
+	// conflicts is how many staged rows contradict another, once checked.
+	conflicts int
+	checked   bool
+	db        *sqlx.DB // for ANALYZE after a large batch
 }
 
 // analyzeAfter is the batch size from which Commit refreshes the planner's
@@ -156,28 +159,71 @@ func (b *importBatch) finishCopy() error {
 	return err
 }
 
-// Merge ends the COPY and applies the staged rows in a few set-based
-// statements (see merge). Nothing is visible to readers before Commit.
+// Conflicts ends the COPY and finds the staged rows that contradict
+// another (findConflicts). It returns the first limit of them as row errors
+// and how many rows conflict; Merge leaves them out.
+func (b *importBatch) Conflicts(ctx context.Context, limit int) ([]warranty.RowError, int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.check(ctx); err != nil {
+		return nil, 0, err
+	}
+	if b.conflicts == 0 || limit <= 0 {
+		return nil, b.conflicts, nil
+	}
+	errs, err := conflictErrors(ctx, b.tx, limit)
+	if err != nil {
+		return nil, 0, warrantyErr("conflicts", err)
+	}
+	return errs, b.conflicts, nil
+}
+
+// check ends the COPY and finds the conflicts once. The caller holds mu.
+func (b *importBatch) check(ctx context.Context) error {
+	switch {
+	case b.done:
+		return warrantyErr("conflicts", errBatchDone)
+	case b.merged:
+		return warrantyErr("conflicts", errors.New("batch already merged"))
+	case b.checked:
+		return nil
+	}
+	if err := b.finishCopy(); err != nil {
+		return warrantyErr("conflicts: copy", err)
+	}
+	n, err := findConflicts(ctx, b.tx)
+	if err != nil {
+		return warrantyErr("conflicts", err)
+	}
+	b.conflicts, b.checked = n, true
+	return nil
+}
+
+// Merge ends the COPY and applies the staged rows that conflict with no
+// other (Conflicts) in a few set-based statements (see merge). Nothing is
+// visible to readers before Commit.
 func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, error) {
 	if m != warranty.ModeUpsert && m != warranty.ModeSnapshot {
 		return warranty.Counts{}, domain.E(domain.Invalid, "import.error.mode")
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	switch {
-	case b.done:
-		return warranty.Counts{}, warrantyErr("merge", errBatchDone)
-	case b.merged:
-		return warranty.Counts{}, warrantyErr("merge", errors.New("batch already merged"))
-	}
-	if err := b.finishCopy(); err != nil {
-		return warranty.Counts{}, warrantyErr("merge: copy", err)
+	if err := b.check(ctx); err != nil {
+		return warranty.Counts{}, err
 	}
 	b.merged = true
+	if b.conflicts > 0 {
+		if err := dropConflicts(ctx, b.tx); err != nil {
+			return warranty.Counts{}, warrantyErr("merge", err)
+		}
+	}
 	c, err := merge(ctx, b.tx, m)
 	if err != nil {
 		return warranty.Counts{}, warrantyErr("merge", err)
 	}
+	// Each merged key is one line of the batch; the other rows staged
+	// repeat one of them exactly.
+	c.Duplicates = b.rows - b.conflicts - (c.Inserted + c.Updated + c.Unchanged)
 	return c, nil
 }
 

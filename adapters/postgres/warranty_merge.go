@@ -13,9 +13,11 @@ import (
 // a few set-based statements, and counts the outcome per service line.
 //
 // Semantics:
-//   - A line is keyed by (owner code, SN, SKU, start date). When a batch
-//     lists the same key twice, the last line of the file wins; a device's
-//     name, order number and owner name come from its last line too. So
+//   - A line is keyed by (owner code, SN, SKU, start date). The rows that
+//     contradict another are gone from the staging table by now
+//     (findConflicts), so the rows left with the same key repeat each other
+//     exactly, and so do a device's name, order number and owner name on
+//     all of its rows; the last line of the file is kept. So
 //     Inserted+Updated+Unchanged is the number of distinct keys.
 //   - A line is inserted when its key is new; updated when its service name
 //     or end date, or its device's name, order number or owner name differ;

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -62,8 +63,10 @@ func testImportCancelled(t *testing.T, w *warrantyWorld) {
 	src, err := warranty.NewCSVSource(strings.NewReader(file(manyRecs(200)...)))
 	must(t, err)
 	run, err := w.svc.Import(ctx, &cancelAfter{Source: src, n: 50, cancel: cancel}, warranty.ImportOptions{Mode: warranty.ModeSnapshot})
-	if err == nil || run.Status != warranty.RunFailed {
-		t.Fatalf("cancelled import = %+v, %v; want a failed run", run, err)
+	wantError(t, "cancelled import", err, domain.Internal, "import.error.cancelled")
+	if !errors.Is(err, context.Canceled) || run.Status != warranty.RunCancelled || run.Message != "import.error.cancelled" ||
+		run.FinishedAt.IsZero() {
+		t.Fatalf("cancelled import = %+v, %v; want a cancelled run", run, err)
 	}
 	w.wantRecorded(t, run)
 	sameDevices(t, w, a, b)
