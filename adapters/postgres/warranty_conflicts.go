@@ -16,7 +16,8 @@ const (
 )
 
 // findConflicts notes in warranty_conflicts the staged rows that contradict
-// another row of the batch and returns how many rows that is. In one sort of
+// another row of the batch and returns how many rows that is. It runs only
+// once classify has seen that there are some, to tell which. In one sort of
 // the staging table by (sn, owner_code, sku, start_date, line), two windows
 // take the first row f of each device (owner code and SN) and of each
 // service line (and SKU and start date); a row differs when its device

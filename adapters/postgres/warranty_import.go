@@ -178,7 +178,9 @@ func (b *importBatch) Conflicts(ctx context.Context, limit int) ([]warranty.RowE
 	return errs, b.conflicts, nil
 }
 
-// check ends the COPY and finds the conflicts once. The caller holds mu.
+// check ends the COPY and classifies the batch (classify) once; only when
+// that finds contradicting rows does findConflicts say which. The caller
+// holds mu.
 func (b *importBatch) check(ctx context.Context) error {
 	switch {
 	case b.done:
@@ -191,11 +193,16 @@ func (b *importBatch) check(ctx context.Context) error {
 	if err := b.finishCopy(); err != nil {
 		return warrantyErr("conflicts: copy", err)
 	}
-	n, err := findConflicts(ctx, b.tx)
+	conflict, err := classify(ctx, b.tx)
 	if err != nil {
 		return warrantyErr("conflicts", err)
 	}
-	b.conflicts, b.checked = n, true
+	if conflict {
+		if b.conflicts, err = findConflicts(ctx, b.tx); err != nil {
+			return warrantyErr("conflicts", err)
+		}
+	}
+	b.checked = true
 	return nil
 }
 
@@ -213,7 +220,7 @@ func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Coun
 	}
 	b.merged = true
 	if b.conflicts > 0 {
-		if err := dropConflicts(ctx, b.tx); err != nil {
+		if err := b.reclassify(ctx); err != nil {
 			return warranty.Counts{}, warrantyErr("merge", err)
 		}
 	}
@@ -221,10 +228,26 @@ func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Coun
 	if err != nil {
 		return warranty.Counts{}, warrantyErr("merge", err)
 	}
-	// Each merged key is one line of the batch; the other rows staged
-	// repeat one of them exactly.
+	// Each merged key is one distinct row of the batch; the other rows
+	// staged repeat one of them exactly.
 	c.Duplicates = b.rows - b.conflicts - (c.Inserted + c.Updated + c.Unchanged)
 	return c, nil
+}
+
+// reclassify removes the rows in conflict from the staging table and
+// classifies what is left.
+func (b *importBatch) reclassify(ctx context.Context) error {
+	if err := dropConflicts(ctx, b.tx); err != nil {
+		return err
+	}
+	if err := declassify(ctx, b.tx); err != nil {
+		return err
+	}
+	conflict, err := classify(ctx, b.tx)
+	if err == nil && conflict {
+		err = errors.New("conflicts left after removing them")
+	}
+	return err
 }
 
 // Commit makes the merged batch visible and releases the import lock. It
