@@ -96,3 +96,25 @@ func TestImportCLIConflicts(t *testing.T) {
 		t.Fatalf("skipping the conflicts: %v\n%s", err, out)
 	}
 }
+
+// TestImportCLIBadHeaderRecorded checks that a file refused at its header
+// fails with the reason and is a failed run on record.
+func TestImportCLIBadHeaderRecorded(t *testing.T) {
+	e, url := migratedEnv(t)
+	out, _, err := cli(t, e, "import", "warranty", "--file", writeFile(t, "header.csv", "a,b\n1,2\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "The header is missing the columns customer_credit_code") || !strings.Contains(out, "failed") {
+		t.Fatalf("bad header: %v\n%s", err, out)
+	}
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var status, message string
+	if err := db.QueryRowxContext(context.Background(), `SELECT status, message FROM import_runs ORDER BY id DESC LIMIT 1`).Scan(&status, &message); err != nil {
+		t.Fatal(err)
+	}
+	if status != "failed" || message != "import.error.header" {
+		t.Errorf("recorded run: %s %q", status, message)
+	}
+}
