@@ -30,7 +30,9 @@ const shownRowErrors = 20
 
 // importCmd imports warranty data from a CSV or XLSX file (SPEC §3.3):
 // `import warranty --file F`. It shows a progress bar on a terminal, then the
-// run's counts; a failed run prints its first row errors and fails.
+// run's counts; a failed run prints its first row errors and fails, and an
+// interrupted one (ctx ends: Ctrl-C, SIGTERM) says that nothing was changed
+// and fails.
 func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "warranty" {
 		return errors.New(importUsage)
@@ -81,8 +83,9 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 		auditImport(ctx, postgres.NewIdentityStore(db), run, stderr)
 	}
 	printRun(stdout, run)
-	if run.Status == warranty.RunCancelled {
-		// Interrupted (Ctrl-C, SIGTERM): the batch was rolled back.
+	if run.Status == warranty.RunCancelled || (err != nil && ctx.Err() != nil) {
+		// Interrupted (Ctrl-C, SIGTERM): the batch was rolled back, or
+		// never begun.
 		return explainKey(warranty.ErrCancelled)
 	}
 	if err != nil {
