@@ -45,6 +45,7 @@ func Warranty(t *testing.T, newStore func(t *testing.T) WarrantyStores) {
 		{"SkipInvalid", testImportSkipInvalid},
 		{"SecondImportRefused", testImportConcurrent},
 		{"CancelledMidImport", testImportCancelled},
+		{"CancelledAtMerge", testImportCancelledAtMerge},
 		{"BrokenFileMidImport", testImportBroken},
 		{"CancelReleasesLock", testCancelReleases},
 		{"NULRefused", testImportNUL},
