@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -14,6 +15,72 @@ const (
 	keyConflictDevice = "import.error.conflict_device"
 	keyConflictLine   = "import.error.conflict_line"
 )
+
+// Conflicts ends the COPY and finds the staged rows that contradict
+// another (findConflicts). It returns the first limit of them as row errors
+// and how many rows conflict; Merge leaves them out.
+func (b *importBatch) Conflicts(ctx context.Context, limit int) ([]warranty.RowError, int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.check(ctx); err != nil {
+		return nil, 0, err
+	}
+	if b.conflicts == 0 || limit <= 0 {
+		return nil, b.conflicts, nil
+	}
+	errs, err := conflictErrors(ctx, b.tx, limit)
+	if err != nil {
+		return nil, 0, warrantyErr("conflicts", err)
+	}
+	return errs, b.conflicts, nil
+}
+
+// check ends the COPY and classifies the batch (classify) once; only when
+// that finds contradicting rows does findConflicts say which. The caller
+// holds mu.
+func (b *importBatch) check(ctx context.Context) error {
+	switch {
+	case b.done:
+		return warrantyErr("conflicts", errBatchDone)
+	case b.merged:
+		return warrantyErr("conflicts", errors.New("batch already merged"))
+	case b.checked:
+		return nil
+	}
+	if err := b.finishCopy(); err != nil {
+		return warrantyErr("conflicts: copy", err)
+	}
+	conflict, err := classify(ctx, b.tx)
+	if err != nil {
+		return warrantyErr("conflicts", err)
+	}
+	if conflict {
+		if b.conflicts, err = findConflicts(ctx, b.tx); err != nil {
+			return warrantyErr("conflicts", err)
+		}
+		if b.conflicts == 0 {
+			return warrantyErr("conflicts", errors.New("classify saw conflicts that findConflicts does not"))
+		}
+	}
+	b.checked = true
+	return nil
+}
+
+// reclassify removes the rows in conflict from the staging table and
+// classifies what is left.
+func (b *importBatch) reclassify(ctx context.Context) error {
+	if err := dropConflicts(ctx, b.tx); err != nil {
+		return err
+	}
+	if err := declassify(ctx, b.tx); err != nil {
+		return err
+	}
+	conflict, err := classify(ctx, b.tx)
+	if err == nil && conflict {
+		err = errors.New("conflicts left after removing them")
+	}
+	return err
+}
 
 // findConflicts notes in warranty_conflicts the staged rows that contradict
 // another row of the batch and returns how many rows that is. It runs only

@@ -159,53 +159,6 @@ func (b *importBatch) finishCopy() error {
 	return err
 }
 
-// Conflicts ends the COPY and finds the staged rows that contradict
-// another (findConflicts). It returns the first limit of them as row errors
-// and how many rows conflict; Merge leaves them out.
-func (b *importBatch) Conflicts(ctx context.Context, limit int) ([]warranty.RowError, int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if err := b.check(ctx); err != nil {
-		return nil, 0, err
-	}
-	if b.conflicts == 0 || limit <= 0 {
-		return nil, b.conflicts, nil
-	}
-	errs, err := conflictErrors(ctx, b.tx, limit)
-	if err != nil {
-		return nil, 0, warrantyErr("conflicts", err)
-	}
-	return errs, b.conflicts, nil
-}
-
-// check ends the COPY and classifies the batch (classify) once; only when
-// that finds contradicting rows does findConflicts say which. The caller
-// holds mu.
-func (b *importBatch) check(ctx context.Context) error {
-	switch {
-	case b.done:
-		return warrantyErr("conflicts", errBatchDone)
-	case b.merged:
-		return warrantyErr("conflicts", errors.New("batch already merged"))
-	case b.checked:
-		return nil
-	}
-	if err := b.finishCopy(); err != nil {
-		return warrantyErr("conflicts: copy", err)
-	}
-	conflict, err := classify(ctx, b.tx)
-	if err != nil {
-		return warrantyErr("conflicts", err)
-	}
-	if conflict {
-		if b.conflicts, err = findConflicts(ctx, b.tx); err != nil {
-			return warrantyErr("conflicts", err)
-		}
-	}
-	b.checked = true
-	return nil
-}
-
 // Merge ends the COPY and applies the staged rows that conflict with no
 // other (Conflicts) in a few set-based statements (see merge). Nothing is
 // visible to readers before Commit.
@@ -232,22 +185,6 @@ func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Coun
 	// staged repeat one of them exactly.
 	c.Duplicates = b.rows - b.conflicts - (c.Inserted + c.Updated + c.Unchanged)
 	return c, nil
-}
-
-// reclassify removes the rows in conflict from the staging table and
-// classifies what is left.
-func (b *importBatch) reclassify(ctx context.Context) error {
-	if err := dropConflicts(ctx, b.tx); err != nil {
-		return err
-	}
-	if err := declassify(ctx, b.tx); err != nil {
-		return err
-	}
-	conflict, err := classify(ctx, b.tx)
-	if err == nil && conflict {
-		err = errors.New("conflicts left after removing them")
-	}
-	return err
 }
 
 // Commit makes the merged batch visible and releases the import lock. It
