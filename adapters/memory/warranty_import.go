@@ -24,6 +24,10 @@ type batch struct {
 	merged  bool
 	done    bool
 	stopCtx func() bool
+	// conflicting holds the lines of the rows that contradict another,
+	// once Conflicts or Merge has found them, and conflictErrs their errors.
+	conflicting  map[int]bool
+	conflictErrs []warranty.RowError
 }
 
 // errNUL refuses a row holding a NUL character.
@@ -71,7 +75,9 @@ func (b *batch) Add(ctx context.Context, r warranty.Row) error {
 // Merge computes the state after the batch with the PostgreSQL store's
 // semantics (see postgres.merge): the last line of the file wins, unchanged
 // lines are counted and not written, snapshot mode removes the unlisted
-// lines of the batch's owners and their devices left without lines.
+// lines of the batch's owners and their devices left without lines. Rows in
+// conflict (Conflicts) are left out; a row repeating another exactly counts
+// as a duplicate.
 func (b *batch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, error) {
 	if m != warranty.ModeUpsert && m != warranty.ModeSnapshot {
 		return warranty.Counts{}, domain.E(domain.Invalid, "import.error.mode")
@@ -84,13 +90,14 @@ func (b *batch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, er
 	if b.done || b.merged {
 		return warranty.Counts{}, errBatchDone
 	}
+	b.findConflicts()
 	b.merged = true
 	b.s.mu.Lock()
 	old, lastID := b.s.devices, b.s.lastID
 	b.s.mu.Unlock()
 
 	// The last line of the file wins, for lines and for devices.
-	rows := slices.Clone(b.rows)
+	rows := slices.DeleteFunc(slices.Clone(b.rows), func(r warranty.Row) bool { return b.conflicting[r.Line] })
 	slices.SortStableFunc(rows, func(x, y warranty.Row) int { return cmp.Compare(x.Line, y.Line) })
 	lines := map[deviceKey]map[lineKey]warranty.Line{}
 	devs := map[deviceKey]warranty.Row{}
@@ -104,6 +111,10 @@ func (b *batch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, er
 	}
 
 	var c warranty.Counts
+	c.Duplicates = len(rows)
+	for _, ls := range lines {
+		c.Duplicates -= len(ls)
+	}
 	next := make(map[deviceKey]device, len(old))
 	for k, d := range old {
 		next[k] = d.clone()

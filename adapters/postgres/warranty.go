@@ -82,13 +82,13 @@ func (s *WarrantyStore) StartRun(ctx context.Context, r *warranty.Run) error {
 	}
 	const q = `
 INSERT INTO import_runs (source, mode, dry_run, started_at, finished_at, status,
-	read, inserted, updated, unchanged, removed, rejected, errors, message)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+	read, inserted, updated, unchanged, removed, rejected, duplicates, errors, message)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 RETURNING id`
 	c := r.Counts
 	var id int64
 	err = s.db.QueryRowxContext(ctx, q, r.Source, r.Mode, r.DryRun, r.StartedAt, zeroNull(r.FinishedAt), r.Status,
-		c.Read, c.Inserted, c.Updated, c.Unchanged, c.Removed, c.Rejected, errs, r.Message).Scan(&id)
+		c.Read, c.Inserted, c.Updated, c.Unchanged, c.Removed, c.Rejected, c.Duplicates, errs, r.Message).Scan(&id)
 	if err != nil {
 		return warrantyErr("start run", err)
 	}
@@ -106,13 +106,13 @@ func (s *WarrantyStore) FinishRun(ctx context.Context, r warranty.Run) error {
 	}
 	const q = `
 UPDATE import_runs SET finished_at = $2, status = $3, read = $4, inserted = $5, updated = $6,
-	unchanged = $7, removed = $8, rejected = $9, errors = $10, message = $11
+	unchanged = $7, removed = $8, rejected = $9, duplicates = $10, errors = $11, message = $12
 WHERE id = $1
 RETURNING id`
 	c := r.Counts
 	var id int64
 	err = s.db.QueryRowxContext(ctx, q, r.ID, zeroNull(r.FinishedAt), r.Status,
-		c.Read, c.Inserted, c.Updated, c.Unchanged, c.Removed, c.Rejected, errs, r.Message).Scan(&id)
+		c.Read, c.Inserted, c.Updated, c.Unchanged, c.Removed, c.Rejected, c.Duplicates, errs, r.Message).Scan(&id)
 	if err != nil {
 		return warrantyErr("finish run", notFound(err, keyRunNotFound))
 	}
@@ -145,6 +145,7 @@ type runRow struct {
 	Unchanged  int          `db:"unchanged"`
 	Removed    int          `db:"removed"`
 	Rejected   int          `db:"rejected"`
+	Duplicates int          `db:"duplicates"`
 	Errors     []byte       `db:"errors"`
 	Message    string       `db:"message"`
 }
@@ -154,7 +155,7 @@ type runRow struct {
 func (s *WarrantyStore) RunByID(ctx context.Context, id int64) (warranty.Run, error) {
 	const q = `
 SELECT id, source, mode, dry_run, started_at, finished_at, status,
-	read, inserted, updated, unchanged, removed, rejected, errors, message
+	read, inserted, updated, unchanged, removed, rejected, duplicates, errors, message
 FROM import_runs WHERE id = $1`
 	var r runRow
 	if err := s.db.GetContext(ctx, &r, q, id); err != nil {
@@ -167,7 +168,7 @@ FROM import_runs WHERE id = $1`
 	run := warranty.Run{ID: r.ID, Source: r.Source, Mode: warranty.Mode(r.Mode), DryRun: r.DryRun,
 		StartedAt: r.StartedAt.UTC(), FinishedAt: utcOrZero(r.FinishedAt), Status: r.Status,
 		Counts: warranty.Counts{Read: r.Read, Inserted: r.Inserted, Updated: r.Updated, Unchanged: r.Unchanged,
-			Removed: r.Removed, Rejected: r.Rejected},
+			Removed: r.Removed, Rejected: r.Rejected, Duplicates: r.Duplicates},
 		Message: r.Message}
 	for _, e := range es {
 		run.Errors = append(run.Errors, warranty.RowError{Line: e.Line, Column: e.Column, Key: e.Key, Data: e.Data})

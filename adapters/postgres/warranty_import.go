@@ -38,7 +38,10 @@ type importBatch struct {
 	done   bool        // committed or rolled back
 	stop   func() bool // stops the rollback on cancellation
 	rows   int         // rows staged
-	db     *sqlx.DB    // for ANALYZE after a large batch
+	// conflicts is how many staged rows contradict another, once checked.
+	conflicts int
+	checked   bool
+	db        *sqlx.DB // for ANALYZE after a large batch
 }
 
 // analyzeAfter is the batch size from which Commit refreshes the planner's
@@ -156,28 +159,31 @@ func (b *importBatch) finishCopy() error {
 	return err
 }
 
-// Merge ends the COPY and applies the staged rows in a few set-based
-// statements (see merge). Nothing is visible to readers before Commit.
+// Merge ends the COPY and applies the staged rows that conflict with no
+// other (Conflicts) in a few set-based statements (see merge). Nothing is
+// visible to readers before Commit.
 func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, error) {
 	if m != warranty.ModeUpsert && m != warranty.ModeSnapshot {
 		return warranty.Counts{}, domain.E(domain.Invalid, "import.error.mode")
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	switch {
-	case b.done:
-		return warranty.Counts{}, warrantyErr("merge", errBatchDone)
-	case b.merged:
-		return warranty.Counts{}, warrantyErr("merge", errors.New("batch already merged"))
-	}
-	if err := b.finishCopy(); err != nil {
-		return warranty.Counts{}, warrantyErr("merge: copy", err)
+	if err := b.check(ctx); err != nil {
+		return warranty.Counts{}, err
 	}
 	b.merged = true
+	if b.conflicts > 0 {
+		if err := b.reclassify(ctx); err != nil {
+			return warranty.Counts{}, warrantyErr("merge", err)
+		}
+	}
 	c, err := merge(ctx, b.tx, m)
 	if err != nil {
 		return warranty.Counts{}, warrantyErr("merge", err)
 	}
+	// Each merged key is one distinct row of the batch; the other rows
+	// staged repeat one of them exactly.
+	c.Duplicates = b.rows - b.conflicts - (c.Inserted + c.Updated + c.Unchanged)
 	return c, nil
 }
 

@@ -9,13 +9,16 @@ import (
 	"supportal/domain/warranty"
 )
 
-// merge applies warranty_staging to devices and service_lines inside tx, in
-// a few set-based statements, and counts the outcome per service line.
+// merge applies warranty_batch, which classify made of warranty_staging, to
+// devices and service_lines inside tx, in a few set-based statements, and
+// counts the outcome per service line.
 //
 // Semantics:
-//   - A line is keyed by (owner code, SN, SKU, start date). When a batch
-//     lists the same key twice, the last line of the file wins; a device's
-//     name, order number and owner name come from its last line too. So
+//   - A line is keyed by (owner code, SN, SKU, start date). The rows that
+//     contradict another are gone from the staging table by now
+//     (findConflicts), so the rows left with the same key repeat each other
+//     exactly, and so do a device's name, order number and owner name on
+//     all of its rows; the last line of the file is kept. So
 //     Inserted+Updated+Unchanged is the number of distinct keys.
 //   - A line is inserted when its key is new; updated when its service name
 //     or end date, or its device's name, order number or owner name differ;
@@ -27,7 +30,7 @@ import (
 //   - devices.max_end, the latest end date of a device's lines, follows; a
 //     device is rewritten at most once per batch.
 func merge(ctx context.Context, tx *sqlx.Tx, m warranty.Mode) (warranty.Counts, error) {
-	steps := []func(context.Context, *sqlx.Tx) error{classify, insertDevices, insertLines, updateLines}
+	steps := []func(context.Context, *sqlx.Tx) error{insertDevices, insertLines, updateLines}
 	if m == warranty.ModeSnapshot {
 		steps = append(steps, removeUnlisted)
 	}
@@ -50,17 +53,24 @@ FROM warranty_batch`
 	return c, nil
 }
 
-// classify deduplicates the staged lines (the last line of the file wins)
-// into warranty_batch and compares each with what is stored, before anything
-// is written, in one sort of the batch:
-//   - DISTINCT ON keeps the last line of each key. The sort puts sn before
+// classify deduplicates the staged lines into warranty_batch and compares
+// each with what is stored, before anything is written, in one sort of the
+// batch, and reports whether some staged rows contradict each other:
+//   - DISTINCT ON keeps one row of each distinct content, in the order of
+//     the key (sn, owner_code, sku, start_date) then of the other columns:
+//     rows that repeat another exactly are gone. The sort puts sn before
 //     owner_code: many companies share the first eight characters of their
 //     credit codes (the region), which are all PostgreSQL's abbreviated sort
 //     keys hold, while serial numbers differ early. Sorting 3 million lines
-//     this way takes a third of the time.
-//   - One window over each device's lines, latest line of the file first,
-//     gives every line its device's attributes (from that latest line) and
-//     latest end date, and marks one line of each device as first.
+//     this way takes a third of the time. The other columns are compared
+//     byte by byte, and only where keys tie.
+//   - One window over each device's lines, in that same order, gives every
+//     line its device's attributes and latest end date, and marks one line
+//     of each device as first. A line whose device attributes are not its
+//     device's, or whose key is its predecessor's (the same service line
+//     with other data), is marked conflict: then the batch is not merged
+//     as it stands (findConflicts tells which rows, and with
+//     --skip-invalid classify runs again without them).
 //   - The join with devices gives device_id and device_changed for stored
 //     devices (new_device otherwise). A new device takes its id from
 //     devices_id_seq on its first line, and a second window hands it to its
@@ -71,14 +81,15 @@ FROM warranty_batch`
 // keeps the order of the sort, and the ORDER BY of the subqueries costs
 // nothing; otherwise the planner may hash them and sort again. Temporary
 // tables have no statistics until analysed, and the later joins need them.
-func classify(ctx context.Context, tx *sqlx.Tx) error {
+func classify(ctx context.Context, tx *sqlx.Tx) (conflict bool, err error) {
 	const q = `
 CREATE TEMP TABLE warranty_batch ON COMMIT DROP AS
 SELECT x.owner_code, x.sn, x.sku, x.service_name, x.start_date, x.end_date,
 	x.owner_name, x.device_name, x.order_no, x.max_end, x.nth = 1 AS first,
 	x.device_id, x.new_device, x.device_changed, sl.id AS line_id,
 	sl.id IS NOT NULL AND (sl.service_name, sl.end_date)
-		IS DISTINCT FROM (x.service_name, x.end_date) AS line_changed
+		IS DISTINCT FROM (x.service_name, x.end_date) AS line_changed,
+	x.conflict
 FROM (
 	SELECT n.*, coalesce(n.stored_id, max(n.new_id) OVER (PARTITION BY n.sn, n.owner_code)) AS device_id
 	FROM (
@@ -93,13 +104,18 @@ FROM (
 					first_value(l.device_name) OVER w AS device_name,
 					first_value(l.order_no) OVER w AS order_no,
 					max(l.end_date) OVER w AS max_end,
-					row_number() OVER w AS nth
+					row_number() OVER w AS nth,
+					(l.owner_name, l.device_name, l.order_no) IS DISTINCT FROM
+						(first_value(l.owner_name) OVER w, first_value(l.device_name) OVER w, first_value(l.order_no) OVER w)
+					OR (l.sku, l.start_date) = (lag(l.sku) OVER w, lag(l.start_date) OVER w) AS conflict
 				FROM (
-					SELECT DISTINCT ON (sn, owner_code, sku, start_date) *
+					SELECT DISTINCT ON (sn, owner_code, sku, start_date, owner_name COLLATE "C",
+						device_name COLLATE "C", order_no COLLATE "C", service_name COLLATE "C", end_date) *
 					FROM warranty_staging
-					ORDER BY sn, owner_code, sku, start_date, line DESC
+					ORDER BY sn, owner_code, sku, start_date, owner_name COLLATE "C",
+						device_name COLLATE "C", order_no COLLATE "C", service_name COLLATE "C", end_date
 				) l
-				WINDOW w AS (PARTITION BY l.sn, l.owner_code ORDER BY l.line DESC
+				WINDOW w AS (PARTITION BY l.sn, l.owner_code ORDER BY l.sku, l.start_date
 					ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 			) v
 			LEFT JOIN devices d ON d.owner_code = v.owner_code AND d.sn = v.sn
@@ -110,16 +126,33 @@ FROM (
 ) x
 LEFT JOIN service_lines sl ON sl.device_id = x.device_id AND sl.sku = x.sku AND sl.start_date = x.start_date`
 	if _, err := tx.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("classify: %w", err)
+		return false, fmt.Errorf("classify: %w", err)
+	}
+	const anyConflict = `SELECT EXISTS (SELECT 1 FROM warranty_batch WHERE conflict)`
+	if err := tx.GetContext(ctx, &conflict, anyConflict); err != nil {
+		return false, fmt.Errorf("classify: conflicts: %w", err)
+	}
+	if conflict {
+		return true, nil
 	}
 	const analyze = `ANALYZE warranty_batch`
 	if _, err := tx.ExecContext(ctx, analyze); err != nil {
-		return fmt.Errorf("analyze batch: %w", err)
+		return false, fmt.Errorf("analyze batch: %w", err)
 	}
 	// The devices that lose lines in snapshot mode, and how many.
 	const removed = `CREATE TEMP TABLE warranty_removed (device_id bigint NOT NULL) ON COMMIT DROP`
 	if _, err := tx.ExecContext(ctx, removed); err != nil {
-		return fmt.Errorf("removed: %w", err)
+		return false, fmt.Errorf("removed: %w", err)
+	}
+	return false, nil
+}
+
+// declassify drops the warranty_batch of a batch with conflicts, so that
+// classify can run again once they are gone from the staging table.
+func declassify(ctx context.Context, tx *sqlx.Tx) error {
+	const q = `DROP TABLE warranty_batch`
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("declassify: %w", err)
 	}
 	return nil
 }

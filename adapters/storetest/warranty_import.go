@@ -85,18 +85,6 @@ func testImportUpdate(t *testing.T, w *warrantyWorld) {
 	w.mustImport(t, file(recs...), warranty.ModeUpsert, warranty.Counts{Read: 5, Unchanged: 5})
 }
 
-func testImportDuplicate(t *testing.T, w *warrantyWorld) {
-	first := recOf(codeA, "SN-A1", "SVC-STD", "2025-01-01", "2026-01-01")
-	last := first
-	last.end, last.device = "2026-06-30", "最后一行"
-	w.mustImport(t, file(first, last), warranty.ModeUpsert, warranty.Counts{Read: 2, Inserted: 1})
-	d := w.find(t, codeA, "SN-A1")
-	if d.Name != "最后一行" || len(d.Lines) != 1 || !d.Lines[0].End.Equal(day("2026-06-30")) {
-		t.Errorf("device = %+v, want the last line's", d)
-	}
-	w.mustImport(t, file(first, last), warranty.ModeUpsert, warranty.Counts{Read: 2, Unchanged: 1})
-}
-
 func testImportSnapshot(t *testing.T, w *warrantyWorld) {
 	_, b := withBase(t, w)
 	keep := baseRecs[0]

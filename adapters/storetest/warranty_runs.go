@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -62,8 +63,10 @@ func testImportCancelled(t *testing.T, w *warrantyWorld) {
 	src, err := warranty.NewCSVSource(strings.NewReader(file(manyRecs(200)...)))
 	must(t, err)
 	run, err := w.svc.Import(ctx, &cancelAfter{Source: src, n: 50, cancel: cancel}, warranty.ImportOptions{Mode: warranty.ModeSnapshot})
-	if err == nil || run.Status != warranty.RunFailed {
-		t.Fatalf("cancelled import = %+v, %v; want a failed run", run, err)
+	wantError(t, "cancelled import", err, domain.Internal, "import.error.cancelled")
+	if !errors.Is(err, context.Canceled) || run.Status != warranty.RunCancelled || run.Message != "import.error.cancelled" ||
+		run.FinishedAt.IsZero() {
+		t.Fatalf("cancelled import = %+v, %v; want a cancelled run", run, err)
 	}
 	w.wantRecorded(t, run)
 	sameDevices(t, w, a, b)
@@ -164,4 +167,49 @@ func testImportNUL(t *testing.T, w *warrantyWorld) {
 	}
 	w.wantRecorded(t, run)
 	sameDevices(t, w, a, b)
+}
+
+// cancelAtMerge is an Importer whose batches cancel their import as the
+// merge begins.
+type cancelAtMerge struct {
+	warranty.Importer
+	cancel context.CancelFunc
+}
+
+func (c cancelAtMerge) BeginImport(ctx context.Context) (warranty.Batch, error) {
+	b, err := c.Importer.BeginImport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cancelledBatch{Batch: b, cancel: c.cancel}, nil
+}
+
+type cancelledBatch struct {
+	warranty.Batch
+	cancel context.CancelFunc
+}
+
+func (b cancelledBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, error) {
+	b.cancel()
+	return b.Batch.Merge(ctx, m)
+}
+
+// testImportCancelledAtMerge cancels an import once every row is staged:
+// the merge stops, nothing changes and the run is recorded as cancelled.
+func testImportCancelledAtMerge(t *testing.T, w *warrantyWorld) {
+	a, b := withBase(t, w)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	svc := warranty.NewService(warranty.Deps{Importer: cancelAtMerge{Importer: w.s, cancel: cancel}, Runs: w.s, Lookup: w.s,
+		Now: func() time.Time { return time.Now().Truncate(time.Millisecond) }})
+	src, err := warranty.NewCSVSource(strings.NewReader(file(manyRecs(200)...)))
+	must(t, err)
+	run, err := svc.Import(ctx, src, warranty.ImportOptions{Mode: warranty.ModeSnapshot})
+	wantError(t, "import cancelled at its merge", err, domain.Internal, "import.error.cancelled")
+	if run.Status != warranty.RunCancelled || run.Counts.Read != 201 || run.Counts.Inserted != 0 {
+		t.Fatalf("cancelled import = %+v, %v", run, err)
+	}
+	w.wantRecorded(t, run)
+	sameDevices(t, w, a, b)
+	w.mustImport(t, file(manyRecs(3)...), warranty.ModeUpsert, warranty.Counts{Read: 4, Inserted: 3, Updated: 1})
 }

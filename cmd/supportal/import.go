@@ -18,6 +18,7 @@ import (
 	"supportal/adapters/i18n"
 	"supportal/adapters/postgres"
 	"supportal/adapters/xlsx"
+	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
 )
@@ -29,7 +30,9 @@ const shownRowErrors = 20
 
 // importCmd imports warranty data from a CSV or XLSX file (SPEC §3.3):
 // `import warranty --file F`. It shows a progress bar on a terminal, then the
-// run's counts; a failed run prints its first row errors and fails.
+// run's counts; a failed run prints its first row errors and fails, and an
+// interrupted one (ctx ends: Ctrl-C, SIGTERM) says that nothing was changed
+// and fails.
 func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "warranty" {
 		return errors.New(importUsage)
@@ -66,12 +69,10 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 	defer db.Close()
 
 	bar := newProgressBar(info.Size(), stderr, *quiet)
-	src, closeSrc, err := openImportFile(io.TeeReader(f, bar))
-	if err != nil {
-		_ = bar.Exit() // ends the bar's line before the error
-		return explain(err)
-	}
-	defer closeSrc()
+	// Opened by the import, so that a file refused at its header is a
+	// recorded run too.
+	src := warranty.OpenLater(func() (warranty.Source, error) { return openImportFile(io.TeeReader(f, bar)) })
+	defer src.Close()
 	ws := postgres.NewWarrantyStore(db)
 	svc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws})
 	o := warranty.ImportOptions{Mode: warranty.Mode(*mode), DryRun: *dryRun, SkipInvalid: *skipInvalid,
@@ -82,26 +83,35 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 		auditImport(ctx, postgres.NewIdentityStore(db), run, stderr)
 	}
 	printRun(stdout, run)
+	if run.Status == warranty.RunCancelled || (err != nil && ctx.Err() != nil) {
+		// Interrupted (Ctrl-C, SIGTERM): the batch was rolled back, or
+		// never begun.
+		return explainKey(warranty.ErrCancelled)
+	}
 	if err != nil {
 		return explain(err)
 	}
 	return nil
 }
 
+// explainKey returns the English text of the domain error e.
+func explainKey(e *domain.Error) error {
+	b, err := i18n.Load()
+	if err != nil {
+		return e
+	}
+	return errors.New(b.T(i18n.EN, e.Key, e.Data))
+}
+
 // openImportFile reads CSV or XLSX, told apart by the zip archive's first
 // bytes rather than by the file's name.
-func openImportFile(r io.Reader) (warranty.Source, func() error, error) {
+func openImportFile(r io.Reader) (warranty.Source, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(len(xlsx.Magic))
 	if bytes.HasPrefix(head, []byte(xlsx.Magic)) {
-		src, err := xlsx.NewSource(br)
-		if err != nil {
-			return nil, nil, err
-		}
-		return src, src.Close, nil
+		return xlsx.NewSource(br)
 	}
-	src, err := warranty.NewCSVSource(br)
-	return src, func() error { return nil }, err
+	return warranty.NewCSVSource(br)
 }
 
 // newProgressBar returns a bar of the bytes read from the file on stderr,
@@ -150,15 +160,19 @@ func printRun(w io.Writer, run warranty.Run) {
 	}
 	fmt.Fprintf(w, "read %d, inserted %d, updated %d, unchanged %d, removed %d, rejected %d\n",
 		k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)
-	if run.Status != warranty.RunFailed {
-		if len(run.Errors) > 0 {
-			fmt.Fprintln(w, b.T(i18n.EN, "import.cli.skipped", map[string]any{"Count": k.Rejected}))
-			printRowErrors(w, b, run.Errors)
-		}
-		return
+	if k.Duplicates > 0 {
+		fmt.Fprintln(w, b.T(i18n.EN, "import.warning.duplicates", map[string]any{"Count": k.Duplicates}))
 	}
-	printRowErrors(w, b, run.Errors)
-	fmt.Fprintln(w)
+	switch {
+	case run.Status == warranty.RunFailed:
+		// The error's own line follows after an empty one.
+		printRowErrors(w, b, run.Errors)
+		fmt.Fprintln(w)
+	case len(run.Errors) == 0:
+	case run.Status == warranty.RunSucceeded, run.Status == warranty.RunDryRun:
+		fmt.Fprintln(w, b.T(i18n.EN, "import.cli.skipped", map[string]any{"Count": k.Rejected}))
+		printRowErrors(w, b, run.Errors)
+	}
 }
 
 func printRowErrors(w io.Writer, b *i18n.Bundle, errs []warranty.RowError) {

@@ -28,9 +28,14 @@ type ImportOptions struct {
 const ProgressEvery = 1000
 
 // Import streams src into one batch and applies it atomically: readers see the
-// old data or the new, never half. One invalid row rejects the whole batch
-// unless SkipInvalid; a dry run computes the counts and changes nothing. The
-// run is recorded whatever happens, with its counts and row errors.
+// old data or the new, never half. One invalid row, or two rows that
+// contradict each other (Batch.Conflicts), reject the whole batch unless
+// SkipInvalid, which leaves them out; rows repeating another exactly are
+// applied once and counted as duplicates. A dry run computes the counts and
+// changes nothing. The run is recorded whatever happens, with its counts and
+// row errors: a file whose header is wrong or that is empty fails the run;
+// an import whose ctx ends before it commits is rolled back and recorded as
+// cancelled, and Import then returns ErrCancelled.
 func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run, error) {
 	if o.Mode == "" {
 		o.Mode = ModeUpsert
@@ -49,6 +54,11 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 	err := s.importRows(ctx, src, o, &run)
 	run.FinishedAt = s.now()
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Whatever failed first (a read of a body whose client is gone, a
+		// statement cut short), the batch went with the context.
+		run.Status, run.Message = RunCancelled, ErrCancelled.Key
+		err = &domain.Error{Kind: ErrCancelled.Kind, Key: ErrCancelled.Key, Err: context.Cause(ctx)}
 	case err != nil:
 		run.Status = RunFailed
 		if de := domain.As(err); de.Kind != domain.Internal {
@@ -71,6 +81,11 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 	return run, err
 }
 
+// ErrCancelled is what Import returns when its context ended before the
+// batch committed; the error it returns keeps the context's cause. The edges
+// tell it by its key (import.error.cancelled).
+var ErrCancelled = domain.E(domain.Internal, "import.error.cancelled")
+
 var errRejected = domain.E(domain.Invalid, "import.error.rejected")
 
 func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, run *Run) (err error) {
@@ -83,6 +98,36 @@ func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, r
 			err = fmt.Errorf("warranty: rollback: %w", rerr)
 		}
 	}()
+	if err := s.stage(ctx, src, o, batch, run); err != nil {
+		return err
+	}
+	if run.Counts.Read == 0 {
+		return domain.E(domain.Invalid, "import.error.empty")
+	}
+	conflicts, n, err := batch.Conflicts(ctx, max(MaxReportedErrors-len(run.Errors), 0))
+	if err != nil {
+		return err
+	}
+	run.Errors = append(run.Errors, conflicts...)
+	run.Counts.Rejected += n
+	if run.Counts.Rejected > 0 && !o.SkipInvalid {
+		return errRejected.With("Count", run.Counts.Rejected)
+	}
+	c, err := batch.Merge(ctx, o.Mode)
+	if err != nil {
+		return err
+	}
+	run.Counts.Inserted, run.Counts.Updated, run.Counts.Unchanged, run.Counts.Removed = c.Inserted, c.Updated, c.Unchanged, c.Removed
+	run.Counts.Duplicates = c.Duplicates
+	if o.DryRun {
+		return nil
+	}
+	return batch.Commit(ctx)
+}
+
+// stage reads src into batch, counting the rows read and noting the invalid
+// ones in run.
+func (s *Service) stage(ctx context.Context, src Source, o ImportOptions, batch Batch, run *Run) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -120,21 +165,7 @@ func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, r
 	if o.Progress != nil {
 		o.Progress(run.Counts.Read)
 	}
-	if run.Counts.Rejected > 0 && !o.SkipInvalid {
-		return errRejected.With("Count", run.Counts.Rejected)
-	}
-	if run.Counts.Read == 0 {
-		return domain.E(domain.Invalid, "import.error.empty")
-	}
-	c, err := batch.Merge(ctx, o.Mode)
-	if err != nil {
-		return err
-	}
-	run.Counts.Inserted, run.Counts.Updated, run.Counts.Unchanged, run.Counts.Removed = c.Inserted, c.Updated, c.Unchanged, c.Removed
-	if o.DryRun {
-		return nil
-	}
-	return batch.Commit(ctx)
+	return nil
 }
 
 func (r *Run) addError(e RowError) {

@@ -19,6 +19,9 @@ type Counts struct {
 	Unchanged int `json:"unchanged"`
 	Removed   int `json:"removed"`
 	Rejected  int `json:"rejected"`
+	// Duplicates counts the rows that repeat an earlier row of the batch
+	// exactly: they are applied once.
+	Duplicates int `json:"duplicates"`
 }
 
 // Run statuses.
@@ -27,6 +30,9 @@ const (
 	RunSucceeded = "succeeded"
 	RunFailed    = "failed"
 	RunDryRun    = "dry_run"
+	// RunCancelled is a run whose context ended (the CLI interrupted, the
+	// API's client gone) before it committed: nothing was changed.
+	RunCancelled = "cancelled"
 )
 
 // Run is one recorded import.

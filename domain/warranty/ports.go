@@ -15,9 +15,19 @@ type Importer interface {
 // merged in one set-based step; nothing is visible to readers before Commit.
 type Batch interface {
 	Add(ctx context.Context, r Row) error
-	// Merge applies the staged rows and counts what changed. In snapshot
-	// mode it also removes the service lines of the staged owners that the
-	// batch does not list.
+	// Conflicts ends the staging and finds the rows that contradict another
+	// row of the batch: the same device (owner code and SN) with another
+	// customer name, device name or order number, or the same service line
+	// (owner code, SN, SKU and start date) with another service name or end
+	// date. It returns the first limit of them as row errors in line order
+	// (import.error.conflict_device, import.error.conflict_line) and how many
+	// rows conflict; Merge leaves all of those rows out. Rows that repeat
+	// another exactly do not conflict.
+	Conflicts(ctx context.Context, limit int) ([]RowError, int, error)
+	// Merge applies the staged rows that conflict with no other and counts
+	// what changed; a row repeating an earlier one exactly is applied once
+	// and counted in Duplicates. In snapshot mode it also removes the
+	// service lines of the staged owners that the batch does not list.
 	Merge(ctx context.Context, m Mode) (Counts, error)
 	Commit(ctx context.Context) error
 	// Rollback discards the batch; it is a no-op after Commit.

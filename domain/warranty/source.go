@@ -57,6 +57,42 @@ func Reorder(order []int, rec []string) []string {
 	return out
 }
 
+// OpenLater returns a Source that calls open on its first Next and then
+// reads the source open returned, so that the import records a file that
+// open refuses (a wrong header, an empty file, a broken workbook) as a
+// failed run. Close closes the opened source when it has a Close method.
+func OpenLater(open func() (Source, error)) *LaterSource {
+	return &LaterSource{open: open}
+}
+
+// LaterSource is the Source of OpenLater.
+type LaterSource struct {
+	open func() (Source, error)
+	src  Source
+	err  error
+}
+
+// Next opens the source on the first call and returns its next record, or
+// the error of opening it.
+func (l *LaterSource) Next() (int, []string, error) {
+	if l.open != nil {
+		l.src, l.err = l.open()
+		l.open = nil
+	}
+	if l.err != nil {
+		return 0, nil, l.err
+	}
+	return l.src.Next()
+}
+
+// Close releases the opened source, if any.
+func (l *LaterSource) Close() error {
+	if c, ok := l.src.(io.Closer); ok && l.err == nil {
+		return c.Close()
+	}
+	return nil
+}
+
 type csvSource struct {
 	r     *csv.Reader
 	order []int

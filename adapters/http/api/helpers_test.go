@@ -97,7 +97,11 @@ type result struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"errors"`
-	More  bool   `json:"more_errors"`
+	More     bool `json:"more_errors"`
+	Warnings []struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"warnings"`
 	Error string `json:"error"`
 	Code  string `json:"code"`
 }

@@ -36,9 +36,18 @@ type importResponse struct {
 	Counts warranty.Counts `json:"counts"`
 	Errors []rowError      `json:"errors"`
 	// More reports that the run found more row errors than Errors lists.
-	More  bool   `json:"more_errors"`
-	Error string `json:"error,omitempty"`
-	Code  string `json:"code,omitempty"`
+	More bool `json:"more_errors"`
+	// Warnings are what the caller should know of a run that went
+	// through: rows that repeated another exactly, applied once.
+	Warnings []notice `json:"warnings"`
+	Error    string   `json:"error,omitempty"`
+	Code     string   `json:"code,omitempty"`
+}
+
+// notice is a warning of a run: its message id and text.
+type notice struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // rowError is one problem of one row; Column is empty when the row as a whole
@@ -53,26 +62,45 @@ type rowError struct {
 // importWarranty streams the body into one import batch:
 // POST /api/v1/warranty/imports?mode=upsert|snapshot&dry_run=true&skip_invalid=true
 // with a text/csv or XLSX body. It answers 200 with the summary, 422 with the
-// same summary when the batch was rejected, 409 while another import runs.
+// same summary when the batch or the file was rejected, 409 while another
+// import runs. A client that goes away before the body ends cancels the
+// import (nothing changes, the run is recorded as cancelled) and is
+// answered 499, for the log; an import cancelled on the server's side is
+// answered 503.
 func (h *Handler) importWarranty(c *fiber.Ctx) error {
 	o, err := importOptions(c)
 	if err != nil {
 		return err
 	}
-	t := token(c)
-	o.Source = "api:" + t.Name
-	body := &limitedReader{r: web.BodyStream(c), left: h.MaxImportBytes}
-	src, closeSrc, err := openSource(c.Get(fiber.HeaderContentType), body)
+	kind, err := bodyKind(c.Get(fiber.HeaderContentType))
 	if err != nil {
 		return h.fail(c, err)
 	}
-	defer closeSrc()
-	run, err := h.importer.Import(c.UserContext(), src, o)
+	t := token(c)
+	o.Source = "api:" + t.Name
+	ctx, cancel := context.WithCancelCause(c.UserContext())
+	defer cancel(nil)
+	body := &bodyReader{r: web.BodyStream(c), left: h.MaxImportBytes, want: int64(c.Request().Header.ContentLength()),
+		gone: func(err error) { cancel(fmt.Errorf("%w: %w", errClientGone, err)) }}
+	// Opened by the import, so that a body refused at its header is a
+	// recorded run too.
+	src := warranty.OpenLater(func() (warranty.Source, error) { return openSource(kind, body) })
+	defer src.Close()
+	run, err := h.importer.Import(ctx, src, o)
 	if run.ID != 0 {
 		h.record(c, t, run)
 	}
 	if err == nil {
 		return c.JSON(h.summary(c, run, nil))
+	}
+	if run.Status == warranty.RunCancelled {
+		cause := context.Cause(ctx)
+		h.Log.WarnContext(ctx, "import cancelled", "request_id", web.RequestID(ctx), "run", run.ID, "cause", cause)
+		status := fiber.StatusServiceUnavailable
+		if errors.Is(cause, errClientGone) {
+			status = statusClientClosed
+		}
+		return c.Status(status).JSON(h.summary(c, run, err))
 	}
 	if run.ID == 0 || errors.Is(err, errTooLarge) {
 		return h.fail(c, err)
@@ -85,6 +113,14 @@ func (h *Handler) importWarranty(c *fiber.Ctx) error {
 	}
 	return err
 }
+
+// statusClientClosed answers a request whose client went away before its
+// body ended (nginx's 499): nobody reads it, but the log shows it.
+const statusClientClosed = 499
+
+// errClientGone is the cause of an import cancelled because its body could
+// not be read to its end.
+var errClientGone = errors.New("api: client gone before the end of the body")
 
 // importOptions reads mode, dry_run and skip_invalid from the query. The
 // service checks the mode.
@@ -109,32 +145,42 @@ func importOptions(c *fiber.Ctx) (warranty.ImportOptions, error) {
 
 var errMediaType = domain.E(domain.Invalid, "error.api.media_type")
 
-// openSource picks the reader of the body by its media type: text/csv or
+// The kinds of body an import takes.
+const (
+	bodyCSV   = "csv"
+	bodyXLSX  = "xlsx"
+	bodySniff = "sniff" // told apart by its first bytes
+)
+
+// bodyKind picks the reader of the body by its media type: text/csv or
 // XLSX; a body sent without a type or as application/octet-stream is told
-// apart by its first bytes. The returned function releases the source.
-func openSource(ctype string, body io.Reader) (warranty.Source, func() error, error) {
+// apart by its first bytes. Other types are refused.
+func bodyKind(ctype string) (string, error) {
 	mt, _, _ := mime.ParseMediaType(ctype)
-	br := bufio.NewReaderSize(body, 64<<10)
-	var isXLSX bool
 	switch mt {
 	case "text/csv", "application/csv":
+		return bodyCSV, nil
 	case xlsxType:
-		isXLSX = true
+		return bodyXLSX, nil
 	case "", "application/octet-stream":
+		return bodySniff, nil
+	}
+	return "", errMediaType
+}
+
+// openSource reads body as kind says.
+func openSource(kind string, body io.Reader) (warranty.Source, error) {
+	br := bufio.NewReaderSize(body, 64<<10)
+	if kind == bodySniff {
 		head, _ := br.Peek(len(xlsx.Magic))
-		isXLSX = bytes.HasPrefix(head, []byte(xlsx.Magic))
-	default:
-		return nil, nil, errMediaType
-	}
-	if isXLSX {
-		src, err := xlsx.NewSource(br)
-		if err != nil {
-			return nil, nil, err
+		if bytes.HasPrefix(head, []byte(xlsx.Magic)) {
+			kind = bodyXLSX
 		}
-		return src, src.Close, nil
 	}
-	src, err := warranty.NewCSVSource(br)
-	return src, func() error { return nil }, err
+	if kind == bodyXLSX {
+		return xlsx.NewSource(br)
+	}
+	return warranty.NewCSVSource(br)
 }
 
 // fail answers an error that leaves no run to report.
@@ -162,6 +208,11 @@ func (h *Handler) summary(c *fiber.Ctx, run warranty.Run, err error) importRespo
 	}
 	if run.Counts.Rejected > len(r.Errors) {
 		r.More = true
+	}
+	r.Warnings = []notice{}
+	if n := run.Counts.Duplicates; n > 0 {
+		const key = "import.warning.duplicates"
+		r.Warnings = append(r.Warnings, notice{Code: key, Message: h.s.T(c, key, map[string]any{"Count": n})})
 	}
 	if err != nil {
 		de := domain.As(err)
@@ -191,14 +242,32 @@ func (h *Handler) record(c *fiber.Ctx, t identity.ServiceToken, run warranty.Run
 // errTooLarge ends an import body longer than the handler's limit.
 var errTooLarge = errors.New("api: import body too large")
 
-// limitedReader reads at most left bytes and returns errTooLarge, rather
-// than io.EOF, when the body goes on beyond them.
-type limitedReader struct {
+// bodyReader reads at most left bytes and returns errTooLarge, rather than
+// io.EOF, when the body goes on beyond them. A body that ends before its
+// Content-Length (want, -1 when chunked), or that cannot be read, means
+// that the client has gone: gone is called, before the error is returned,
+// so that the import is cancelled rather than applied to half a file.
+type bodyReader struct {
 	r    io.Reader
 	left int64
+	want int64
+	got  int64
+	gone func(error)
 }
 
-func (l *limitedReader) Read(p []byte) (int, error) {
+func (l *bodyReader) Read(p []byte) (int, error) {
+	n, err := l.read(p)
+	l.got += int64(n)
+	if errors.Is(err, io.EOF) && l.want >= 0 && l.got < l.want {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errTooLarge) {
+		l.gone(err)
+	}
+	return n, err
+}
+
+func (l *bodyReader) read(p []byte) (int, error) {
 	if l.left <= 0 {
 		var b [1]byte
 		for {
