@@ -12,6 +12,5 @@ import "embed"
 // checks that the copy matches the pin.
 //
 //go:generate sh -c "cd .. && npm ci --no-audit --no-fund && mkdir -p views/static/vendor && cp node_modules/htmx.org/dist/htmx.min.js views/static/vendor/htmx.min.js"
-//
 //go:embed layouts partials identity home staff dev verification warranty static
 var FS embed.FS
