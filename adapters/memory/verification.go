@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"supportal/domain"
-	"supportal/domain/identity"
 	"supportal/domain/verification"
 )
 
-// VerificationStore keeps the verification module's submissions, history,
-// queue claims and audit events in memory, with the behaviour of the
+// VerificationStore keeps the verification module's submissions, history
+// and queue claims in memory, with the behaviour of the
 // PostgreSQL store. It is safe for concurrent use and never hands out
 // pointers into its own state.
 type VerificationStore struct {
@@ -23,7 +22,6 @@ type VerificationStore struct {
 	subs    []verification.Submission // by id
 	history []companyEntry            // oldest first
 	names   map[int64]string          // account names, for ClaimedByName
-	events  []identity.Event
 }
 
 // companyEntry is a history entry with the company it belongs to.
@@ -35,7 +33,6 @@ type companyEntry struct {
 var (
 	_ verification.Submissions = (*VerificationStore)(nil)
 	_ verification.Queue       = (*VerificationStore)(nil)
-	_ verification.Auditor     = (*VerificationStore)(nil)
 )
 
 // NewVerificationStore returns an empty store.
@@ -312,17 +309,23 @@ func (s *VerificationStore) LicenceKeyInUse(_ context.Context, key string) (bool
 		slices.ContainsFunc(s.history, func(e companyEntry) bool { return e.LicenceKey == key }), nil
 }
 
-// AuditEvent records a security event of type typ by the account actorID.
-func (s *VerificationStore) AuditEvent(_ context.Context, at time.Time, typ string, actorID int64, detail string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.events = append(s.events, identity.Event{At: dbTime(at), Type: typ, AccountID: actorID, Detail: detail})
-	return nil
+// verificationState is what a unit of work may change in the store.
+type verificationState struct {
+	lastID  int64
+	subs    []verification.Submission
+	history []companyEntry
 }
 
-// Events returns a copy of the recorded audit events, oldest first, for tests.
-func (s *VerificationStore) Events() []identity.Event {
+// save returns a copy of the store's submissions and history.
+func (s *VerificationStore) save() verificationState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.events)
+	return verificationState{lastID: s.lastID, subs: slices.Clone(s.subs), history: slices.Clone(s.history)}
+}
+
+// restore puts back what save returned.
+func (s *VerificationStore) restore(st verificationState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID, s.subs, s.history = st.lastID, st.subs, st.history
 }
