@@ -308,24 +308,3 @@ func (s *VerificationStore) LicenceKeyInUse(_ context.Context, key string) (bool
 	return slices.ContainsFunc(s.subs, func(x verification.Submission) bool { return x.Licence.Key == key }) ||
 		slices.ContainsFunc(s.history, func(e companyEntry) bool { return e.LicenceKey == key }), nil
 }
-
-// verificationState is what a unit of work may change in the store.
-type verificationState struct {
-	lastID  int64
-	subs    []verification.Submission
-	history []companyEntry
-}
-
-// save returns a copy of the store's submissions and history.
-func (s *VerificationStore) save() verificationState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return verificationState{lastID: s.lastID, subs: slices.Clone(s.subs), history: slices.Clone(s.history)}
-}
-
-// restore puts back what save returned.
-func (s *VerificationStore) restore(st verificationState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.lastID, s.subs, s.history = st.lastID, st.subs, st.history
-}

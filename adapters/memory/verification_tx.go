@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 
 	"supportal/domain/verification"
@@ -104,6 +105,27 @@ func (w *pendingWrites) Enqueue(ctx context.Context, n ports.Notice) error {
 	}
 	w.notices = append(w.notices, n)
 	return nil
+}
+
+// verificationState is what a unit of work may change in the store.
+type verificationState struct {
+	lastID  int64
+	subs    []verification.Submission
+	history []companyEntry
+}
+
+// save returns a copy of the store's submissions and history.
+func (s *VerificationStore) save() verificationState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return verificationState{lastID: s.lastID, subs: slices.Clone(s.subs), history: slices.Clone(s.history)}
+}
+
+// restore puts back what save returned.
+func (s *VerificationStore) restore(st verificationState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastID, s.subs, s.history = st.lastID, st.subs, st.history
 }
 
 // CompanyNames sets the names of the companies in an identity store, as the

@@ -49,56 +49,6 @@ func (stdSniffer) Sniff(head []byte) string {
 	return ct
 }
 
-// errDown is the error of a store that went away.
-var errDown = errors.New("connection reset")
-
-// failingCreate makes CreateSubmission fail, like a database that went away
-// after the upload.
-type failingCreate struct{ verification.Submissions }
-
-func (failingCreate) CreateSubmission(context.Context, *verification.Submission, verification.Entry) error {
-	return errDown
-}
-
-// failingUpdate makes UpdateSubmission fail.
-type failingUpdate struct{ verification.Submissions }
-
-func (failingUpdate) UpdateSubmission(context.Context, int64, func(*verification.Submission) ([]verification.Entry, error)) (verification.Submission, error) {
-	return verification.Submission{}, errDown
-}
-
-// failing is a company-name store, audit log and outbox that cannot write.
-type failing struct{}
-
-func (failing) SetVerifiedName(context.Context, int64, string) error { return errDown }
-func (failing) Record(context.Context, ports.AuditEvent) error       { return errDown }
-func (failing) Enqueue(context.Context, ports.Notice) error          { return errDown }
-
-// faultyTx makes one store of every unit of work fail: "create" or "update"
-// (the submissions), "companies", "audit" or "outbox"; "" for none.
-type faultyTx struct {
-	verification.TxRunner
-	fault *string
-}
-
-func (f faultyTx) InTx(ctx context.Context, fn func(verification.Stores) error) error {
-	return f.TxRunner.InTx(ctx, func(st verification.Stores) error {
-		switch *f.fault {
-		case "create":
-			st.Submissions = failingCreate{st.Submissions}
-		case "update":
-			st.Submissions = failingUpdate{st.Submissions}
-		case "companies":
-			st.Companies = failing{}
-		case "audit":
-			st.Audit = failing{}
-		case "outbox":
-			st.Outbox = failing{}
-		}
-		return fn(st)
-	})
-}
-
 const (
 	custA, custB     = 1, 2
 	companyA         = 10 // custA's company
