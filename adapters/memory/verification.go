@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"supportal/domain"
-	"supportal/domain/identity"
 	"supportal/domain/verification"
 )
 
-// VerificationStore keeps the verification module's submissions, history,
-// queue claims and audit events in memory, with the behaviour of the
+// VerificationStore keeps the verification module's submissions, history
+// and queue claims in memory, with the behaviour of the
 // PostgreSQL store. It is safe for concurrent use and never hands out
 // pointers into its own state.
 type VerificationStore struct {
@@ -23,7 +22,6 @@ type VerificationStore struct {
 	subs    []verification.Submission // by id
 	history []companyEntry            // oldest first
 	names   map[int64]string          // account names, for ClaimedByName
-	events  []identity.Event
 }
 
 // companyEntry is a history entry with the company it belongs to.
@@ -35,7 +33,6 @@ type companyEntry struct {
 var (
 	_ verification.Submissions = (*VerificationStore)(nil)
 	_ verification.Queue       = (*VerificationStore)(nil)
-	_ verification.Auditor     = (*VerificationStore)(nil)
 )
 
 // NewVerificationStore returns an empty store.
@@ -310,19 +307,4 @@ func (s *VerificationStore) LicenceKeyInUse(_ context.Context, key string) (bool
 	defer s.mu.Unlock()
 	return slices.ContainsFunc(s.subs, func(x verification.Submission) bool { return x.Licence.Key == key }) ||
 		slices.ContainsFunc(s.history, func(e companyEntry) bool { return e.LicenceKey == key }), nil
-}
-
-// AuditEvent records a security event of type typ by the account actorID.
-func (s *VerificationStore) AuditEvent(_ context.Context, at time.Time, typ string, actorID int64, detail string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.events = append(s.events, identity.Event{At: dbTime(at), Type: typ, AccountID: actorID, Detail: detail})
-	return nil
-}
-
-// Events returns a copy of the recorded audit events, oldest first, for tests.
-func (s *VerificationStore) Events() []identity.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.events)
 }

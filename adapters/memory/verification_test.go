@@ -1,12 +1,14 @@
 package memory_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"supportal/adapters/memory"
 	"supportal/adapters/storetest"
+	"supportal/domain/identity"
+	"supportal/ports"
 )
 
 func TestVerificationStore(t *testing.T) {
@@ -26,15 +28,32 @@ func TestVerificationStore(t *testing.T) {
 	})
 }
 
-func TestVerificationAuditEvents(t *testing.T) {
-	s := memory.NewVerificationStore()
-	at := time.Date(2026, 1, 2, 3, 4, 5, 6789, time.FixedZone("CST", 8*60*60))
-	if err := s.AuditEvent(t.Context(), at, "verification_rejected", 7, "submission=1"); err != nil {
-		t.Fatal(err)
-	}
-	ev := s.Events()
-	if len(ev) != 1 || ev[0].Type != "verification_rejected" || ev[0].AccountID != 7 || ev[0].Detail != "submission=1" ||
-		!ev[0].At.Equal(at.Round(time.Microsecond)) || ev[0].At.Location() != time.UTC {
-		t.Errorf("Events = %+v", ev)
-	}
+func TestVerificationTx(t *testing.T) {
+	storetest.VerificationTx(t, func(t *testing.T) storetest.VerificationUnit {
+		s, ids := memory.NewVerificationStore(), memory.NewIdentityStore()
+		outbox, audit := memory.NewOutbox(), memory.NewAudit()
+		n := 0
+		return storetest.VerificationUnit{
+			Tx: memory.NewVerificationTx(s, memory.CompanyNames{Store: ids}, outbox, audit), Store: s, Audit: audit,
+			Account: func(t *testing.T, name string) (int64, int64) {
+				t.Helper()
+				n++
+				a := identity.Account{Email: fmt.Sprintf("c%d@example.com", n), Kind: identity.KindCustomer, Name: name}
+				c := identity.Company{Name: name}
+				if err := ids.CreateCustomer(t.Context(), &a, &c); err != nil {
+					t.Fatal(err)
+				}
+				s.SetAccountName(a.ID, name)
+				return c.ID, a.ID
+			},
+			CompanyName: func(t *testing.T, id int64) string {
+				c, err := ids.CompanyByID(t.Context(), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.Name
+			},
+			Notices: func(*testing.T) []ports.Notice { return outbox.Notices() },
+		}
+	})
 }

@@ -15,20 +15,19 @@ import (
 )
 
 // VerificationStore keeps the verification module's submissions, their
-// append-only history and the reviewer queue's claims, and writes its
-// decisions to the audit log.
+// append-only history and the reviewer queue's claims.
 type VerificationStore struct {
-	db *sqlx.DB
+	db sqlx.ExtContext
 }
 
 var (
 	_ verification.Submissions = (*VerificationStore)(nil)
 	_ verification.Queue       = (*VerificationStore)(nil)
-	_ verification.Auditor     = (*VerificationStore)(nil)
 )
 
-// NewVerificationStore returns the verification store over db.
-func NewVerificationStore(db *sqlx.DB) *VerificationStore { return &VerificationStore{db: db} }
+// NewVerificationStore returns the verification store over db: a *sqlx.DB,
+// or the *sqlx.Tx of a unit of work (see NewVerificationTx).
+func NewVerificationStore(db sqlx.ExtContext) *VerificationStore { return &VerificationStore{db: db} }
 
 // The message ids of the errors the verification store returns.
 const (
@@ -61,6 +60,16 @@ func verificationErr(op string, err error) error {
 		return err
 	}
 	return fmt.Errorf("verification store: %s: %w", op, err)
+}
+
+// stepErr names the step of a store method that failed, leaving a
+// *domain.Error (and nil) unchanged.
+func stepErr(step string, err error) error {
+	var de *domain.Error
+	if err == nil || errors.As(err, &de) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", step, err)
 }
 
 // submissionRow is a row of verification_submissions.
@@ -134,11 +143,6 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // pending submission of the same company returns Conflict
 // (error.verification.pending_exists) and stores nothing.
 func (s *VerificationStore) CreateSubmission(ctx context.Context, sub *verification.Submission, e verification.Entry) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return verificationErr("create submission: begin", err)
-	}
-	defer tx.Rollback()
 	const q = `
 INSERT INTO verification_submissions (company_id, account_id, region, company_name, doc_type, credit_code,
 	licence_key, licence_name, licence_type, licence_size, state, version, submitted_at, updated_at,
@@ -146,24 +150,24 @@ INSERT INTO verification_submissions (company_id, account_id, region, company_na
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 RETURNING id`
 	var id int64
-	err = tx.QueryRowxContext(ctx, q,
-		sub.CompanyID, sub.AccountID, sub.Region, sub.Fields.CompanyName, sub.Fields.DocType, sub.Fields.CreditCode,
-		sub.Licence.Key, sub.Licence.Name, sub.Licence.ContentType, sub.Licence.Size, sub.State, sub.Version,
-		sub.SubmittedAt, sub.UpdatedAt, nullID(sub.ClaimedBy), zeroNull(sub.ClaimedUntil),
-		nullID(sub.DecidedBy), zeroNull(sub.DecidedAt), sub.Reason, sub.Note,
-	).Scan(&id)
-	if uerr := uniqueErr(err); uerr != nil {
-		return uerr
-	}
+	err := withTx(ctx, s.db, func(tx sqlx.ExtContext) error {
+		err := tx.QueryRowxContext(ctx, q,
+			sub.CompanyID, sub.AccountID, sub.Region, sub.Fields.CompanyName, sub.Fields.DocType, sub.Fields.CreditCode,
+			sub.Licence.Key, sub.Licence.Name, sub.Licence.ContentType, sub.Licence.Size, sub.State, sub.Version,
+			sub.SubmittedAt, sub.UpdatedAt, nullID(sub.ClaimedBy), zeroNull(sub.ClaimedUntil),
+			nullID(sub.DecidedBy), zeroNull(sub.DecidedAt), sub.Reason, sub.Note,
+		).Scan(&id)
+		if uerr := uniqueErr(err); uerr != nil {
+			return uerr
+		}
+		if err != nil {
+			return err
+		}
+		e.SubmissionID = id
+		return stepErr("history", insertEntry(ctx, tx, sub.CompanyID, e))
+	})
 	if err != nil {
 		return verificationErr("create submission", err)
-	}
-	e.SubmissionID = id
-	if err := insertEntry(ctx, tx, sub.CompanyID, e); err != nil {
-		return verificationErr("create submission: history", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return verificationErr("create submission: commit", err)
 	}
 	sub.ID = id
 	return nil
@@ -175,7 +179,7 @@ func (s *VerificationStore) LatestSubmission(ctx context.Context, companyID int6
 	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions
 WHERE company_id = $1 ORDER BY id DESC LIMIT 1`
 	var r submissionRow
-	if err := s.db.GetContext(ctx, &r, q, companyID); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, companyID); err != nil {
 		return verification.Submission{}, verificationErr("latest submission", notFound(err, keySubmissionNotFound))
 	}
 	return r.submission(), nil
@@ -186,7 +190,7 @@ WHERE company_id = $1 ORDER BY id DESC LIMIT 1`
 func (s *VerificationStore) SubmissionByID(ctx context.Context, id int64) (verification.Submission, error) {
 	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions WHERE id = $1`
 	var r submissionRow
-	if err := s.db.GetContext(ctx, &r, q, id); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, id); err != nil {
 		return verification.Submission{}, verificationErr("submission by id", notFound(err, keySubmissionNotFound))
 	}
 	return r.submission(), nil
@@ -199,22 +203,8 @@ func (s *VerificationStore) VerifiedSubmission(ctx context.Context, companyID in
 	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions
 WHERE company_id = $1 AND state = 'verified'`
 	var r submissionRow
-	if err := s.db.GetContext(ctx, &r, q, companyID); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, companyID); err != nil {
 		return verification.Submission{}, verificationErr("verified submission", notFound(err, keySubmissionNotFound))
 	}
 	return r.submission(), nil
-}
-
-// AuditEvent appends a security event of type typ by the account actorID to
-// the audit log; an actorID of 0 is stored as NULL.
-func (s *VerificationStore) AuditEvent(ctx context.Context, at time.Time, typ string, actorID int64, detail string) error {
-	const q = `
-INSERT INTO audit_log (at, type, account_id, detail)
-VALUES ($1, $2, NULLIF($3::bigint, 0), $4)
-RETURNING id`
-	var id int64
-	if err := s.db.QueryRowxContext(ctx, q, at, typ, actorID, detail).Scan(&id); err != nil {
-		return verificationErr("audit event", err)
-	}
-	return nil
 }

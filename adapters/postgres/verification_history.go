@@ -12,8 +12,8 @@ import (
 // UpdateSubmission locks the submission with SELECT … FOR UPDATE and calls fn
 // with a copy of it. When fn returns nil, every column but id and company_id
 // is stored from the changed copy and the returned entries are appended to
-// the history under id, all in one
-// transaction; the stored submission is returned. When fn fails, nothing is
+// the history under id, all in one transaction (the unit of work's, when the
+// store is built over one); the stored submission is returned. When fn fails, nothing is
 // stored and the submission as it was is returned with fn's error. An unknown
 // id returns NotFound (error.verification.not_found) without calling fn.
 // When the submission becomes verified, the company's previously verified
@@ -24,46 +24,51 @@ import (
 func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
 	fn func(*verification.Submission) ([]verification.Entry, error),
 ) (verification.Submission, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return verification.Submission{}, verificationErr("update submission: begin", err)
-	}
-	defer tx.Rollback()
-	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions WHERE id = $1 FOR UPDATE`
-	var r submissionRow
-	if err := tx.GetContext(ctx, &r, q, id); err != nil {
-		return verification.Submission{}, verificationErr("update submission: lock", notFound(err, keySubmissionNotFound))
-	}
-	old := r.submission()
-	sub := old
-	entries, err := fn(&sub)
-	if err != nil {
-		return old, err
-	}
-	if sub.State == verification.StateVerified && old.State != verification.StateVerified {
-		if err := supersede(ctx, tx, old.CompanyID, id, sub.UpdatedAt); err != nil {
-			return old, verificationErr("update submission: supersede", err)
+	var (
+		old, stored verification.Submission
+		fnErr       error
+	)
+	err := withTx(ctx, s.db, func(tx sqlx.ExtContext) error {
+		const q = `SELECT ` + submissionColumns + ` FROM verification_submissions WHERE id = $1 FOR UPDATE`
+		var r submissionRow
+		if err := sqlx.GetContext(ctx, tx, &r, q, id); err != nil {
+			return stepErr("lock", notFound(err, keySubmissionNotFound))
 		}
-	}
-	stored, err := updateSubmission(ctx, tx, id, sub)
-	if err != nil {
-		return old, err
-	}
-	for _, e := range entries {
-		e.SubmissionID = id
-		if err := insertEntry(ctx, tx, old.CompanyID, e); err != nil {
-			return old, verificationErr("update submission: history", err)
+		old = r.submission()
+		sub := old
+		var entries []verification.Entry
+		if entries, fnErr = fn(&sub); fnErr != nil {
+			return fnErr
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return old, verificationErr("update submission: commit", err)
+		if sub.State == verification.StateVerified && old.State != verification.StateVerified {
+			if err := supersede(ctx, tx, old.CompanyID, id, sub.UpdatedAt); err != nil {
+				return stepErr("supersede", err)
+			}
+		}
+		var err error
+		if stored, err = updateSubmission(ctx, tx, id, sub); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			e.SubmissionID = id
+			if err := insertEntry(ctx, tx, old.CompanyID, e); err != nil {
+				return stepErr("history", err)
+			}
+		}
+		return nil
+	})
+	switch {
+	case fnErr != nil:
+		return old, fnErr
+	case err != nil:
+		return old, verificationErr("update submission", err)
 	}
 	return stored, nil
 }
 
 // supersede ends the company's verified submission other than id inside tx,
 // before id becomes the verified one.
-func supersede(ctx context.Context, tx *sqlx.Tx, companyID, id int64, at time.Time) error {
+func supersede(ctx context.Context, tx sqlx.ExtContext, companyID, id int64, at time.Time) error {
 	const q = `
 UPDATE verification_submissions SET state = 'superseded', updated_at = $3
 WHERE company_id = $1 AND state = 'verified' AND id <> $2`
@@ -73,7 +78,7 @@ WHERE company_id = $1 AND state = 'verified' AND id <> $2`
 
 // updateSubmission writes every mutable column of sub to the row id inside tx
 // and returns the row as stored.
-func updateSubmission(ctx context.Context, tx *sqlx.Tx, id int64, sub verification.Submission) (verification.Submission, error) {
+func updateSubmission(ctx context.Context, tx sqlx.ExtContext, id int64, sub verification.Submission) (verification.Submission, error) {
 	const q = `
 UPDATE verification_submissions SET
 	account_id = $2, region = $3, company_name = $4, doc_type = $5, credit_code = $6,
@@ -83,7 +88,7 @@ UPDATE verification_submissions SET
 WHERE id = $1
 RETURNING ` + submissionColumns
 	var r submissionRow
-	err := tx.GetContext(ctx, &r, q, id,
+	err := sqlx.GetContext(ctx, tx, &r, q, id,
 		sub.AccountID, sub.Region, sub.Fields.CompanyName, sub.Fields.DocType, sub.Fields.CreditCode,
 		sub.Licence.Key, sub.Licence.Name, sub.Licence.ContentType, sub.Licence.Size,
 		sub.State, sub.Version, sub.SubmittedAt, sub.UpdatedAt,
@@ -94,13 +99,13 @@ RETURNING ` + submissionColumns
 		return verification.Submission{}, uerr
 	}
 	if err != nil {
-		return verification.Submission{}, verificationErr("update submission", err)
+		return verification.Submission{}, stepErr("write", err)
 	}
 	return r.submission(), nil
 }
 
 // insertEntry appends e to the history of companyID inside tx.
-func insertEntry(ctx context.Context, tx *sqlx.Tx, companyID int64, e verification.Entry) error {
+func insertEntry(ctx context.Context, tx sqlx.ExtContext, companyID int64, e verification.Entry) error {
 	const q = `
 INSERT INTO verification_history (submission_id, company_id, version, at, actor_id, action,
 	company_name, doc_type, credit_code, licence_key, reason, note)
@@ -138,7 +143,7 @@ FROM verification_history
 WHERE company_id = $1
 ORDER BY id`
 	var rows []entryRow
-	if err := s.db.SelectContext(ctx, &rows, q, companyID); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &rows, q, companyID); err != nil {
 		return nil, verificationErr("history", err)
 	}
 	out := make([]verification.Entry, len(rows))

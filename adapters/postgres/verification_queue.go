@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"supportal/domain/verification"
 )
 
@@ -46,7 +48,7 @@ LIMIT $4 OFFSET $5`
 	offset := max(q.Offset, 0)
 	pattern := "%" + likeEscaper.Replace(q.Search) + "%"
 	var rows []queueRow
-	if err := s.db.SelectContext(ctx, &rows, query, q.State, q.Search, pattern, limit, offset); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &rows, query, q.State, q.Search, pattern, limit, offset); err != nil {
 		return nil, 0, verificationErr("list submissions", err)
 	}
 	if len(rows) == 0 {
@@ -72,7 +74,7 @@ WHERE ($1::text = '' OR s.state = $1)
 	AND ($2::text = '' OR s.company_name ILIKE $3 OR s.credit_code = upper($2))`
 	var n int
 	pattern := "%" + likeEscaper.Replace(q.Search) + "%"
-	if err := s.db.GetContext(ctx, &n, query, q.State, q.Search, pattern); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &n, query, q.State, q.Search, pattern); err != nil {
 		return 0, verificationErr("count submissions", err)
 	}
 	return n, nil
@@ -101,7 +103,7 @@ RETURNING s.id, s.company_id, s.account_id, s.region, s.company_name, s.doc_type
 	s.submitted_at, s.updated_at, s.claimed_by, s.claimed_until, s.decided_by, s.decided_at,
 	s.reason, s.note`
 	var r submissionRow
-	if err := s.db.GetContext(ctx, &r, q, reviewer, now, now.Add(verification.ClaimTTL)); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, reviewer, now, now.Add(verification.ClaimTTL)); err != nil {
 		return verification.Submission{}, verificationErr("claim next", notFound(err, keyQueueEmpty))
 	}
 	return r.submission(), nil
@@ -114,7 +116,7 @@ func (s *VerificationStore) CodeHolder(ctx context.Context, code string, company
 	const q = `SELECT ` + submissionColumns + ` FROM verification_submissions
 WHERE credit_code = $1 AND state = 'verified' AND company_id <> $2`
 	var r submissionRow
-	if err := s.db.GetContext(ctx, &r, q, code, companyID); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, code, companyID); err != nil {
 		return verification.Submission{}, verificationErr("code holder", notFound(err, keySubmissionNotFound))
 	}
 	return r.submission(), nil
@@ -127,7 +129,7 @@ func (s *VerificationStore) LicenceKeyInUse(ctx context.Context, key string) (bo
 SELECT EXISTS (SELECT 1 FROM verification_submissions WHERE licence_key = $1)
 	OR EXISTS (SELECT 1 FROM verification_history WHERE licence_key = $1)`
 	var used bool
-	if err := s.db.GetContext(ctx, &used, q, key); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &used, q, key); err != nil {
 		return false, verificationErr("licence key in use", err)
 	}
 	return used, nil

@@ -71,35 +71,6 @@ func TestVerificationHistoryAppendOnly(t *testing.T) {
 	}
 }
 
-// TestVerificationAuditEvent checks what AuditEvent writes to audit_log.
-func TestVerificationAuditEvent(t *testing.T) {
-	ctx := t.Context()
-	db := migrated(t)
-	s := NewVerificationStore(db)
-	_, reviewer := accounts(db)(t, "审核员")
-	at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
-	if err := s.AuditEvent(ctx, at, "verification_verified", reviewer, "submission=1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AuditEvent(ctx, at, "verification_sweep", 0, ""); err != nil {
-		t.Fatal(err)
-	}
-	var rows []struct {
-		At        time.Time `db:"at"`
-		Type      string    `db:"type"`
-		AccountID *int64    `db:"account_id"`
-		Detail    string    `db:"detail"`
-	}
-	if err := db.SelectContext(ctx, &rows, `SELECT at, type, account_id, detail FROM audit_log ORDER BY id`); err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 2 || !rows[0].At.Equal(at) || rows[0].Type != "verification_verified" ||
-		rows[0].AccountID == nil || *rows[0].AccountID != reviewer || rows[0].Detail != "submission=1" ||
-		rows[1].AccountID != nil {
-		t.Errorf("audit_log = %+v", rows)
-	}
-}
-
 // TestMigrationResolvesDuplicateCodes: codes verified for several companies
 // before migration 00007 stay with the company verified first; the others
 // lose their verification, recorded in the history and the audit log, and

@@ -13,7 +13,6 @@ import (
 type VerificationStores interface {
 	verification.Submissions
 	verification.Queue
-	verification.Auditor
 }
 
 // NewAccount creates an account named name in a company of its own and
@@ -46,7 +45,6 @@ func Verification(t *testing.T, newStore func(t *testing.T) (VerificationStores,
 		{"RevokeFreesCode", testRevokeFreesCode},
 		{"LicenceKeyInUse", testLicenceKeyInUse},
 		{"DecideConcurrent", testDecideConcurrent},
-		{"AuditEvent", testAuditEvent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

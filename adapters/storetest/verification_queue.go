@@ -240,9 +240,3 @@ func testLicenceKeyInUse(t *testing.T, s VerificationStores, account NewAccount)
 		}
 	}
 }
-
-func testAuditEvent(t *testing.T, s VerificationStores, account NewAccount) {
-	_, reviewer := account(t, "审核员")
-	must(t, s.AuditEvent(t.Context(), base, "verification_verified", reviewer, "submission=1 version=1"))
-	must(t, s.AuditEvent(t.Context(), base, "verification_sweep", 0, ""))
-}

@@ -68,7 +68,8 @@ func Warranty(t *testing.T, newStore func(t *testing.T) WarrantyStores) {
 	}
 }
 
-// The accounts of the suite, each verified for one credit code.
+// The callers of the suite, each of a company verified for one credit code;
+// the service passes them on to Verifications as the caller's company.
 const (
 	accountA int64 = 1 + iota
 	accountB
@@ -78,8 +79,8 @@ const (
 // verified is a warranty.Verifications that knows accountA..C.
 type verified map[int64]string
 
-func (v verified) VerifiedCreditCode(_ context.Context, accountID int64) (string, error) {
-	if code, ok := v[accountID]; ok {
+func (v verified) VerifiedCreditCode(_ context.Context, companyID int64) (string, error) {
+	if code, ok := v[companyID]; ok {
 		return code, nil
 	}
 	return "", domain.E(domain.Forbidden, "error.verification.required")

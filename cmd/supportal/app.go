@@ -92,10 +92,8 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	})
 	vstore := postgres.NewVerificationStore(db)
 	vsvc = verification.NewService(verification.Deps{
-		Submissions: vstore, Queue: vstore, Audit: vstore, Customers: customers{idsvc},
-		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
-		OnAsyncError: func(err error) { log.Error("verification background task failed", "err", err) },
-		CacheFor:     cacheFor,
+		Submissions: vstore, Queue: vstore, Customers: customers{idsvc}, Tx: postgres.NewVerificationTx(db),
+		Files: files, Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
 	})
 	// 服务查询 and the imports: every lookup is scoped to the credit code the
 	// verification service reports for the caller's company.
@@ -153,7 +151,6 @@ func (a *app) serveHTTP(ctx context.Context, listen string) error {
 	defer cancel()
 	err := a.server.Shutdown(sctx)
 	a.identity.Close()
-	a.verification.Close()
 	return errors.Join(err, a.db.Close())
 }
 

@@ -120,7 +120,6 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 			t.Errorf("serve: %v", err)
 		}
 		a.identity.Close()
-		a.verification.Close()
 		a.db.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs)

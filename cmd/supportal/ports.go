@@ -31,11 +31,6 @@ func (c customers) Customer(ctx context.Context, accountID int64) (verification.
 		Email: a.Email, Name: a.Name, Lang: a.Lang}, nil
 }
 
-// SetVerifiedName makes the company profile carry the approved name.
-func (c customers) SetVerifiedName(ctx context.Context, companyID int64, name string) error {
-	return c.svc.SetVerifiedName(ctx, companyID, name)
-}
-
 // companyLocks adapts a function to identity's Locks port.
 type companyLocks func(ctx context.Context, companyID int64) (bool, error)
 

@@ -25,19 +25,16 @@ func (c *countingLatest) VerifiedSubmission(ctx context.Context, companyID int64
 // company's credit code for a while, and never keeps "not verified": an
 // approval opens the gate at once, on every server instance.
 func TestGateCachesOnlyVerifiedCompanies(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	counted := &countingLatest{VerificationStore: f.store}
-	svc := verification.NewService(verification.Deps{Submissions: counted, Queue: f.store, Audit: f.store, Files: f.files,
-		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now }, Customers: f.customers,
-		CacheFor: 5 * time.Second})
-	t.Cleanup(svc.Close)
+	svc := f.service(counted, 5*time.Second)
 	sub, err := svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 200)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, err := svc.VerifiedCreditCode(ctx, custA); key(err) != "error.verification.required" {
+		if _, err := svc.VerifiedCreditCode(ctx, companyA); key(err) != "error.verification.required" {
 			t.Fatalf("pending company passed the gate: %v", err)
 		}
 	}
@@ -48,7 +45,7 @@ func TestGateCachesOnlyVerifiedCompanies(t *testing.T) {
 	}
 	before := counted.reads.Load()
 	for range 3 {
-		if code, err := svc.VerifiedCreditCode(ctx, custA); err != nil || code != "91310110666007217T" {
+		if code, err := svc.VerifiedCreditCode(ctx, companyA); err != nil || code != "91310110666007217T" {
 			t.Fatalf("gate right after approval: %q %v", code, err)
 		}
 		if locked, err := svc.CompanyLocked(ctx, 10); err != nil || !locked {
@@ -59,7 +56,7 @@ func TestGateCachesOnlyVerifiedCompanies(t *testing.T) {
 		t.Errorf("six checks of a verified company read its submission %d times, want 1", n)
 	}
 	f.now = f.now.Add(5 * time.Second)
-	if _, err := svc.VerifiedCreditCode(ctx, custA); err != nil {
+	if _, err := svc.VerifiedCreditCode(ctx, companyA); err != nil {
 		t.Fatal(err)
 	}
 	if n := counted.reads.Load() - before; n != 2 {

@@ -31,7 +31,7 @@ func (f *fixture) approved(t *testing.T, customer int64, fl verification.Fields)
 // when A was approved cannot be approved (the reviewer is told who holds the
 // code) and is rejected with the reason code_taken, which B is emailed.
 func TestOneCompanyPerCode(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	early, err := f.svc.Submit(ctx, custB, fields, upload(pngBytes(t, 300, 300)))
 	if err != nil {
@@ -64,14 +64,13 @@ func TestOneCompanyPerCode(t *testing.T) {
 	if stored, _ := f.store.SubmissionByID(ctx, early.ID); stored.State != verification.StatePending {
 		t.Fatalf("refused approval stored %s", stored.State)
 	}
-	if _, err := f.svc.VerifiedCreditCode(ctx, custB); key(err) != "error.verification.required" {
+	if _, err := f.svc.VerifiedCreditCode(ctx, companyB); key(err) != "error.verification.required" {
 		t.Fatalf("B passed the gate with A's code: %v", err)
 	}
 	if _, err := f.svc.Decide(ctx, reviewer, early.ID, early.Version, false, verification.ReasonCodeTaken, ""); err != nil {
 		t.Fatalf("reject with code_taken: %v", err)
 	}
-	f.svc.Close()
-	if n, _ := f.mail.Last("b@example.com"); n.Template != "verification_rejected" || n.Lang != "en" || n.Data["ReasonKey"] != "reason.code_taken" {
+	if n := f.lastNotice("b@example.com"); n.Template != "verification_rejected" || n.Lang != "en" || n.Data["ReasonKey"] != "reason.code_taken" {
 		t.Fatalf("B's mail: %+v", n)
 	}
 }
@@ -80,15 +79,12 @@ func TestOneCompanyPerCode(t *testing.T) {
 // (also with the cache on), is audited, emailed and kept in the history, and
 // frees the code for another company.
 func TestRevoke(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
-	svc := verification.NewService(verification.Deps{Submissions: f.store, Queue: f.store, Audit: f.store, Files: f.files,
-		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now }, Customers: f.customers,
-		CacheFor: 5 * time.Second})
+	svc := f.service(f.store, 5*time.Second)
 	f.svc = svc
 	a := f.approved(t, custA, fields)
-	svc.Close() // the approval's mail is out
-	if _, err := svc.VerifiedCreditCode(ctx, custA); err != nil {
+	if _, err := svc.VerifiedCreditCode(ctx, companyA); err != nil {
 		t.Fatal(err) // now cached
 	}
 	const admin = 900
@@ -100,20 +96,20 @@ func TestRevoke(t *testing.T) {
 	if stored, _ := f.store.SubmissionByID(ctx, a.ID); stored.State != verification.StateVerified {
 		t.Fatalf("a refused revocation changed the state to %s", stored.State)
 	}
-	events := len(f.store.Events())
+	events := len(f.events())
 	f.now = f.now.Add(time.Second)
 	rev, err := svc.Revoke(ctx, admin, a.ID, " 营业执照系伪造 ")
 	if err != nil || rev.State != verification.StateRevoked || rev.Note != "营业执照系伪造" {
 		t.Fatalf("revoke: %v %+v", err, rev)
 	}
-	if _, err := svc.VerifiedCreditCode(ctx, custA); key(err) != "error.verification.required" {
+	if _, err := svc.VerifiedCreditCode(ctx, companyA); key(err) != "error.verification.required" {
 		t.Fatalf("the gate stayed open after the revocation: %v", err)
 	}
 	if locked, _ := svc.CompanyLocked(ctx, 10); locked {
 		t.Error("a revoked company stays locked")
 	}
-	ev := f.store.Events()
-	if len(ev) != events+1 || ev[len(ev)-1].Type != "verification_revoked" || ev[len(ev)-1].AccountID != admin ||
+	ev := f.events()
+	if len(ev) != events+1 || ev[len(ev)-1].Type != "verification_revoked" || ev[len(ev)-1].ActorID != admin ||
 		!strings.Contains(ev[len(ev)-1].Detail, "营业执照系伪造") {
 		t.Errorf("audit: %+v", ev)
 	}
@@ -125,13 +121,12 @@ func TestRevoke(t *testing.T) {
 	if _, err := svc.Revoke(ctx, admin, a.ID, "again"); key(err) != "error.verification.not_verified" {
 		t.Errorf("revoking twice: %v", err)
 	}
-	svc.Close()
-	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_revoked" || n.Lang != "zh-CN" || n.Data["Reason"] != "营业执照系伪造" {
+	if n := f.lastNotice("a@example.com"); n.Template != "verification_revoked" || n.Lang != "zh-CN" || n.Data["Reason"] != "营业执照系伪造" {
 		t.Errorf("revocation mail: %+v", n)
 	}
 	// The code is free: company B may verify it now.
 	f.approved(t, custB, fields)
-	if code, err := svc.VerifiedCreditCode(ctx, custB); err != nil || code != fields.CreditCode {
+	if code, err := svc.VerifiedCreditCode(ctx, companyB); err != nil || code != fields.CreditCode {
 		t.Fatalf("B after A's revocation: %q %v", code, err)
 	}
 	// A resubmits, and is told who holds the code now.
@@ -144,7 +139,7 @@ func TestRevoke(t *testing.T) {
 // it is in review, and after it is rejected, the old code stays in force;
 // approving the change switches the code and the company's name.
 func TestReverify(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	old := f.approved(t, custA, fields)
 	change := verification.Fields{CompanyName: "上海示例数据集团有限公司", DocType: "business_licence", CreditCode: "91440300MA5F0KQ2XL"}
@@ -157,7 +152,7 @@ func TestReverify(t *testing.T) {
 	}
 	gate := func(want string) {
 		t.Helper()
-		if code, err := f.svc.VerifiedCreditCode(ctx, custA); err != nil || code != want {
+		if code, err := f.svc.VerifiedCreditCode(ctx, companyA); err != nil || code != want {
 			t.Fatalf("gate = %q %v, want %s", code, err, want)
 		}
 		if locked, _ := f.svc.CompanyLocked(ctx, 10); !locked {

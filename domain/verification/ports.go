@@ -3,6 +3,8 @@ package verification
 import (
 	"context"
 	"time"
+
+	"supportal/ports"
 )
 
 // Submissions stores submissions and their history. Lookups return NotFound
@@ -74,10 +76,16 @@ type Customer struct {
 }
 
 // Customers looks up customer accounts (the identity module, wired by main).
-// Customer returns NotFound for unknown or staff accounts. SetVerifiedName
-// makes the company profile carry the name that was approved.
+// Customer returns NotFound for unknown or staff accounts.
 type Customers interface {
 	Customer(ctx context.Context, accountID int64) (Customer, error)
+}
+
+// CompanyNames writes the name of a company profile, which belongs to the
+// identity module: an approval makes the profile carry the approved name in
+// the decision's unit of work. SetVerifiedName returns NotFound
+// (error.company.not_found) for an unknown company.
+type CompanyNames interface {
 	SetVerifiedName(ctx context.Context, companyID int64, name string) error
 }
 
@@ -86,12 +94,19 @@ type Sniffer interface {
 	Sniff(head []byte) string
 }
 
-// Notifier sends a templated email in the recipient's language.
-type Notifier interface {
-	Notify(ctx context.Context, to, lang, template string, data map[string]any) error
+// Stores are the stores of one unit of work: what they write is kept
+// together when the unit of work commits, or not at all. The customer's
+// notices and the audit events are written through them.
+type Stores struct {
+	Submissions Submissions
+	Companies   CompanyNames
+	Outbox      ports.Outbox
+	Audit       ports.Audit
 }
 
-// Auditor appends security events (verification decisions) to the audit log.
-type Auditor interface {
-	AuditEvent(ctx context.Context, at time.Time, typ string, actorID int64, detail string) error
+// TxRunner runs units of work. InTx calls fn with the stores of one unit of
+// work, keeps its writes when fn returns nil and discards them otherwise; it
+// returns fn's error, or the error of keeping the writes.
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(Stores) error) error
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
+	"log/slog"
 	"time"
 
 	"supportal/domain"
@@ -12,51 +12,59 @@ import (
 	"supportal/ports"
 )
 
-// Deps are the driven ports of the verification service.
+// Deps are the driven ports of the verification service. Reads go to
+// Submissions and Queue; every use case that writes runs as one unit of work
+// of Tx.
 type Deps struct {
 	Submissions Submissions
 	Queue       Queue
 	Customers   Customers
 	Files       ports.FileStore
 	Sniffer     Sniffer
-	Notifier    Notifier
-	Audit       Auditor
+	Tx          TxRunner
 	Now         func() time.Time
-	// OnAsyncError receives errors of emails sent in the background.
-	OnAsyncError func(error)
+	// Log receives what a request cannot report, such as a licence object
+	// left for the sweeper; nil discards it.
+	Log *slog.Logger
 	// CacheFor is how long the gates may reuse a company's verified credit
-	// code and an account's company (0: never). Only verified states are
-	// kept, so an approval is seen at once on every server instance; a
-	// revocation or an approved change of code clears this instance's cache
-	// at once and reaches the other instances within CacheFor.
+	// code (0: never). Only verified states are kept, so an approval is seen
+	// at once on every server instance; a revocation or an approved change of
+	// code clears this instance's cache at once and reaches the other
+	// instances within CacheFor.
 	CacheFor time.Duration
 }
 
 // Service holds the verification use cases.
 type Service struct {
-	d         Deps
-	pending   sync.WaitGroup
-	verified  *memo.Cache[int64, string] // credit code by company id
-	companyOf *memo.Cache[int64, int64]  // company id by customer account id
+	d        Deps
+	verified *memo.Cache[int64, string] // credit code by company id
 }
 
-// maxCached bounds the companies and accounts the gates keep in memory.
+// maxCached bounds the companies the gates keep in memory.
 const maxCached = 10000
 
-// NewService returns the verification service over its ports.
+// NewService returns the verification service over its ports. It panics
+// when a port is missing, a mistake of the wiring.
 func NewService(d Deps) *Service {
+	for _, p := range []struct {
+		name string
+		nil  bool
+	}{
+		{"Submissions", d.Submissions == nil}, {"Queue", d.Queue == nil}, {"Customers", d.Customers == nil},
+		{"Files", d.Files == nil}, {"Sniffer", d.Sniffer == nil}, {"Tx", d.Tx == nil},
+	} {
+		if p.nil {
+			panic("verification: NewService: no " + p.name)
+		}
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.OnAsyncError == nil {
-		d.OnAsyncError = func(error) {}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{d: d, verified: memo.New[int64, string](d.CacheFor, maxCached),
-		companyOf: memo.New[int64, int64](d.CacheFor, maxCached)}
+	return &Service{d: d, verified: memo.New[int64, string](d.CacheFor, maxCached)}
 }
-
-// Close waits for emails still being sent.
-func (s *Service) Close() { s.pending.Wait() }
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
 
@@ -105,23 +113,13 @@ func (s *Service) Status(ctx context.Context, accountID int64) (Status, error) {
 	return st, nil
 }
 
-// VerifiedCreditCode returns the verified credit code of the account's
-// company, or Forbidden (error.verification.required) when it is not verified.
-// It is the gate that the warranty lookup and tickets use.
-func (s *Service) VerifiedCreditCode(ctx context.Context, accountID int64) (string, error) {
-	now := s.now()
-	companyID, ok := s.companyOf.Get(accountID, now)
-	if !ok {
-		gen := s.companyOf.Gen()
-		c, err := s.d.Customers.Customer(ctx, accountID)
-		if err != nil {
-			if domain.KindOf(err) == domain.NotFound {
-				return "", errNotVerified
-			}
-			return "", err
-		}
-		companyID = c.CompanyID
-		s.companyOf.PutIf(accountID, companyID, now, gen)
+// VerifiedCreditCode returns the verified credit code of the company (the
+// signed-in account's, 0 for an account without one), or Forbidden
+// (error.verification.required) when it is not verified. It is the gate that
+// the warranty lookup and tickets use.
+func (s *Service) VerifiedCreditCode(ctx context.Context, companyID int64) (string, error) {
+	if companyID == 0 {
+		return "", errNotVerified
 	}
 	code, err := s.verifiedCode(ctx, companyID)
 	if err != nil {
@@ -223,22 +221,25 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 	}
 	now := s.now()
 	var out Submission
-	if state == StatePending {
-		out, err = s.d.Submissions.UpdateSubmission(ctx, latest.ID, func(sub *Submission) ([]Entry, error) {
-			if err := sub.Modify(f, lic, now); err != nil {
-				return nil, err
-			}
-			return []Entry{entry(sub, ActionModified, accountID, now)}, nil
-		})
-	} else {
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		if state == StatePending {
+			var err error
+			out, err = st.Submissions.UpdateSubmission(ctx, latest.ID, func(sub *Submission) ([]Entry, error) {
+				if err := sub.Modify(f, lic, now); err != nil {
+					return nil, err
+				}
+				return []Entry{entry(sub, ActionModified, accountID, now)}, nil
+			})
+			return err
+		}
 		out = Submission{CompanyID: c.CompanyID, AccountID: accountID, Region: c.Country, Fields: f, Licence: *lic,
 			State: StatePending, Version: 1, SubmittedAt: now, UpdatedAt: now}
 		action := ActionSubmitted // also a re-verification of a verified company
 		if state == StateRejected || state == StateRevoked {
 			action = ActionResubmitted
 		}
-		err = s.d.Submissions.CreateSubmission(ctx, &out, entry(&out, action, accountID, now))
-	}
+		return st.Submissions.CreateSubmission(ctx, &out, entry(&out, action, accountID, now))
+	})
 	if err != nil {
 		if lic != nil {
 			s.deleteQuietly(lic.Key)

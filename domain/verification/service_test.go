@@ -17,6 +17,7 @@ import (
 	"supportal/adapters/memory"
 	"supportal/domain"
 	"supportal/domain/verification"
+	"supportal/ports"
 )
 
 type customers map[int64]verification.Customer
@@ -48,16 +49,10 @@ func (stdSniffer) Sniff(head []byte) string {
 	return ct
 }
 
-// failingCreate makes CreateSubmission fail, like a database that went away
-// after the upload.
-type failingCreate struct{ *memory.VerificationStore }
-
-func (failingCreate) CreateSubmission(context.Context, *verification.Submission, verification.Entry) error {
-	return errors.New("connection reset")
-}
-
 const (
 	custA, custB     = 1, 2
+	companyA         = 10 // custA's company
+	companyB         = 20 // custB's company
 	reviewer, second = 100, 101
 )
 
@@ -65,25 +60,49 @@ type fixture struct {
 	svc       *verification.Service
 	store     *memory.VerificationStore
 	files     *memory.FileStore
-	mail      *memory.Notifier
+	outbox    *memory.Outbox
+	audit     *memory.Audit
+	tx        verification.TxRunner
 	customers customers
 	now       time.Time
+	// fault names the store that fails in the service's units of work.
+	fault string
 }
 
-func newFixture(t *testing.T, wrap func(*memory.VerificationStore) verification.Submissions) *fixture {
+func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{customers: customers{
-		custA: {AccountID: custA, CompanyID: 10, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
-		custB: {AccountID: custB, CompanyID: 20, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
-	}, store: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	var subs verification.Submissions = f.store
-	if wrap != nil {
-		subs = wrap(f.store)
-	}
-	f.svc = verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Audit: f.store, Files: f.files,
-		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now },
-		Customers: f.customers})
+		custA: {AccountID: custA, CompanyID: companyA, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
+		custB: {AccountID: custB, CompanyID: companyB, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
+	}, store: memory.NewVerificationStore(), files: memory.NewFileStore(), outbox: memory.NewOutbox(), audit: memory.NewAudit(),
+		now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	f.tx = faultyTx{memory.NewVerificationTx(f.store, f.customers, f.outbox, f.audit), &f.fault}
+	f.svc = f.service(f.store, 0)
 	return f
+}
+
+// service returns a verification service over the fixture's ports that reads
+// submissions from subs and keeps verified codes for cacheFor.
+func (f *fixture) service(subs verification.Submissions, cacheFor time.Duration) *verification.Service {
+	return verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Tx: f.tx, Files: f.files,
+		Sniffer: stdSniffer{}, Now: func() time.Time { return f.now }, Customers: f.customers, CacheFor: cacheFor})
+}
+
+// lastNotice returns the latest notice enqueued for the address to.
+func (f *fixture) lastNotice(to string) ports.Notice {
+	ns := f.outbox.Notices()
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].To == to {
+			return ns[i]
+		}
+	}
+	return ports.Notice{}
+}
+
+// events returns every audit event recorded.
+func (f *fixture) events() []ports.AuditEvent {
+	ev, _ := f.audit.Events(context.Background(), time.Time{}, 1000)
+	return ev
 }
 
 func pngBytes(t *testing.T, w, h int) []byte {
@@ -109,13 +128,13 @@ func key(err error) string {
 }
 
 func TestSubmitReviewApprove(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	sub, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 200)))
 	if err != nil || sub.State != verification.StatePending || sub.Version != 1 || sub.Licence.ContentType != "image/png" {
 		t.Fatalf("submit: %v %+v", err, sub)
 	}
-	if _, err := f.svc.VerifiedCreditCode(ctx, custA); key(err) != "error.verification.required" {
+	if _, err := f.svc.VerifiedCreditCode(ctx, companyA); key(err) != "error.verification.required" {
 		t.Fatalf("pending company passed the gate: %v", err)
 	}
 	// Opening is read-only: it claims nothing, so it allows no decision.
@@ -157,7 +176,7 @@ func TestSubmitReviewApprove(t *testing.T) {
 	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 2, true, "", ""); err != nil {
 		t.Fatalf("approve: %v", err)
 	}
-	if code, err := f.svc.VerifiedCreditCode(ctx, custA); err != nil || code != "91310110666007217T" {
+	if code, err := f.svc.VerifiedCreditCode(ctx, companyA); err != nil || code != "91310110666007217T" {
 		t.Fatalf("gate after approval: %q %v", code, err)
 	}
 	if c, _ := f.customers.Customer(ctx, custA); c.CompanyName != mod.CompanyName {
@@ -166,8 +185,7 @@ func TestSubmitReviewApprove(t *testing.T) {
 	if locked, _ := f.svc.CompanyLocked(ctx, 10); !locked {
 		t.Fatal("verified company not locked")
 	}
-	f.svc.Close()
-	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_approved" || n.Lang != "zh-CN" {
+	if n := f.lastNotice("a@example.com"); n.Template != "verification_approved" || n.Lang != "zh-CN" {
 		t.Fatalf("approval mail: %+v", n)
 	}
 	st, _ := f.svc.Status(ctx, custA)
@@ -185,7 +203,7 @@ func (f *fixture) claimed(t *testing.T, by, id int64) {
 }
 
 func TestRejectAndResubmit(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	sub, _ := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300)))
 	f.claimed(t, reviewer, sub.ID)
@@ -195,8 +213,7 @@ func TestRejectAndResubmit(t *testing.T) {
 	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, 1, false, "blurry", "请上传清晰的扫描件"); err != nil {
 		t.Fatal(err)
 	}
-	f.svc.Close()
-	if n, _ := f.mail.Last("a@example.com"); n.Template != "verification_rejected" || n.Data["Note"] != "请上传清晰的扫描件" {
+	if n := f.lastNotice("a@example.com"); n.Template != "verification_rejected" || n.Data["Note"] != "请上传清晰的扫描件" {
 		t.Fatalf("rejection mail: %+v", n)
 	}
 	if _, err := f.svc.Submit(ctx, custA, fields, nil); key(err) != "error.licence.required" {
@@ -236,7 +253,7 @@ func jpegBytes(t *testing.T, w, h int) []byte {
 }
 
 func TestLicenceChecks(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	big := append(pngBytes(t, 300, 300), make([]byte, verification.MaxLicenceBytes)...)
 	tests := []struct {
@@ -275,7 +292,7 @@ func TestLicenceChecks(t *testing.T) {
 }
 
 func TestStorageDownStoresNothing(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	f.files.Fail = errors.New("connection refused")
 	_, err := f.svc.Submit(context.Background(), custA, fields, upload(pngBytes(t, 300, 300)))
 	if key(err) != "error.licence.storage" || domain.KindOf(err) != domain.Internal {
@@ -287,7 +304,8 @@ func TestStorageDownStoresNothing(t *testing.T) {
 }
 
 func TestDatabaseDownAfterUploadIsSwept(t *testing.T) {
-	f := newFixture(t, func(m *memory.VerificationStore) verification.Submissions { return failingCreate{m} })
+	f := newFixture(t)
+	f.fault = "create"
 	ctx := context.Background()
 	if _, err := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300))); err == nil {
 		t.Fatal("submit succeeded although the database failed")
@@ -306,7 +324,7 @@ func TestDatabaseDownAfterUploadIsSwept(t *testing.T) {
 }
 
 func TestLicenceIsolation(t *testing.T) {
-	f := newFixture(t, nil)
+	f := newFixture(t)
 	ctx := context.Background()
 	sub, _ := f.svc.Submit(ctx, custA, fields, upload(pngBytes(t, 300, 300)))
 	rc, lic, err := f.svc.Licence(ctx, custA, sub.ID)

@@ -129,7 +129,7 @@ func (s *Service) deleteQuietly(key string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.d.Files.Delete(ctx, key); err != nil {
-		s.d.OnAsyncError(fmt.Errorf("verification: licence %s left for the sweeper: %w", key, err))
+		s.d.Log.Warn("verification: licence left for the sweeper", "key", key, "err", err)
 	}
 }
 

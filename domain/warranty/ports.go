@@ -57,9 +57,10 @@ type Lookup interface {
 	EachDevice(ctx context.Context, q Query, fn func(Device) error) error
 }
 
-// Verifications answers which credit code an account's company is verified
-// for (the verification module, wired by main). It returns Forbidden
+// Verifications answers which credit code a company is verified for (the
+// verification module, wired by main). The company is the signed-in
+// account's, 0 for an account without one. It returns Forbidden
 // (error.verification.required) when the company is not verified.
 type Verifications interface {
-	VerifiedCreditCode(ctx context.Context, accountID int64) (string, error)
+	VerifiedCreditCode(ctx context.Context, companyID int64) (string, error)
 }

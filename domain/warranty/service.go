@@ -92,9 +92,10 @@ type Result struct {
 	HasNext bool
 }
 
-// owner returns the verified credit code that scopes every query of the caller.
-func (s *Service) owner(ctx context.Context, accountID int64) (string, error) {
-	code, err := s.d.Verifications.VerifiedCreditCode(ctx, accountID)
+// owner returns the verified credit code that scopes every query of the
+// caller's company.
+func (s *Service) owner(ctx context.Context, companyID int64) (string, error) {
+	code, err := s.d.Verifications.VerifiedCreditCode(ctx, companyID)
 	if err != nil {
 		return "", err
 	}
@@ -104,11 +105,12 @@ func (s *Service) owner(ctx context.Context, accountID int64) (string, error) {
 	return code, nil
 }
 
-// Search returns one page of the caller's company's devices matching in.
-// Another company's devices can never match: the owner comes from the
-// verification port, not from the request.
-func (s *Service) Search(ctx context.Context, accountID int64, in SearchInput) (Result, error) {
-	owner, err := s.owner(ctx, accountID)
+// Search returns one page of the devices of the caller's company (the
+// signed-in account's company id, 0 for none) matching in. Another
+// company's devices can never match: the owner comes from the verification
+// port, not from the request.
+func (s *Service) Search(ctx context.Context, companyID int64, in SearchInput) (Result, error) {
+	owner, err := s.owner(ctx, companyID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -138,9 +140,9 @@ func (s *Service) Search(ctx context.Context, accountID int64, in SearchInput) (
 
 // Export calls fn for every device matching in (the whole result, every
 // page, in its order, from one snapshot), for the CSV and XLSX downloads.
-// The page of in is ignored.
-func (s *Service) Export(ctx context.Context, accountID int64, in SearchInput, fn func(Device) error) error {
-	owner, err := s.owner(ctx, accountID)
+// The page of in is ignored; companyID is the caller's company, as for Search.
+func (s *Service) Export(ctx context.Context, companyID int64, in SearchInput, fn func(Device) error) error {
+	owner, err := s.owner(ctx, companyID)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
+	verificationweb "supportal/adapters/http/verification"
 	ident "supportal/domain/identity"
 )
 
@@ -71,7 +72,7 @@ type companyView struct {
 	NameLocked bool
 	// Verification is the 认证状态 view (the partial "verification_status"),
 	// nil when no Status hook is set.
-	Verification any
+	Verification *verificationweb.StatusView
 }
 
 func (h *Handler) companyView(c *fiber.Ctx, a ident.Account, co ident.Company) (*web.Page, error) {

@@ -8,16 +8,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
+	verificationweb "supportal/adapters/http/verification"
 	ident "supportal/domain/identity"
 )
+
+// StatusFunc returns the 认证状态 view of the account's company, which 企业信息
+// shows through the partial "verification_status" of the verification pages.
+type StatusFunc func(ctx context.Context, accountID int64) (*verificationweb.StatusView, error)
 
 // Handler holds the identity pages' dependencies.
 type Handler struct {
 	s   *web.Server
 	svc *ident.Service
-	// Status, when set, returns the 认证状态 view that 企业信息 shows through
-	// the partial "verification_status" (set by main from the verification pages).
-	Status func(ctx context.Context, accountID int64) (any, error)
+	// Status, when set, gives 企业信息 its 认证状态 (set by main from the
+	// verification pages); without it the page shows none.
+	Status StatusFunc
 }
 
 // Register installs the identity routes on the server.

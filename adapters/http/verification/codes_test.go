@@ -109,8 +109,7 @@ func TestCodeTakenForAnotherCompany(t *testing.T) {
 			r = rev.Post("/staff/verifications/"+idB+"/decision", url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"code_taken"}})
 			webtest.WantStatus(t, r, http.StatusSeeOther)
 			webtest.WantText(t, b.Get("/account/company"), T("verification.state.rejected"), webtest.T(lang, "reason.code_taken", nil))
-			e.vsvc.Close()
-			if n, _ := e.mail.Last("b@example.com"); n.Template != "verification_rejected" || n.Data["ReasonKey"] != "reason.code_taken" {
+			if n, _ := e.notice("b@example.com"); n.Template != "verification_rejected" || n.Data["ReasonKey"] != "reason.code_taken" {
 				t.Errorf("B's mail: %+v", n)
 			}
 
@@ -171,15 +170,14 @@ func TestRevokeByAdmin(t *testing.T) {
 			if got.State != verif.StateRevoked {
 				t.Fatalf("state after revocation: %s", got.State)
 			}
-			ev := e.vstore.Events()
-			if last := ev[len(ev)-1]; last.Type != "verification_revoked" || last.AccountID != admin.ID {
+			ev := e.events()
+			if last := ev[len(ev)-1]; last.Type != "verification_revoked" || last.ActorID != admin.ID {
 				t.Errorf("audit: %+v", last)
 			}
 			webtest.WantText(t, a.Get("/warranty"), T("warranty.gate.heading"))
 			r = a.Get("/account/company")
 			webtest.WantText(t, r, T("verification.state.revoked"), "营业执照系伪造", T("verification.action.resubmit"))
-			e.vsvc.Close()
-			if n, _ := e.mail.Last("a@example.com"); n.Template != "verification_revoked" || n.Lang != acctA.Lang || n.Data["Reason"] != "营业执照系伪造" {
+			if n, _ := e.notice("a@example.com"); n.Template != "verification_revoked" || n.Lang != acctA.Lang || n.Data["Reason"] != "营业执照系伪造" {
 				t.Errorf("revocation mail: %+v", n)
 			}
 			// The code is free again.
@@ -211,7 +209,7 @@ func TestReverify(t *testing.T) {
 			current := webtest.T(lang, "verification.status.current", map[string]any{"Company": "甲方科技有限公司", "Code": "91310110666007217T"})
 			webtest.WantText(t, r, T("verification.state.verified"), T("verification.state.change_pending"), T("verification.status.change_pending"), current)
 			webtest.WantNoText(t, a.Get("/warranty"), T("warranty.gate.heading"))
-			if code, err := e.vsvc.VerifiedCreditCode(context.Background(), acct.ID); err != nil || code != old.Fields.CreditCode {
+			if code, err := e.vsvc.VerifiedCreditCode(context.Background(), acct.CompanyID); err != nil || code != old.Fields.CreditCode {
 				t.Fatalf("gate during the review: %q %v", code, err)
 			}
 			sub, _ := e.latest(acct)
@@ -219,7 +217,7 @@ func TestReverify(t *testing.T) {
 			webtest.WantText(t, r, webtest.T(lang, "verification.review.current", map[string]any{"Company": "甲方科技有限公司", "Code": "91310110666007217T"}))
 
 			e.approveAs(rev, acct)
-			if code, err := e.vsvc.VerifiedCreditCode(context.Background(), acct.ID); err != nil || code != newCode {
+			if code, err := e.vsvc.VerifiedCreditCode(context.Background(), acct.CompanyID); err != nil || code != newCode {
 				t.Fatalf("gate after the approval: %q %v", code, err)
 			}
 			r = a.Get("/account/company")

@@ -61,7 +61,7 @@ func TestConflictStaleDecision(t *testing.T) {
 				if after.State != verif.StatePending || after.Version != 2 || after.DecidedBy != 0 {
 					t.Fatalf("a stale decision changed the submission: %+v", after)
 				}
-				if n := len(e.vstore.Events()); n != 0 {
+				if n := len(e.events()); n != 0 {
 					t.Errorf("a stale decision was audited: %d events", n)
 				}
 

@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	web "supportal/adapters/http"
 	identityweb "supportal/adapters/http/identity"
@@ -23,6 +24,7 @@ import (
 	ident "supportal/domain/identity"
 	verif "supportal/domain/verification"
 	wty "supportal/domain/warranty"
+	"supportal/ports"
 )
 
 // env is the web edge over the in-memory stores, wired as main wires it.
@@ -33,16 +35,14 @@ type env struct {
 	vsvc   *verif.Service
 	vstore *memory.VerificationStore
 	files  *memory.FileStore
-	mail   *memory.Notifier
+	mail   *memory.Notifier // identity's emails
+	outbox *memory.Outbox   // verification's notices
+	audit  *memory.Audit
 	clock  *webtest.Clock
 }
 
 // customers is the test's Customers adapter over identity, as in main.
 type customers struct{ svc *ident.Service }
-
-func (c customers) SetVerifiedName(ctx context.Context, companyID int64, name string) error {
-	return c.svc.SetVerifiedName(ctx, companyID, name)
-}
 
 func (c customers) Customer(ctx context.Context, id int64) (verif.Customer, error) {
 	a, err := c.svc.Account(ctx, id)
@@ -67,14 +67,15 @@ func (l locks) CompanyLocked(ctx context.Context, id int64) (bool, error) {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, clock: &webtest.Clock{}}
-	deps := webtest.IdentityDeps(memory.NewIdentityStore(), e.mail, "test")
+	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{},
+		outbox: memory.NewOutbox(), audit: memory.NewAudit(), clock: &webtest.Clock{}}
+	idStore := memory.NewIdentityStore()
+	deps := webtest.IdentityDeps(idStore, e.mail, "test")
 	deps.Locks = locks{&e.vsvc}
 	e.ids = ident.NewService(deps)
-	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Audit: e.vstore, Customers: customers{e.ids},
-		Files: e.files, Sniffer: sniff.Sniffer{}, Notifier: e.mail, Now: e.clock.Now,
-		OnAsyncError: func(err error) { t.Errorf("async: %v", err) }})
-	t.Cleanup(e.vsvc.Close)
+	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Customers: customers{e.ids},
+		Tx:    memory.NewVerificationTx(e.vstore, memory.CompanyNames{Store: idStore}, e.outbox, e.audit),
+		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {
 			ok, err := e.vsvc.CompanyLocked(ctx, a.CompanyID)
@@ -92,6 +93,24 @@ func newEnv(t *testing.T) *env {
 		warrantyweb.Register(s, wty.NewService(wty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: e.vsvc}))
 	})
 	return e
+}
+
+// notice returns the latest notice the verification service enqueued for
+// the address to.
+func (e *env) notice(to string) (ports.Notice, bool) {
+	ns := e.outbox.Notices()
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].To == to {
+			return ns[i], true
+		}
+	}
+	return ports.Notice{}, false
+}
+
+// events returns every audit event the verification service recorded.
+func (e *env) events() []ports.AuditEvent {
+	ev, _ := e.audit.Events(context.Background(), time.Time{}, 1000)
+	return ev
 }
 
 func (e *env) customer(email, country, company string) ident.Account {

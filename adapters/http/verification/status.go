@@ -46,8 +46,8 @@ func statusView(st verif.Status) *StatusView {
 }
 
 // Status returns the 认证状态 view of the account's company; main hands it to
-// the 企业信息 page.
-func (h *Handler) Status(ctx context.Context, accountID int64) (any, error) {
+// the 企业信息 page (identity's StatusFunc).
+func (h *Handler) Status(ctx context.Context, accountID int64) (*StatusView, error) {
 	st, err := h.svc.Status(ctx, accountID)
 	if err != nil {
 		return nil, err

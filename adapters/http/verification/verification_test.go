@@ -116,8 +116,7 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 
 			r = cust.Get("/account/company")
 			webtest.WantText(t, r, T("verification.state.rejected"), T("verification.action.resubmit"), T("reason.name_mismatch"), "请与执照一致")
-			e.vsvc.Close()
-			if n, ok := e.mail.Last("li@example.com"); !ok || n.Template != "verification_rejected" || n.Data["ReasonKey"] != "reason.name_mismatch" {
+			if n, ok := e.notice("li@example.com"); !ok || n.Template != "verification_rejected" || n.Data["ReasonKey"] != "reason.name_mismatch" || n.RequestID == "" {
 				t.Errorf("rejection mail = %+v", n)
 			}
 

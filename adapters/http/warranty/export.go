@@ -179,7 +179,7 @@ func (h *Handler) download(c *fiber.Ctx, ext, ctype string, write func(w io.Writ
 	}
 	rows := func(fn func(r exportRow) error) error {
 		cells := make([]string, len(exportColumns)) // reused: a writer keeps no row
-		err := h.svc.Export(ctx, a.ID, in, func(d wty.Device) error {
+		err := h.svc.Export(ctx, a.CompanyID, in, func(d wty.Device) error {
 			signal(nil)
 			if len(d.Lines) == 0 {
 				copy(cells, []string{d.Name, d.SN, d.OrderNo, "", "", "", "", ""})

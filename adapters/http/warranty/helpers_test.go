@@ -32,25 +32,25 @@ const (
 var now = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 
 // verifications is the fake verification port: the verified credit code of
-// each account, Forbidden for every other account.
+// each company, Forbidden for every other company.
 type verifications struct {
 	mu    sync.Mutex
 	codes map[int64]string
 }
 
-func (v *verifications) VerifiedCreditCode(_ context.Context, accountID int64) (string, error) {
+func (v *verifications) VerifiedCreditCode(_ context.Context, companyID int64) (string, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if c, ok := v.codes[accountID]; ok {
+	if c, ok := v.codes[companyID]; ok {
 		return c, nil
 	}
 	return "", domain.E(domain.Forbidden, "error.verification.required")
 }
 
-func (v *verifications) set(accountID int64, code string) {
+func (v *verifications) set(companyID int64, code string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.codes[accountID] = code
+	v.codes[companyID] = code
 }
 
 // env is the web edge over the in-memory stores, wired as main wires it.
@@ -79,7 +79,7 @@ func newEnvWith(t testing.TB, lookup wty.Lookup) *env {
 		Now: func() time.Time { return now }})
 	e.app = webtest.NewServer(t, web.Config{}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {
-			_, err := e.verifs.VerifiedCreditCode(ctx, a.ID)
+			_, err := e.verifs.VerifiedCreditCode(ctx, a.CompanyID)
 			return err == nil
 		}
 		identityweb.Register(s, e.ids)
@@ -95,7 +95,7 @@ func (e *env) customer(email, code string) ident.Account {
 	e.t.Helper()
 	a := webtest.SeedCustomer(e.t, e.ids, email, "CN", "上海示例科技有限公司")
 	if code != "" {
-		e.verifs.set(a.ID, code)
+		e.verifs.set(a.CompanyID, code)
 	}
 	return a
 }

@@ -75,7 +75,7 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 	p := h.s.Page(c)
 	p.Title = "nav.warranty"
 	in := searchInput(c)
-	res, err := h.svc.Search(c.UserContext(), a.ID, in)
+	res, err := h.svc.Search(c.UserContext(), a.CompanyID, in)
 	if err != nil {
 		switch de := domain.As(err); {
 		case de.Kind == domain.Forbidden && de.Key == "error.verification.required":
