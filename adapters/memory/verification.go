@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"supportal/domain"
-	"supportal/domain/identity"
 	"supportal/domain/verification"
+	"supportal/ports"
 )
 
 // VerificationStore keeps the verification module's submissions, history,
@@ -23,7 +23,7 @@ type VerificationStore struct {
 	subs    []verification.Submission // by id
 	history []companyEntry            // oldest first
 	names   map[int64]string          // account names, for ClaimedByName
-	events  []identity.Event
+	events  []ports.AuditEvent
 }
 
 // companyEntry is a history entry with the company it belongs to.
@@ -316,12 +316,12 @@ func (s *VerificationStore) LicenceKeyInUse(_ context.Context, key string) (bool
 func (s *VerificationStore) AuditEvent(_ context.Context, at time.Time, typ string, actorID int64, detail string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.events = append(s.events, identity.Event{At: dbTime(at), Type: typ, AccountID: actorID, Detail: detail})
+	s.events = append(s.events, ports.AuditEvent{At: dbTime(at), Type: typ, ActorID: actorID, Detail: detail})
 	return nil
 }
 
 // Events returns a copy of the recorded audit events, oldest first, for tests.
-func (s *VerificationStore) Events() []identity.Event {
+func (s *VerificationStore) Events() []ports.AuditEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.events)

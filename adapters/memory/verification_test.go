@@ -33,7 +33,7 @@ func TestVerificationAuditEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := s.Events()
-	if len(ev) != 1 || ev[0].Type != "verification_rejected" || ev[0].AccountID != 7 || ev[0].Detail != "submission=1" ||
+	if len(ev) != 1 || ev[0].Type != "verification_rejected" || ev[0].ActorID != 7 || ev[0].Detail != "submission=1" ||
 		!ev[0].At.Equal(at.Round(time.Microsecond)) || ev[0].At.Location() != time.UTC {
 		t.Errorf("Events = %+v", ev)
 	}

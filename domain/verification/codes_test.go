@@ -113,7 +113,7 @@ func TestRevoke(t *testing.T) {
 		t.Error("a revoked company stays locked")
 	}
 	ev := f.store.Events()
-	if len(ev) != events+1 || ev[len(ev)-1].Type != "verification_revoked" || ev[len(ev)-1].AccountID != admin ||
+	if len(ev) != events+1 || ev[len(ev)-1].Type != "verification_revoked" || ev[len(ev)-1].ActorID != admin ||
 		!strings.Contains(ev[len(ev)-1].Detail, "营业执照系伪造") {
 		t.Errorf("audit: %+v", ev)
 	}

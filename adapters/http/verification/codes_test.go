@@ -172,7 +172,7 @@ func TestRevokeByAdmin(t *testing.T) {
 				t.Fatalf("state after revocation: %s", got.State)
 			}
 			ev := e.vstore.Events()
-			if last := ev[len(ev)-1]; last.Type != "verification_revoked" || last.AccountID != admin.ID {
+			if last := ev[len(ev)-1]; last.Type != "verification_revoked" || last.ActorID != admin.ID {
 				t.Errorf("audit: %+v", last)
 			}
 			webtest.WantText(t, a.Get("/warranty"), T("warranty.gate.heading"))

@@ -68,7 +68,7 @@ func (l locks) CompanyLocked(ctx context.Context, id int64) (bool, error) {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{}, clock: &webtest.Clock{}}
-	deps := webtest.IdentityDeps(memory.NewIdentityStore(), e.mail, "test")
+	deps := webtest.IdentityDeps(memory.NewIdentityStore(), memory.NewOutbox(), memory.NewAudit(), "test")
 	deps.Locks = locks{&e.vsvc}
 	e.ids = ident.NewService(deps)
 	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Audit: e.vstore, Customers: customers{e.ids},

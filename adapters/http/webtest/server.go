@@ -17,6 +17,7 @@ import (
 	"supportal/adapters/memory"
 	"supportal/adapters/totp"
 	ident "supportal/domain/identity"
+	"supportal/ports"
 )
 
 // Password is the password of every seeded account.
@@ -68,12 +69,24 @@ func NewServer(t testing.TB, cfg web.Config, auth web.Authenticator, register fu
 }
 
 // IdentityDeps returns the identity service's dependencies over one in-memory
-// store, with the fake hasher and the staff second factor, sending through
-// notifier and keying the code hashes with secret; the caller adds what its
-// tests need besides.
-func IdentityDeps(st *memory.IdentityStore, notifier ident.Notifier, secret string) ident.Deps {
-	return ident.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st, Drafts: st, Audit: st,
-		Hasher: memory.Hasher{}, Notifier: notifier, Secret: []byte(secret), SecondFactors: st, OTP: totp.OTP{}}
+// store, its units of work enqueueing notices in box and recording events in
+// audit, with the fake hasher and the staff second factor, keying the code
+// hashes with secret; the caller adds what its tests need besides.
+func IdentityDeps(st *memory.IdentityStore, box *memory.Outbox, audit *memory.Audit, secret string) ident.Deps {
+	return ident.Deps{Tx: memory.NewIdentityTx(st, box, audit), Accounts: st, Companies: st, Codes: st, Sessions: st,
+		Attempts: st, Drafts: st, Hasher: memory.Hasher{}, Secret: []byte(secret), SecondFactors: st, OTP: totp.OTP{}}
+}
+
+// LastNotice returns the newest notice in box addressed to to, and whether
+// there is one.
+func LastNotice(box *memory.Outbox, to string) (ports.Notice, bool) {
+	ns := box.Notices()
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].To == to {
+			return ns[i], true
+		}
+	}
+	return ports.Notice{}, false
 }
 
 // SeedCustomer creates a customer in country with the company named company
