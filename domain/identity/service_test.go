@@ -32,6 +32,9 @@ type fixture struct {
 	box   *memory.Outbox
 	audit *memory.Audit
 	clock *clock
+	// faults runs the service's units of work and can make one store
+	// method in them fail (see unitofwork_test.go).
+	faults *faultyTx
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -45,7 +48,8 @@ func newFixtureWith(t *testing.T, at time.Time, edit func(f *fixture, d *identit
 	t.Helper()
 	st := memory.NewIdentityStore()
 	f := &fixture{store: st, box: memory.NewOutbox(), audit: memory.NewAudit(), clock: &clock{t: at}}
-	d := identity.Deps{Tx: memory.NewIdentityTx(st, f.box, f.audit), Accounts: st, Companies: st, Codes: st, Sessions: st,
+	f.faults = &faultyTx{r: memory.NewIdentityTx(st, f.box, f.audit)}
+	d := identity.Deps{Tx: f.faults, Accounts: st, Companies: st, Codes: st, Sessions: st,
 		Attempts: st, Drafts: st, Tokens: st, SecondFactors: st, Hasher: memory.Hasher{}, OTP: totp.OTP{},
 		Secret: []byte("test-secret"), Now: f.clock.Now}
 	if edit != nil {
