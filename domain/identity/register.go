@@ -138,7 +138,7 @@ func (s *Service) RegisterCompany(ctx context.Context, token string, co Company,
 		}
 		return "", Account{}, err
 	}
-	held, err := s.heldSession(ctx, c)
+	held, err := s.sessionHeld(ctx, c)
 	if err != nil {
 		return "", Account{}, err
 	}

@@ -58,7 +58,7 @@ func (s *Service) Login(ctx context.Context, kind Kind, email, password string, 
 	if err != nil || !ok || a.Kind != kind {
 		return "", Account{}, s.refuseLogin(ctx, email, c, "password")
 	}
-	held, err := s.heldSession(ctx, c)
+	held, err := s.sessionHeld(ctx, c)
 	if err != nil {
 		return "", Account{}, err
 	}
@@ -87,7 +87,7 @@ func (s *Service) LoginWithCode(ctx context.Context, kind Kind, email, code stri
 	if err != nil || a.Kind != kind {
 		return "", Account{}, s.refuseLogin(ctx, email, c, "code")
 	}
-	held, err := s.heldSession(ctx, c)
+	held, err := s.sessionHeld(ctx, c)
 	if err != nil {
 		return "", Account{}, err
 	}
@@ -112,7 +112,7 @@ func (s *Service) LoginWithCode(ctx context.Context, kind Kind, email, code stri
 // signIn clears the account's failed attempts, ends the session the browser
 // held, opens a new one and audits the sign-in, through the stores of one
 // unit of work; it returns the new session's token.
-func (s *Service) signIn(ctx context.Context, st Stores, a Account, c Client, how string, held *held) (string, error) {
+func (s *Service) signIn(ctx context.Context, st Stores, a Account, c Client, how string, held *priorSession) (string, error) {
 	if err := st.Attempts.ClearAttempts(ctx, scopeLoginAccount, a.Email); err != nil {
 		return "", fmt.Errorf("identity: clear attempts: %w", err)
 	}
@@ -126,15 +126,15 @@ func (s *Service) signIn(ctx context.Context, st Stores, a Account, c Client, ho
 	return token, nil
 }
 
-// held is the session a browser held when it signed in again, to be ended
-// by the new sign-in.
-type held struct {
+// priorSession is the session a browser held when it signed in again, to
+// be ended by the new sign-in.
+type priorSession struct {
 	account Account
 	hash    []byte
 }
 
-// heldSession returns the valid session the browser of c holds, or nil.
-func (s *Service) heldSession(ctx context.Context, c Client) (*held, error) {
+// sessionHeld returns the valid session the browser of c holds, or nil.
+func (s *Service) sessionHeld(ctx context.Context, c Client) (*priorSession, error) {
 	if c.Session == "" {
 		return nil, nil
 	}
@@ -145,12 +145,12 @@ func (s *Service) heldSession(ctx context.Context, c Client) (*held, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &held{account: a, hash: HashToken(c.Session)}, nil
+	return &priorSession{account: a, hash: HashToken(c.Session)}, nil
 }
 
 // forget drops the held session from Authenticate's cache, whether or not
 // the unit of work that ended it was kept.
-func (h *held) forget(s *Service) {
+func (h *priorSession) forget(s *Service) {
 	if h != nil {
 		s.sessions.Delete(string(h.hash))
 	}
@@ -160,7 +160,7 @@ func (h *held) forget(s *Service) {
 // to gets a logout event), so that the old token stops working at once, and
 // starts a new one for the account, through the stores of a unit of work.
 // It returns the new token.
-func (s *Service) openSession(ctx context.Context, st Stores, accountID int64, c Client, h *held) (string, error) {
+func (s *Service) openSession(ctx context.Context, st Stores, accountID int64, c Client, h *priorSession) (string, error) {
 	if h != nil {
 		if err := st.Sessions.DeleteSession(ctx, h.hash); err != nil {
 			return "", err

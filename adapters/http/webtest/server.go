@@ -17,7 +17,6 @@ import (
 	"supportal/adapters/memory"
 	"supportal/adapters/totp"
 	ident "supportal/domain/identity"
-	"supportal/ports"
 )
 
 // Password is the password of every seeded account.
@@ -75,18 +74,6 @@ func NewServer(t testing.TB, cfg web.Config, auth web.Authenticator, register fu
 func IdentityDeps(st *memory.IdentityStore, box *memory.Outbox, audit *memory.Audit, secret string) ident.Deps {
 	return ident.Deps{Tx: memory.NewIdentityTx(st, box, audit), Accounts: st, Companies: st, Codes: st, Sessions: st,
 		Attempts: st, Drafts: st, Hasher: memory.Hasher{}, Secret: []byte(secret), SecondFactors: st, OTP: totp.OTP{}}
-}
-
-// LastNotice returns the newest notice in box addressed to to, and whether
-// there is one.
-func LastNotice(box *memory.Outbox, to string) (ports.Notice, bool) {
-	ns := box.Notices()
-	for i := len(ns) - 1; i >= 0; i-- {
-		if ns[i].To == to {
-			return ns[i], true
-		}
-	}
-	return ports.Notice{}, false
 }
 
 // SeedCustomer creates a customer in country with the company named company
