@@ -43,14 +43,11 @@ type Notice struct {
 }
 
 // Notifier records the emails it is asked to send instead of sending them. It
-// is safe for concurrent use, as the identity service notifies in the
-// background. The zero value is ready to use.
+// is safe for concurrent use. The zero value is ready to use.
 type Notifier struct {
 	mu   sync.Mutex
 	sent []Notice
 }
-
-var _ identity.Notifier = (*Notifier)(nil)
 
 // Notify records the email.
 func (n *Notifier) Notify(_ context.Context, to, lang, template string, data map[string]any) error {

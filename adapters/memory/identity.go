@@ -14,7 +14,9 @@ import (
 )
 
 // IdentityStore keeps the identity module's data in maps. It is safe for
-// concurrent use and never hands out pointers into its own state.
+// concurrent use and never hands out pointers into its own state. Its audit
+// events and notices go to the memory Audit and Outbox that NewIdentityTx
+// joins to it.
 type IdentityStore struct {
 	mu        sync.Mutex
 	lastID    int64 // one sequence for every table, like distinct bigserials
@@ -24,7 +26,6 @@ type IdentityStore struct {
 	sessions  map[string]identity.Session
 	attempts  []attempt
 	drafts    map[string]identity.Draft
-	events    []identity.Event
 	tokens    []identity.ServiceToken
 	factors   map[int64]identity.SecondFactor
 }
@@ -41,7 +42,6 @@ var (
 	_ identity.Sessions      = (*IdentityStore)(nil)
 	_ identity.Attempts      = (*IdentityStore)(nil)
 	_ identity.Drafts        = (*IdentityStore)(nil)
-	_ identity.Audit         = (*IdentityStore)(nil)
 	_ identity.SecondFactors = (*IdentityStore)(nil)
 )
 
@@ -196,22 +196,6 @@ func (s *IdentityStore) UpdateCompany(_ context.Context, c identity.Company) err
 	}
 	s.companies[c.ID] = c
 	return nil
-}
-
-// Record appends a security event to the audit log.
-func (s *IdentityStore) Record(_ context.Context, e identity.Event) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e.At = dbTime(e.At)
-	s.events = append(s.events, e)
-	return nil
-}
-
-// Events returns a copy of the audit log, oldest first, for tests.
-func (s *IdentityStore) Events() []identity.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.events)
 }
 
 // Purge deletes what is of no more use at now, like the PostgreSQL store:

@@ -55,3 +55,10 @@ func TestNotifier(t *testing.T) {
 		t.Errorf("All = %+v", all)
 	}
 }
+
+func TestIdentityTx(t *testing.T) {
+	storetest.IdentityTx(t, func(*testing.T) storetest.IdentityUnit {
+		st, box, audit := memory.NewIdentityStore(), memory.NewOutbox(), memory.NewAudit()
+		return storetest.IdentityUnit{Tx: memory.NewIdentityTx(st, box, audit), Stores: st, Audit: audit, Outbox: box}
+	})
+}

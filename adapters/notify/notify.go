@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"supportal/adapters/i18n"
-	"supportal/domain/identity"
 	"supportal/ports"
 )
 
@@ -18,8 +17,6 @@ type Notifier struct {
 	bundle *i18n.Bundle
 	mailer ports.Mailer
 }
-
-var _ identity.Notifier = (*Notifier)(nil)
 
 // New returns a notifier over the bundle and mailer.
 func New(b *i18n.Bundle, m ports.Mailer) *Notifier { return &Notifier{bundle: b, mailer: m} }

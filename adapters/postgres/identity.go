@@ -13,9 +13,11 @@ import (
 )
 
 // IdentityStore keeps the identity module's accounts, companies, codes,
-// sessions, throttling attempts, registration drafts and audit log.
+// sessions, throttling attempts, registration drafts, second factors and
+// service tokens, over the database or over the transaction of a unit of
+// work (see NewIdentityTx).
 type IdentityStore struct {
-	db *sqlx.DB
+	db sqlx.ExtContext
 }
 
 var (
@@ -25,11 +27,23 @@ var (
 	_ identity.Sessions  = (*IdentityStore)(nil)
 	_ identity.Attempts  = (*IdentityStore)(nil)
 	_ identity.Drafts    = (*IdentityStore)(nil)
-	_ identity.Audit     = (*IdentityStore)(nil)
 )
 
-// NewIdentityStore returns the identity store over db.
-func NewIdentityStore(db *sqlx.DB) *IdentityStore { return &IdentityStore{db: db} }
+// NewIdentityStore returns the identity store over db: a *sqlx.DB, or the
+// *sqlx.Tx of a unit of work.
+func NewIdentityStore(db sqlx.ExtContext) *IdentityStore { return &IdentityStore{db: db} }
+
+// NewIdentityTx returns the runner of the identity module's units of work:
+// the identity stores, the outbox and the audit log over one transaction.
+func NewIdentityTx(db *sqlx.DB) *TxRunner[identity.Stores] {
+	return NewTxRunner(db, func(tx *sqlx.Tx) identity.Stores {
+		s := NewIdentityStore(tx)
+		return identity.Stores{Accounts: s, Companies: s, Codes: s, Sessions: s, Attempts: s, Drafts: s,
+			SecondFactors: s, Tokens: s, Outbox: NewOutbox(tx), Audit: NewAudit(tx)}
+	})
+}
+
+var _ identity.TxRunner = (*TxRunner[identity.Stores])(nil)
 
 // The message ids of the errors the identity store returns.
 const (

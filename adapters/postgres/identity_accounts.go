@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"supportal/domain"
 	"supportal/domain/identity"
 )
@@ -113,7 +115,7 @@ RETURNING id`
 func (s *IdentityStore) AccountByEmail(ctx context.Context, email string) (identity.Account, error) {
 	const q = `SELECT ` + accountColumns + ` FROM accounts WHERE lower(email) = lower($1)`
 	var r accountRow
-	if err := s.db.GetContext(ctx, &r, q, email); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, email); err != nil {
 		return identity.Account{}, identityErr("find by email", notFound(err, keyAccountNotFound))
 	}
 	return r.account(), nil
@@ -124,7 +126,7 @@ func (s *IdentityStore) AccountByEmail(ctx context.Context, email string) (ident
 func (s *IdentityStore) AccountByID(ctx context.Context, id int64) (identity.Account, error) {
 	const q = `SELECT ` + accountColumns + ` FROM accounts WHERE id = $1`
 	var r accountRow
-	if err := s.db.GetContext(ctx, &r, q, id); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &r, q, id); err != nil {
 		return identity.Account{}, identityErr("find by id", notFound(err, keyAccountNotFound))
 	}
 	return r.account(), nil

@@ -71,18 +71,3 @@ func (s *IdentityStore) DeleteDraft(ctx context.Context, hash []byte) error {
 	}
 	return nil
 }
-
-// Record appends a security event to the audit log. An AccountID of 0 is
-// stored as NULL.
-func (s *IdentityStore) Record(ctx context.Context, e identity.Event) error {
-	const q = `
-INSERT INTO audit_log (at, type, account_id, email, ip, user_agent, detail)
-VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7)
-RETURNING id`
-	var id int64
-	err := s.db.QueryRowxContext(ctx, q, e.At, e.Type, e.AccountID, e.Email, e.IP, e.UserAgent, e.Detail).Scan(&id)
-	if err != nil {
-		return identityErr("record event", err)
-	}
-	return nil
-}

@@ -90,52 +90,51 @@ RETURNING account_id`
 	return nil
 }
 
-// UpdateSecondFactor locks the account's enrolment in a transaction, calls fn
-// with it and, when fn returns nil, stores its ConfirmedAt, LastStep and
-// recovery codes; it returns fn's error, or the store's own. It returns
-// NotFound (error.second_factor.not_enrolled) when there is none. fn must not
-// use the store.
+// UpdateSecondFactor locks the account's enrolment, calls fn with it and,
+// when fn returns nil, stores its ConfirmedAt, LastStep and recovery codes;
+// it returns fn's error, or the store's own. It runs in a transaction of its
+// own, or in the unit of work the store was built over. It returns NotFound
+// (error.second_factor.not_enrolled) when there is none. fn must not use the
+// store.
 func (s *IdentityStore) UpdateSecondFactor(ctx context.Context, accountID int64, fn func(*identity.SecondFactor) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return identityErr("update second factor: begin", err)
-	}
-	defer tx.Rollback() // a no-op once committed
-
-	const q = `
+	var fnErr error
+	err := withTx(ctx, s.db, func(tx sqlx.ExtContext) error {
+		const q = `
 SELECT account_id, secret, created_at, confirmed_at, last_step
 FROM staff_second_factors
 WHERE account_id = $1
 FOR UPDATE`
-	f, err := scanFactor(tx.QueryRowxContext(ctx, q, accountID))
-	if err != nil {
-		return identityErr("update second factor: lock", notFound(err, keySecondFactorNone))
-	}
-	if f.Recovery, err = recoveryCodes(ctx, tx, accountID); err != nil {
-		return err
-	}
-	if err := fn(&f); err != nil {
-		return err
-	}
+		f, err := scanFactor(tx.QueryRowxContext(ctx, q, accountID))
+		if err != nil {
+			return identityErr("update second factor: lock", notFound(err, keySecondFactorNone))
+		}
+		if f.Recovery, err = recoveryCodes(ctx, tx, accountID); err != nil {
+			return err
+		}
+		if fnErr = fn(&f); fnErr != nil {
+			return nil
+		}
 
-	const u = `UPDATE staff_second_factors SET confirmed_at = $2, last_step = $3 WHERE account_id = $1`
-	if _, err := tx.ExecContext(ctx, u, accountID, nullTime(f.ConfirmedAt), f.LastStep); err != nil {
-		return identityErr("update second factor", err)
-	}
-	const d = `DELETE FROM staff_recovery_codes WHERE account_id = $1`
-	if _, err := tx.ExecContext(ctx, d, accountID); err != nil {
-		return identityErr("update second factor: recovery codes", err)
-	}
-	const i = `INSERT INTO staff_recovery_codes (account_id, hash, used_at) VALUES ($1, $2, $3)`
-	for _, r := range f.Recovery {
-		if _, err := tx.ExecContext(ctx, i, accountID, r.Hash, nullTime(r.UsedAt)); err != nil {
+		const u = `UPDATE staff_second_factors SET confirmed_at = $2, last_step = $3 WHERE account_id = $1`
+		if _, err := tx.ExecContext(ctx, u, accountID, nullTime(f.ConfirmedAt), f.LastStep); err != nil {
+			return identityErr("update second factor", err)
+		}
+		const d = `DELETE FROM staff_recovery_codes WHERE account_id = $1`
+		if _, err := tx.ExecContext(ctx, d, accountID); err != nil {
 			return identityErr("update second factor: recovery codes", err)
 		}
+		const i = `INSERT INTO staff_recovery_codes (account_id, hash, used_at) VALUES ($1, $2, $3)`
+		for _, r := range f.Recovery {
+			if _, err := tx.ExecContext(ctx, i, accountID, r.Hash, nullTime(r.UsedAt)); err != nil {
+				return identityErr("update second factor: recovery codes", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return identityErr("update second factor: commit", err)
-	}
-	return nil
+	return fnErr
 }
 
 // DeleteSecondFactor removes the account's enrolment and, by the cascade, its

@@ -21,7 +21,6 @@ type IdentityStores interface {
 	identity.Sessions
 	identity.Attempts
 	identity.Drafts
-	identity.Audit
 	identity.Tokens
 	identity.SecondFactors
 }
@@ -52,7 +51,6 @@ func Identity(t *testing.T, newStore func(t *testing.T) IdentityStores) {
 		{"DeleteAccountSessions", testDeleteAccountSessions},
 		{"Attempts", testAttempts},
 		{"Drafts", testDrafts},
-		{"Audit", testAudit},
 		{"Purge", testPurge},
 		{"Tokens", testTokens},
 		{"SecondFactor", testSecondFactor},

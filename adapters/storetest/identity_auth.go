@@ -157,15 +157,6 @@ func testDrafts(t *testing.T, s IdentityStores) {
 	must(t, s.DeleteDraft(ctx, []byte("draft-1")))
 }
 
-func testAudit(t *testing.T, s IdentityStores) {
-	ctx := t.Context()
-	a, _ := createCustomer(t, s, "audit@example.com")
-	must(t, s.Record(ctx, identity.Event{At: base, Type: "login", AccountID: a.ID, Email: a.Email,
-		IP: "198.51.100.1", UserAgent: "curl/8", Detail: "password"}))
-	must(t, s.Record(ctx, identity.Event{At: base, Type: "login_failed", Email: "ghost@example.com", Detail: "password"}))
-	must(t, s.Record(ctx, identity.Event{At: base, Type: "login_failed", AccountID: 424242}))
-}
-
 func testPurge(t *testing.T, s IdentityStores) {
 	p, ok := s.(purger)
 	if !ok {

@@ -7,6 +7,7 @@ import (
 
 	"supportal/adapters/argon2id"
 	"supportal/adapters/postgres"
+	"supportal/adapters/totp"
 	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/verification"
@@ -29,8 +30,9 @@ func createVerifiedCustomer(ctx context.Context, dbURL, code, name string) error
 	}
 	defer db.Close()
 	store := postgres.NewIdentityStore(db)
-	svc := identity.NewService(identity.Deps{Accounts: store, Companies: store, Codes: store, Sessions: store,
-		Attempts: store, Drafts: store, Audit: store, Hasher: argon2id.New(argon2id.Default, 0), Secret: []byte("bench")})
+	svc := identity.NewService(identity.Deps{Tx: postgres.NewIdentityTx(db), Accounts: store, Companies: store, Codes: store,
+		Sessions: store, Attempts: store, Drafts: store, SecondFactors: store, Hasher: argon2id.New(argon2id.Default, 0),
+		OTP: totp.OTP{}, Secret: []byte("bench")})
 	info := identity.AccountInfo{Country: "CN", Name: "压测客户", JobTitle: "it_lead", Email: benchEmail, Mobile: "13800138000"}
 	co := identity.Company{Name: name, Industry: "it", Size: "1000+", Address: "上海市杨浦区压测路 1 号"}
 	a, err := svc.CreateCustomer(ctx, info, co, benchPassword)

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"runtime/debug"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
-	"supportal/adapters/argon2id"
 	web "supportal/adapters/http"
 	"supportal/adapters/http/api"
 	"supportal/adapters/http/home"
@@ -26,7 +26,6 @@ import (
 	"supportal/adapters/smtp"
 	"supportal/adapters/smtp/mailbox"
 	"supportal/adapters/sniff"
-	"supportal/adapters/totp"
 	"supportal/domain/identity"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
@@ -40,7 +39,11 @@ type app struct {
 	warranty     *warranty.Service
 	server       *web.Server
 	store        *postgres.IdentityStore
+	notifier     *notify.Notifier
 	log          *slog.Logger
+	// mailPoll is how long the outbox worker waits when it found nothing to
+	// send (0: the worker's default).
+	mailPoll time.Duration
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -82,14 +85,10 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	// identity and verification need each other through ports: identity asks
 	// whether a company's name is locked, verification looks up customers.
 	var vsvc *verification.Service
-	idsvc := identity.NewService(identity.Deps{
-		Accounts: store, Companies: store, Codes: store, Sessions: store, Attempts: store, Drafts: store, Audit: store,
-		Tokens: store, Hasher: argon2id.New(argon2id.Default, 0), Notifier: notifier, Secret: []byte(cfg.Secret),
-		SecondFactors: store, OTP: totp.OTP{},
-		Locks:        companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) }),
-		OnAsyncError: func(err error) { log.Error("email not sent", "err", err) },
-		CacheFor:     cacheFor,
-	})
+	idDeps := identityDeps(db, cfg.Secret)
+	idDeps.Locks = companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) })
+	idDeps.CacheFor = cacheFor
+	idsvc := identity.NewService(idDeps)
 	vstore := postgres.NewVerificationStore(db)
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Customers: customers{idsvc}, Tx: postgres.NewVerificationTx(db),
@@ -120,11 +119,11 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	}
 	warrantyweb.Register(srv, wsvc).Log = log
 	// The API for internal systems: bearer service tokens from identity.
-	api.Register(srv, idsvc, wsvc, store).Log = log
+	api.Register(srv, idsvc, wsvc, postgres.NewAudit(db)).Log = log
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
-	return &app{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, server: srv, store: store, log: log}, nil
+	return &app{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, server: srv, store: store, notifier: notifier, log: log}, nil
 }
 
 // cacheFor is how long the services reuse what every page reads: the
@@ -136,21 +135,53 @@ const cacheFor = 5 * time.Second
 // bodyLimit admits a 10 MB licence with the rest of its form.
 const bodyLimit = 11 << 20
 
-// serveHTTP listens until ctx ends, then shuts down gracefully: the server
-// stops accepting, requests in flight finish, pending emails are sent.
+// serveHTTP listens on listen until ctx ends; see serveOn.
 func (a *app) serveHTTP(ctx context.Context, listen string) error {
-	errc := make(chan error, 1)
-	go func() { errc <- a.server.App.Listen(listen) }()
-	go a.purgeLoop(ctx)
-	select {
-	case err := <-errc:
+	ln, err := net.Listen(a.server.App.Config().Network, listen)
+	if err != nil {
+		a.db.Close()
 		return fmt.Errorf("listen %s: %w", listen, err)
+	}
+	return a.serveOn(ctx, ln)
+}
+
+// serveOn serves on ln until ctx ends, with the outbox worker sending the
+// notices the use cases enqueue, then shuts down gracefully: the server
+// stops accepting, requests in flight finish, the worker sends what they
+// enqueued, and the database is closed.
+func (a *app) serveOn(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.App.Listener(ln) }()
+	go a.purgeLoop(ctx)
+	w := notify.NewWorker(postgres.NewOutbox(a.db), a.notifier, a.log)
+	if a.mailPoll > 0 {
+		w.Poll = a.mailPoll
+	}
+	// The worker outlives ctx until the server has stopped, so that a send
+	// in progress is not cut short.
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorker()
+	worked := make(chan struct{})
+	go func() {
+		defer close(worked)
+		w.Run(wctx)
+	}()
+	var err error
+	select {
+	case err = <-errc:
+		err = fmt.Errorf("listen %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err := a.server.Shutdown(sctx)
-	a.identity.Close()
+	if err == nil {
+		err = a.server.Shutdown(sctx)
+	}
+	stopWorker()
+	<-worked
+	if _, derr := w.Drain(sctx); derr != nil {
+		a.log.Warn("outbox: notices left unsent at shutdown", "err", derr)
+	}
 	return errors.Join(err, a.db.Close())
 }
 

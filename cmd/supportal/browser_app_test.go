@@ -108,19 +108,17 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
+	// Served as serve does, with the outbox worker looking for new mail
+	// often, since the tests wait for it.
+	a.mailPoll = 50 * time.Millisecond
+	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- a.server.App.Listener(ln) }()
+	go func() { served <- a.serveOn(ctx, ln) }()
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		if err := a.server.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
+		stop()
 		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
 			t.Errorf("serve: %v", err)
 		}
-		a.identity.Close()
-		a.db.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs)
 		}

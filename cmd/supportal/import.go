@@ -19,8 +19,8 @@ import (
 	"supportal/adapters/postgres"
 	"supportal/adapters/xlsx"
 	"supportal/domain"
-	"supportal/domain/identity"
 	"supportal/domain/warranty"
+	"supportal/ports"
 )
 
 const importUsage = `usage: supportal import warranty --file F.csv|F.xlsx [--mode upsert|snapshot] [--dry-run] [--skip-invalid] [--quiet]`
@@ -80,7 +80,7 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 	run, err := svc.Import(ctx, src, o)
 	_ = bar.Finish()
 	if run.ID != 0 {
-		auditImport(ctx, postgres.NewIdentityStore(db), run, stderr)
+		auditImport(ctx, postgres.NewAudit(db), run, stderr)
 	}
 	printRun(stdout, run)
 	if run.Status == warranty.RunCancelled || (err != nil && ctx.Err() != nil) {
@@ -192,9 +192,9 @@ func printRowErrors(w io.Writer, b *i18n.Bundle, errs []warranty.RowError) {
 
 // auditImport writes the run to the security audit log; the import has
 // happened by then, so a failure is only reported.
-func auditImport(ctx context.Context, audit identity.Audit, run warranty.Run, stderr io.Writer) {
+func auditImport(ctx context.Context, audit ports.Audit, run warranty.Run, stderr io.Writer) {
 	k := run.Counts
-	e := identity.Event{At: time.Now().UTC(), Type: "import", UserAgent: "supportal-cli",
+	e := ports.AuditEvent{At: time.Now().UTC(), Type: "import", UserAgent: "supportal-cli",
 		Detail: fmt.Sprintf("run=%d source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d",
 			run.ID, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -275,12 +275,11 @@ func apiOver(t *testing.T, url string) *web.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := postgres.NewIdentityStore(db)
-	ids := identity.NewService(identity.Deps{Accounts: store, Sessions: store, Audit: store, Tokens: store})
+	ids := identity.NewService(identityDeps(db, strings.Repeat("s", 32)))
 	ws := postgres.NewWarrantyStore(db)
 	svc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws})
 	s := web.New(web.Config{StreamRequestBody: true}, b, v, slog.New(slog.NewTextHandler(io.Discard, nil)), ids)
-	api.Register(s, ids, svc, store)
+	api.Register(s, ids, svc, postgres.NewAudit(db))
 	s.NotFound()
 	return s
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"supportal/adapters/postgres"
-	"supportal/domain/identity"
 )
 
 const tokenUsage = `usage: supportal token create --name N | token list | token revoke --id N`
@@ -49,8 +48,10 @@ func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
-	store := postgres.NewIdentityStore(db)
-	svc := identity.NewService(identity.Deps{Tokens: store, Audit: store})
+	svc, err := cliIdentity(db, cfg)
+	if err != nil {
+		return err
+	}
 	switch {
 	case name != nil:
 		secret, t, err := svc.CreateToken(ctx, *name)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 
-	"supportal/adapters/argon2id"
 	"supportal/adapters/i18n"
 	"supportal/adapters/postgres"
 	"supportal/domain"
@@ -55,9 +54,10 @@ func userCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 		return err
 	}
 	defer db.Close()
-	store := postgres.NewIdentityStore(db)
-	svc := identity.NewService(identity.Deps{Accounts: store, Companies: store, Codes: store, Sessions: store,
-		Attempts: store, Drafts: store, Audit: store, Hasher: argon2id.New(argon2id.Default, 0), Secret: []byte(cfg.Secret)})
+	svc, err := cliIdentity(db, cfg)
+	if err != nil {
+		return err
+	}
 	a, err := svc.CreateStaff(ctx, *email, *name, r, pw)
 	if err != nil {
 		return explain(err)

@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"supportal/adapters/postgres"
-	"supportal/adapters/totp"
 	"supportal/domain/identity"
 )
 
@@ -33,9 +32,10 @@ func resetSecondFactorCmd(ctx context.Context, cfg config, args []string, stdout
 		return err
 	}
 	defer db.Close()
-	store := postgres.NewIdentityStore(db)
-	svc := identity.NewService(identity.Deps{Accounts: store, Sessions: store, Audit: store,
-		SecondFactors: store, OTP: totp.OTP{}, Secret: []byte(cfg.Secret)})
+	svc, err := cliIdentity(db, cfg)
+	if err != nil {
+		return err
+	}
 	a, err := svc.ResetSecondFactor(ctx, *email, identity.Client{UserAgent: "supportal user reset-2fa"})
 	if err != nil {
 		return explain(err)

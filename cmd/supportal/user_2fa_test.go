@@ -30,8 +30,9 @@ func TestUserResetSecondFactor(t *testing.T) {
 	}
 	defer db.Close()
 	store := postgres.NewIdentityStore(db)
-	svc := identity.NewService(identity.Deps{Accounts: store, Companies: store, Codes: store, Sessions: store, Attempts: store,
-		Drafts: store, Audit: store, Hasher: memory.Hasher{}, Secret: []byte(secret), SecondFactors: store, OTP: totp.OTP{}})
+	deps := identityDeps(db, secret)
+	deps.Hasher = memory.Hasher{}
+	svc := identity.NewService(deps)
 	const pw = "Autumn-River-2027"
 	a, err := svc.CreateStaff(ctx, "rev@example.com", "", identity.RoleReviewer, pw)
 	if err != nil {

@@ -25,11 +25,11 @@ func (c *countingSessions) SessionByHash(ctx context.Context, hash []byte) (iden
 // newCachingFixture is newFixture with Authenticate's cache on.
 func newCachingFixture(t *testing.T) (*fixture, *countingSessions) {
 	t.Helper()
-	f := newFixture(t)
-	cs := &countingSessions{IdentityStore: f.store}
-	f.svc = identity.NewService(identity.Deps{Accounts: f.store, Companies: f.store, Codes: f.store, Sessions: cs,
-		Attempts: f.store, Drafts: f.store, Audit: f.store, Hasher: memory.Hasher{}, Notifier: f.mail,
-		Secret: []byte("test-secret"), Now: f.clock.Now, CacheFor: 5 * time.Second})
+	var cs *countingSessions
+	f := newFixtureWith(t, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), func(f *fixture, d *identity.Deps) {
+		cs = &countingSessions{IdentityStore: f.store}
+		d.Sessions, d.CacheFor = cs, 5*time.Second
+	})
 	if _, err := f.svc.CreateCustomer(ctx, info, co, pw); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestChangesThroughTheServiceShowAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := f.svc.UpdateProfile(ctx, a, identity.Profile{Name: "王小敏", JobTitle: "it_lead"}); err != nil {
+	if err := f.svc.UpdateProfile(ctx, a, identity.Profile{Name: "王小敏", JobTitle: "it_lead"}, client); err != nil {
 		t.Fatal(err)
 	}
 	if a, _, _ = f.svc.Authenticate(ctx, tok); a.Name != "王小敏" {
@@ -133,7 +133,7 @@ func TestNewSignInEndsHeldSession(t *testing.T) {
 	if _, _, err := f.svc.Authenticate(ctx, tok); err != nil {
 		t.Fatalf("the new session: %v", err)
 	}
-	ev := f.store.Events()
+	ev := f.events(t)
 	if n := len(ev); n < 2 || ev[n-2].Type != "logout" || ev[n-2].Detail != "replaced" || ev[n-1].Type != "login" {
 		t.Errorf("audit log ends with %+v, want the replaced session's logout, then the login", ev[max(0, len(ev)-2):])
 	}

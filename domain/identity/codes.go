@@ -22,18 +22,27 @@ func (s *Service) RequestCode(ctx context.Context, email string, p Purpose, c Cl
 	if err := s.checkCodeThrottle(ctx, email, p, c); err != nil {
 		return err
 	}
-	a, err := s.d.Accounts.AccountByEmail(ctx, email)
+	return s.d.Tx.InTx(ctx, func(st Stores) error { return s.sendCode(ctx, st, email, p, c) })
+}
+
+// sendCode counts the request and enqueues the email for it through the
+// stores of a unit of work: a code for an address that may use one, the
+// already-registered notice for a registration of a known address. Either
+// way the request takes the same few writes, so its timing does not tell
+// whether the address has an account.
+func (s *Service) sendCode(ctx context.Context, st Stores, email string, p Purpose, c Client) error {
+	a, err := st.Accounts.AccountByEmail(ctx, email)
 	exists := err == nil
 	if err != nil && !isNotFound(err) {
 		return err
 	}
 	now := s.now()
 	key := string(p) + ":" + email
-	if err := s.d.Attempts.AddAttempt(ctx, scopeCodeEmail, key, now); err != nil {
+	if err := st.Attempts.AddAttempt(ctx, scopeCodeEmail, key, now); err != nil {
 		return fmt.Errorf("identity: add attempt: %w", err)
 	}
 	if c.IP != "" {
-		if err := s.d.Attempts.AddAttempt(ctx, scopeCodeIP, c.IP, now); err != nil {
+		if err := st.Attempts.AddAttempt(ctx, scopeCodeIP, c.IP, now); err != nil {
 			return fmt.Errorf("identity: add attempt: %w", err)
 		}
 	}
@@ -43,21 +52,25 @@ func (s *Service) RequestCode(ctx context.Context, email string, p Purpose, c Cl
 	}
 	switch {
 	case p == PurposeRegister && exists:
-		s.notifyAsync(email, lang, "already_registered", nil)
-		return s.audit(ctx, "code_refused_registered", a.ID, email, c, string(p))
+		if err := s.notify(ctx, st, email, lang, "already_registered", nil); err != nil {
+			return err
+		}
+		return s.audit(ctx, st, "code_refused_registered", a.ID, email, c, string(p))
 	case p != PurposeRegister && !exists:
-		return s.audit(ctx, "code_unknown_email", 0, email, c, string(p))
+		return s.audit(ctx, st, "code_unknown_email", 0, email, c, string(p))
 	}
 	value, err := NewCodeValue()
 	if err != nil {
 		return err
 	}
 	code := Code{Email: email, Purpose: p, Hash: HashCode(s.d.Secret, email, p, value), CreatedAt: now, ExpiresAt: now.Add(CodeTTL)}
-	if err := s.d.Codes.AddCode(ctx, code); err != nil {
+	if err := st.Codes.AddCode(ctx, code); err != nil {
 		return fmt.Errorf("identity: add code: %w", err)
 	}
-	s.notifyAsync(email, lang, "code_"+string(p), map[string]any{"Code": value, "Count": int(CodeTTL.Minutes())})
-	return s.audit(ctx, "code_sent", a.ID, email, c, string(p))
+	if err := s.notify(ctx, st, email, lang, "code_"+string(p), map[string]any{"Code": value, "Count": int(CodeTTL.Minutes())}); err != nil {
+		return err
+	}
+	return s.audit(ctx, st, "code_sent", a.ID, email, c, string(p))
 }
 
 func (s *Service) checkCodeThrottle(ctx context.Context, email string, p Purpose, c Client) error {
@@ -78,17 +91,36 @@ func (s *Service) checkCodeThrottle(ctx context.Context, email string, p Purpose
 }
 
 // useCode checks a typed code against the newest code for email and purpose
-// and consumes it on success. Every failure is the same Invalid error.
-func (s *Service) useCode(ctx context.Context, email string, p Purpose, value string) error {
+// and consumes it on success. Every failure is the same Invalid error; the
+// try it counts is written whatever the result, so a caller that runs it in
+// a unit of work keeps that unit of work on Invalid (see inTxRefusing).
+func (s *Service) useCode(ctx context.Context, codes Codes, email string, p Purpose, value string) error {
 	value = strings.TrimSpace(value)
 	if !validCodeFormat(value) {
 		return errCodeInvalid
 	}
 	hash := HashCode(s.d.Secret, email, p, value)
 	now := s.now()
-	err := s.d.Codes.UpdateLatestCode(ctx, email, p, func(c *Code) error { return c.Check(hash, now) })
+	err := codes.UpdateLatestCode(ctx, email, p, func(c *Code) error { return c.Check(hash, now) })
 	if isNotFound(err) {
 		return errCodeInvalid
 	}
 	return err
+}
+
+// inTxRefusing runs fn as one unit of work whose refusal is kept: fn
+// returns either the use case's answer to a wrong code or second factor
+// (refused), after which what fn wrote (the counted try, the failed attempt
+// and its audit event) is committed and refused returned; or err, which
+// rolls everything back.
+func (s *Service) inTxRefusing(ctx context.Context, fn func(Stores) (refused, err error)) error {
+	var refused error
+	if err := s.d.Tx.InTx(ctx, func(st Stores) error {
+		var err error
+		refused, err = fn(st)
+		return err
+	}); err != nil {
+		return err
+	}
+	return refused
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
-	"supportal/adapters/memory"
 	"supportal/domain"
 	"supportal/domain/identity"
 )
@@ -21,10 +21,9 @@ func (l *fakeLocks) CompanyLocked(context.Context, int64) (bool, error) { return
 // TestVerifiedCompanyNameIsLocked: while the company is verified its name
 // cannot change, but the other fields can; without the port nothing is locked.
 func TestVerifiedCompanyNameIsLocked(t *testing.T) {
-	st := memory.NewIdentityStore()
 	locks := &fakeLocks{locked: true}
-	svc := identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
-		Drafts: st, Audit: st, Hasher: memory.Hasher{}, Notifier: &memory.Notifier{}, Secret: []byte("s"), Locks: locks})
+	f := newFixtureWith(t, time.Now(), func(_ *fixture, d *identity.Deps) { d.Locks = locks })
+	svc, st := f.svc, f.store
 	a, err := svc.CreateCustomer(ctx, info, co, pw)
 	if err != nil {
 		t.Fatal(err)
@@ -35,25 +34,25 @@ func TestVerifiedCompanyNameIsLocked(t *testing.T) {
 	renamed := co
 	renamed.Name = "改名公司"
 	renamed.Address = ""
-	err = svc.UpdateCompany(ctx, a, renamed)
+	err = svc.UpdateCompany(ctx, a, renamed, client)
 	var es domain.Errors
 	if !errors.As(err, &es) || len(es) != 2 || es[0].Key != "error.company_name.locked" || es[1].Field != "address" {
 		t.Fatalf("rename while verified: %v", err)
 	}
 	same := co
 	same.Address = "北京"
-	if err := svc.UpdateCompany(ctx, a, same); err != nil {
+	if err := svc.UpdateCompany(ctx, a, same, client); err != nil {
 		t.Fatalf("editing other fields while verified: %v", err)
 	}
 	if got, _ := st.CompanyByID(ctx, a.CompanyID); got.Name != co.Name || got.Address != "北京" {
 		t.Fatalf("stored %+v", got)
 	}
 	locks.locked = false
-	if err := svc.UpdateCompany(ctx, a, identity.Company{Name: "改名公司", Industry: "it", Size: "1-20", Address: "北京"}); err != nil {
+	if err := svc.UpdateCompany(ctx, a, identity.Company{Name: "改名公司", Industry: "it", Size: "1-20", Address: "北京"}, client); err != nil {
 		t.Fatalf("rename when not verified: %v", err)
 	}
 	locks.err = errors.New("down")
-	if err := svc.UpdateCompany(ctx, a, same); err == nil || domain.KindOf(err) != domain.Internal {
+	if err := svc.UpdateCompany(ctx, a, same, client); err == nil || domain.KindOf(err) != domain.Internal {
 		t.Fatalf("lock lookup failure: %v", err)
 	}
 }

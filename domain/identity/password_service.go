@@ -22,13 +22,24 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, password, conf
 		}
 		return err
 	}
-	if err := s.useCode(ctx, email, PurposeReset, code); err != nil {
+	// The code is checked, and consumed, on its own: hashing the new
+	// password is slow, so it runs neither for a wrong code (a known address
+	// would then answer slower than an unknown one) nor inside the unit of
+	// work.
+	if err := s.useCode(ctx, s.d.Codes, email, PurposeReset, code); err != nil {
 		return err
 	}
-	if err := s.setPassword(ctx, a, password, nil, c, "password_reset"); err != nil {
-		return err
+	h, err := s.d.Hasher.Hash(ctx, password)
+	if err != nil {
+		return fmt.Errorf("identity: hash: %w", err)
 	}
-	return s.d.Attempts.ClearAttempts(ctx, scopeLoginAccount, email)
+	defer s.forgetAccount(a.ID)
+	return s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := s.setPassword(ctx, st, a, h, nil, c, "password_reset"); err != nil {
+			return err
+		}
+		return st.Attempts.ClearAttempts(ctx, scopeLoginAccount, email)
+	})
 }
 
 // ChangePassword sets a new password after checking the current one, ends the
@@ -50,25 +61,30 @@ func (s *Service) ChangePassword(ctx context.Context, a Account, current, passwo
 	if err := CheckPassword(password, confirm, a.Email); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, a, password, keep, c, "password_change")
-}
-
-func (s *Service) setPassword(ctx context.Context, a Account, password string, keep []byte, c Client, event string) error {
 	h, err := s.d.Hasher.Hash(ctx, password)
 	if err != nil {
 		return fmt.Errorf("identity: hash: %w", err)
 	}
 	defer s.forgetAccount(a.ID)
-	if err := s.d.Accounts.SetPassword(ctx, a.ID, h, s.now()); err != nil {
+	return s.d.Tx.InTx(ctx, func(st Stores) error { return s.setPassword(ctx, st, a, h, keep, c, "password_change") })
+}
+
+// setPassword stores the new hash, ends the account's sessions but keep,
+// enqueues the notice to the owner and audits event, through the stores of
+// one unit of work.
+func (s *Service) setPassword(ctx context.Context, st Stores, a Account, hash string, keep []byte, c Client, event string) error {
+	if err := st.Accounts.SetPassword(ctx, a.ID, hash, s.now()); err != nil {
 		return err
 	}
-	if err := s.d.Sessions.DeleteAccountSessions(ctx, a.ID, keep); err != nil {
+	if err := st.Sessions.DeleteAccountSessions(ctx, a.ID, keep); err != nil {
 		return err
 	}
 	lang := c.Lang
 	if lang == "" {
 		lang = a.Lang
 	}
-	s.notifyAsync(a.Email, lang, "password_changed", map[string]any{"Name": a.Name})
-	return s.audit(ctx, event, a.ID, a.Email, c, "")
+	if err := s.notify(ctx, st, a.Email, lang, "password_changed", map[string]any{"Name": a.Name}); err != nil {
+		return err
+	}
+	return s.audit(ctx, st, event, a.ID, a.Email, c, "")
 }

@@ -3,6 +3,8 @@ package identity
 import (
 	"context"
 	"time"
+
+	"supportal/ports"
 )
 
 // Accounts stores accounts. Methods return NotFound (error.account.not_found)
@@ -111,32 +113,34 @@ type Drafts interface {
 	DeleteDraft(ctx context.Context, hash []byte) error
 }
 
-// Audit appends security events.
-type Audit interface {
-	Record(ctx context.Context, e Event) error
-}
-
 // Hasher hashes and verifies passwords (argon2id in production).
 type Hasher interface {
 	Hash(ctx context.Context, password string) (string, error)
 	Verify(ctx context.Context, hash, password string) (bool, error)
 }
 
-// Notifier sends a templated email in the recipient's language. template names
-// the message ids mail.<template>.subject and mail.<template>.body.
-type Notifier interface {
-	Notify(ctx context.Context, to, lang, template string, data map[string]any) error
+// Stores are the identity module's stores as one unit of work sees them:
+// what a use case writes through them, its notices and its audit events
+// included, is kept together or not at all.
+type Stores struct {
+	Accounts      Accounts
+	Companies     Companies
+	Codes         Codes
+	Sessions      Sessions
+	Attempts      Attempts
+	Drafts        Drafts
+	SecondFactors SecondFactors
+	Tokens        Tokens
+	Outbox        ports.Outbox
+	Audit         ports.Audit
 }
 
-// Event is one line of the security audit log.
-type Event struct {
-	At        time.Time
-	Type      string
-	AccountID int64
-	Email     string
-	IP        string
-	UserAgent string
-	Detail    string
+// TxRunner runs units of work over the identity stores. InTx calls fn with
+// the stores of one unit of work and keeps what fn wrote when fn returns nil,
+// nothing of it otherwise; it returns fn's error, or the error of keeping
+// the work (a failed commit).
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(Stores) error) error
 }
 
 // Client describes who is calling: their address, browser and language, and

@@ -41,15 +41,28 @@ func (s *Service) RegisterAccount(ctx context.Context, token string, in AccountI
 	if err := in.Validate(); err != nil {
 		return token, d, err
 	}
+	sendTo := ""
 	if d.CodeSentTo != in.Email {
-		if err := s.RequestCode(ctx, in.Email, PurposeRegister, c); err != nil {
+		if err := s.checkCodeThrottle(ctx, in.Email, PurposeRegister, c); err != nil {
 			return token, d, err
 		}
+		sendTo = in.Email
 		d.CodeSentTo, d.Verified, d.PasswordHash = in.Email, false, ""
 	}
 	d.ExpiresAt = s.now().Add(DraftTTL)
-	if err := s.d.Drafts.SaveDraft(ctx, d); err != nil {
-		return "", Draft{}, fmt.Errorf("identity: save draft: %w", err)
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		if sendTo != "" {
+			if err := s.sendCode(ctx, st, sendTo, PurposeRegister, c); err != nil {
+				return err
+			}
+		}
+		if err := st.Drafts.SaveDraft(ctx, d); err != nil {
+			return fmt.Errorf("identity: save draft: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", Draft{}, err
 	}
 	return token, d, nil
 }
@@ -80,7 +93,7 @@ func (s *Service) RegisterVerify(ctx context.Context, token, code, password, con
 		return d, err
 	}
 	if d.Step() < 3 {
-		if err := s.useCode(ctx, d.Info.Email, PurposeRegister, code); err != nil {
+		if err := s.useCode(ctx, s.d.Codes, d.Info.Email, PurposeRegister, code); err != nil {
 			return d, err
 		}
 	}
@@ -106,8 +119,9 @@ func (s *Service) SaveDraftCompany(ctx context.Context, token string, co Company
 	return s.d.Drafts.SaveDraft(ctx, d)
 }
 
-// RegisterCompany is step 3: it creates the company and the account, ends the
-// wizard and signs the new customer in, returning the session token.
+// RegisterCompany is step 3: in one unit of work it creates the company and
+// the account, ends the wizard, audits the registration and signs the new
+// customer in, returning the session token.
 func (s *Service) RegisterCompany(ctx context.Context, token string, co Company, c Client) (string, Account, error) {
 	d, err := s.Draft(ctx, token)
 	if err != nil {
@@ -124,17 +138,28 @@ func (s *Service) RegisterCompany(ctx context.Context, token string, co Company,
 		}
 		return "", Account{}, err
 	}
-	a, err := s.createCustomer(ctx, d.Info, co, d.PasswordHash, c.Lang)
+	held, err := s.sessionHeld(ctx, c)
 	if err != nil {
 		return "", Account{}, err
 	}
-	if err := s.d.Drafts.DeleteDraft(ctx, d.TokenHash); err != nil {
-		return "", Account{}, fmt.Errorf("identity: delete draft: %w", err)
-	}
-	if err := s.audit(ctx, "register", a.ID, a.Email, c, ""); err != nil {
-		return "", Account{}, err
-	}
-	sess, err := s.newSession(ctx, a.ID, c)
+	defer held.forget(s)
+	var (
+		a    Account
+		sess string
+	)
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		if a, err = s.createCustomer(ctx, st.Accounts, d.Info, co, d.PasswordHash, c.Lang); err != nil {
+			return err
+		}
+		if err := st.Drafts.DeleteDraft(ctx, d.TokenHash); err != nil {
+			return fmt.Errorf("identity: delete draft: %w", err)
+		}
+		if err := s.audit(ctx, st, "register", a.ID, a.Email, c, ""); err != nil {
+			return err
+		}
+		sess, err = s.openSession(ctx, st, a.ID, c, held)
+		return err
+	})
 	if err != nil {
 		return "", Account{}, err
 	}

@@ -109,23 +109,28 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, token, code string, c Cl
 		recovery[i] = RecoveryCode{Hash: HashRecoveryCode(s.d.Secret, a.ID, normalizeRecoveryCode(rc))}
 	}
 	code = strings.TrimSpace(code)
-	err = s.d.SecondFactors.UpdateSecondFactor(ctx, a.ID, func(f *SecondFactor) error {
-		if f.Confirmed() {
-			return errSecondFactorEnrolled
+	var next string
+	err = s.inTxRefusing(ctx, func(st Stores) (error, error) {
+		err := st.SecondFactors.UpdateSecondFactor(ctx, a.ID, func(f *SecondFactor) error {
+			if f.Confirmed() {
+				return errSecondFactorEnrolled
+			}
+			if err := s.checkTOTP(f, code); err != nil {
+				return err
+			}
+			f.ConfirmedAt, f.Recovery = &now, recovery
+			return nil
+		})
+		if domain.KindOf(err) == domain.Invalid {
+			return errSecondFactorInvalid, s.secondFactorFailed(ctx, st, a, c, "enrol")
 		}
-		if err := s.checkTOTP(f, code); err != nil {
-			return err
+		if err != nil {
+			return nil, err
 		}
-		f.ConfirmedAt, f.Recovery = &now, recovery
-		return nil
+		next, err = s.secondFactorDone(ctx, st, a, sess, c, "second_factor_enrolled", "totp")
+		return nil, err
 	})
-	if domain.KindOf(err) == domain.Invalid {
-		return "", nil, s.secondFactorFailed(ctx, a, c, "enrol")
-	}
-	if err != nil {
-		return "", nil, err
-	}
-	next, err := s.secondFactorDone(ctx, a, sess, c, "second_factor_enrolled", "totp")
+	s.sessions.Delete(string(sess.TokenHash))
 	if err != nil {
 		return "", nil, err
 	}
@@ -149,34 +154,39 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code string, c 
 	code = strings.TrimSpace(code)
 	now := s.now()
 	var v Verified
-	err = s.d.SecondFactors.UpdateSecondFactor(ctx, a.ID, func(f *SecondFactor) error {
-		if !f.Confirmed() {
-			return errSecondFactorNone
+	err = s.inTxRefusing(ctx, func(st Stores) (error, error) {
+		err := st.SecondFactors.UpdateSecondFactor(ctx, a.ID, func(f *SecondFactor) error {
+			if !f.Confirmed() {
+				return errSecondFactorNone
+			}
+			if validCodeFormat(code) {
+				return s.checkTOTP(f, code)
+			}
+			rc := normalizeRecoveryCode(code)
+			if rc == "" {
+				return errSecondFactorInvalid
+			}
+			if err := f.useRecovery(HashRecoveryCode(s.d.Secret, a.ID, rc), now); err != nil {
+				return err
+			}
+			v.Recovery, v.RecoveryLeft = true, f.RecoveryLeft()
+			return nil
+		})
+		if domain.KindOf(err) == domain.Invalid {
+			return errSecondFactorInvalid, s.secondFactorFailed(ctx, st, a, c, "second_factor")
 		}
-		if validCodeFormat(code) {
-			return s.checkTOTP(f, code)
+		if err != nil {
+			return nil, err
 		}
-		rc := normalizeRecoveryCode(code)
-		if rc == "" {
-			return errSecondFactorInvalid
+		how := "totp"
+		if v.Recovery {
+			how = fmt.Sprintf("recovery code, %d left", v.RecoveryLeft)
 		}
-		if err := f.useRecovery(HashRecoveryCode(s.d.Secret, a.ID, rc), now); err != nil {
-			return err
-		}
-		v.Recovery, v.RecoveryLeft = true, f.RecoveryLeft()
-		return nil
+		v.Token, err = s.secondFactorDone(ctx, st, a, sess, c, "second_factor", how)
+		return nil, err
 	})
-	if domain.KindOf(err) == domain.Invalid {
-		return Verified{}, s.secondFactorFailed(ctx, a, c, "second_factor")
-	}
+	s.sessions.Delete(string(sess.TokenHash))
 	if err != nil {
-		return Verified{}, err
-	}
-	how := "totp"
-	if v.Recovery {
-		how = fmt.Sprintf("recovery code, %d left", v.RecoveryLeft)
-	}
-	if v.Token, err = s.secondFactorDone(ctx, a, sess, c, "second_factor", how); err != nil {
 		return Verified{}, err
 	}
 	return v, nil
@@ -194,14 +204,20 @@ func (s *Service) ResetSecondFactor(ctx context.Context, email string, c Client)
 	if !a.IsStaff() {
 		return Account{}, domain.E(domain.Invalid, "error.second_factor.not_staff")
 	}
-	if err := s.d.SecondFactors.DeleteSecondFactor(ctx, a.ID); err != nil {
-		return Account{}, err
-	}
 	defer s.forgetAccount(a.ID)
-	if err := s.d.Sessions.DeleteAccountSessions(ctx, a.ID, nil); err != nil {
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := st.SecondFactors.DeleteSecondFactor(ctx, a.ID); err != nil {
+			return err
+		}
+		if err := st.Sessions.DeleteAccountSessions(ctx, a.ID, nil); err != nil {
+			return err
+		}
+		return s.audit(ctx, st, "second_factor_reset", a.ID, a.Email, c, "")
+	})
+	if err != nil {
 		return Account{}, err
 	}
-	return a, s.audit(ctx, "second_factor_reset", a.ID, a.Email, c, "")
+	return a, nil
 }
 
 // pendingSession returns the staff account and session of token.
@@ -233,28 +249,21 @@ func (s *Service) checkTOTP(f *SecondFactor, code string) error {
 	return f.acceptStep(step)
 }
 
-// secondFactorFailed counts a wrong code like a failed sign-in and audits it.
-func (s *Service) secondFactorFailed(ctx context.Context, a Account, c Client, how string) error {
-	now := s.now()
-	if err := s.d.Attempts.AddAttempt(ctx, scopeLoginAccount, a.Email, now); err != nil {
-		return fmt.Errorf("identity: add attempt: %w", err)
-	}
-	if c.IP != "" {
-		if err := s.d.Attempts.AddAttempt(ctx, scopeLoginIP, c.IP, now); err != nil {
-			return fmt.Errorf("identity: add attempt: %w", err)
-		}
-	}
-	if err := s.audit(ctx, "second_factor_failed", a.ID, a.Email, c, how); err != nil {
+// secondFactorFailed counts a wrong code like a failed sign-in and audits
+// it, through the stores of a unit of work.
+func (s *Service) secondFactorFailed(ctx context.Context, st Stores, a Account, c Client, how string) error {
+	if err := s.addFailure(ctx, st, a.Email, c); err != nil {
 		return err
 	}
-	return errSecondFactorInvalid
+	return s.audit(ctx, st, "second_factor_failed", a.ID, a.Email, c, how)
 }
 
 // secondFactorDone replaces the password-only session by a new one that
 // carries the second factor (keeping the original sign-in time for the
-// absolute limit) and audits the event.
-func (s *Service) secondFactorDone(ctx context.Context, a Account, old Session, c Client, event, how string) (string, error) {
-	if err := s.d.Attempts.ClearAttempts(ctx, scopeLoginAccount, a.Email); err != nil {
+// absolute limit) and audits the event, through the stores of a unit of
+// work.
+func (s *Service) secondFactorDone(ctx context.Context, st Stores, a Account, old Session, c Client, event, how string) (string, error) {
+	if err := st.Attempts.ClearAttempts(ctx, scopeLoginAccount, a.Email); err != nil {
 		return "", fmt.Errorf("identity: clear attempts: %w", err)
 	}
 	token, hash, err := NewToken()
@@ -262,18 +271,14 @@ func (s *Service) secondFactorDone(ctx context.Context, a Account, old Session, 
 		return "", err
 	}
 	now := s.now()
-	ua := c.UserAgent
-	if len(ua) > 500 {
-		ua = ua[:500]
-	}
-	sess := Session{TokenHash: hash, AccountID: a.ID, CreatedAt: old.CreatedAt, LastSeenAt: now, IP: c.IP, UserAgent: ua, SecondFactorAt: &now}
-	if err := s.d.Sessions.CreateSession(ctx, sess); err != nil {
+	sess := Session{TokenHash: hash, AccountID: a.ID, CreatedAt: old.CreatedAt, LastSeenAt: now, IP: c.IP, UserAgent: clipUserAgent(c.UserAgent), SecondFactorAt: &now}
+	if err := st.Sessions.CreateSession(ctx, sess); err != nil {
 		return "", err
 	}
-	if err := s.endSession(ctx, old.TokenHash); err != nil {
+	if err := st.Sessions.DeleteSession(ctx, old.TokenHash); err != nil {
 		return "", err
 	}
-	if err := s.audit(ctx, event, a.ID, a.Email, c, how); err != nil {
+	if err := s.audit(ctx, st, event, a.ID, a.Email, c, how); err != nil {
 		return "", err
 	}
 	return token, nil

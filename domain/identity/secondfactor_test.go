@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"supportal/adapters/memory"
 	"supportal/adapters/totp"
 	"supportal/domain"
 	"supportal/domain/identity"
+	"supportal/ports"
 )
 
 const staffEmail = "rev@vendor.example"
@@ -18,11 +18,7 @@ const staffEmail = "rev@vendor.example"
 // newStaffFixture is newFixture with the second factor wired and a reviewer.
 func newStaffFixture(t *testing.T) (*fixture, identity.Account) {
 	t.Helper()
-	st := memory.NewIdentityStore()
-	f := &fixture{store: st, mail: &memory.Notifier{}, clock: &clock{t: time.Date(2026, 11, 27, 9, 0, 10, 0, time.UTC)}}
-	f.svc = identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
-		Drafts: st, Audit: st, Hasher: memory.Hasher{}, Notifier: f.mail, Secret: []byte("test-secret"), Now: f.clock.Now,
-		SecondFactors: st, OTP: totp.OTP{}})
+	f := newFixtureWith(t, time.Date(2026, 11, 27, 9, 0, 10, 0, time.UTC), nil)
 	a, err := f.svc.CreateStaff(ctx, staffEmail, "审核员", identity.RoleReviewer, pw)
 	if err != nil {
 		t.Fatal(err)
@@ -90,8 +86,8 @@ func needs(t *testing.T, f *fixture, token string) bool {
 	return identity.NeedsSecondFactor(a, sess)
 }
 
-func lastEvent(f *fixture) identity.Event {
-	ev := f.store.Events()
+func lastEvent(f *fixture) ports.AuditEvent {
+	ev, _ := f.audit.Events(ctx, time.Time{}, 1000)
 	return ev[len(ev)-1]
 }
 
@@ -125,7 +121,7 @@ func TestSecondFactorEnrolment(t *testing.T) {
 	// A wrong code is refused, audited and counted.
 	_, _, err = f.svc.ConfirmEnrolment(ctx, token, f.wrongCode(t, e.Secret), client)
 	wantKind(t, err, domain.Invalid, "error.second_factor.invalid")
-	if ev := lastEvent(f); ev.Type != "second_factor_failed" || ev.AccountID != a.ID {
+	if ev := lastEvent(f); ev.Type != "second_factor_failed" || ev.ActorID != a.ID {
 		t.Errorf("last event = %+v", ev)
 	}
 	if n, _, _ := f.store.CountAttempts(ctx, "login_account", staffEmail, f.clock.Now().Add(-time.Minute)); n != 1 {
@@ -246,7 +242,7 @@ func TestRecoveryCodeSingleUse(t *testing.T) {
 	if err != nil || !v.Recovery || v.RecoveryLeft != identity.RecoveryCodeCount-1 || needs(t, f, v.Token) {
 		t.Fatalf("recovery code: %+v, %v", v, err)
 	}
-	if ev := lastEvent(f); ev.Type != "second_factor" || !strings.Contains(ev.Detail, "recovery") || ev.AccountID != a.ID {
+	if ev := lastEvent(f); ev.Type != "second_factor" || !strings.Contains(ev.Detail, "recovery") || ev.ActorID != a.ID {
 		t.Errorf("last event = %+v", ev)
 	}
 	token = f.staffLogin(t)
@@ -281,7 +277,7 @@ func TestResetSecondFactor(t *testing.T) {
 	if st, _ := f.svc.SecondFactorState(ctx, a); st.Enrolled {
 		t.Error("still enrolled after the reset")
 	}
-	if ev := lastEvent(f); ev.Type != "second_factor_reset" || ev.AccountID != a.ID {
+	if ev := lastEvent(f); ev.Type != "second_factor_reset" || ev.ActorID != a.ID {
 		t.Errorf("last event = %+v", ev)
 	}
 	// The next sign-in enrols a new secret.

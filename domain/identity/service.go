@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"supportal/domain"
 	"supportal/domain/memo"
+	"supportal/ports"
 )
 
 // Throttling limits (SPEC §1.2): failures per account and per address within
@@ -30,17 +30,21 @@ const (
 	scopeCodeIP       = "code_ip"
 )
 
-// Deps are the driven ports the identity service uses.
+// Deps are the driven ports the identity service uses. Tx, the stores but
+// Tokens, Hasher, OTP and Secret are required; NewService panics without one.
 type Deps struct {
+	// Tx runs every use case that writes several things (or writes one and
+	// audits it) as one unit of work; its stores also carry the notices to
+	// send and the audit events.
+	Tx TxRunner
+	// The stores below serve reads and single writes outside a unit of work.
 	Accounts  Accounts
 	Companies Companies
 	Codes     Codes
 	Sessions  Sessions
 	Attempts  Attempts
 	Drafts    Drafts
-	Audit     Audit
 	Hasher    Hasher
-	Notifier  Notifier
 	// Locks, when set, keeps the name of a verified company from changing.
 	Locks Locks
 	// Tokens stores service tokens; only the token use cases need it.
@@ -52,8 +56,6 @@ type Deps struct {
 	Secret []byte
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
-	// OnAsyncError receives errors of emails sent in the background.
-	OnAsyncError func(error)
 	// CacheFor is how long Authenticate may reuse a session and its account
 	// read from the stores (0: never). Sign-out, password and profile
 	// changes made through this service take effect at once; a change made
@@ -64,7 +66,6 @@ type Deps struct {
 // Service holds the identity use cases.
 type Service struct {
 	d         Deps
-	pending   sync.WaitGroup
 	dummyOnce sync.Once
 	dummy     string
 	sessions  *memo.Cache[string, signedIn] // by token hash
@@ -79,13 +80,31 @@ type signedIn struct {
 // maxCachedSessions bounds the sessions Authenticate keeps in memory.
 const maxCachedSessions = 10000
 
-// NewService returns the identity service over its ports.
+// NewService returns the identity service over its ports. It panics when a
+// required port is missing, naming it: that is a mistake of the wiring.
 func NewService(d Deps) *Service {
+	for _, p := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Tx", d.Tx == nil},
+		{"Accounts", d.Accounts == nil},
+		{"Companies", d.Companies == nil},
+		{"Codes", d.Codes == nil},
+		{"Sessions", d.Sessions == nil},
+		{"Attempts", d.Attempts == nil},
+		{"Drafts", d.Drafts == nil},
+		{"SecondFactors", d.SecondFactors == nil},
+		{"Hasher", d.Hasher == nil},
+		{"OTP", d.OTP == nil},
+		{"Secret", len(d.Secret) == 0},
+	} {
+		if p.missing {
+			panic("identity: NewService: no " + p.name)
+		}
+	}
 	if d.Now == nil {
 		d.Now = time.Now
-	}
-	if d.OnAsyncError == nil {
-		d.OnAsyncError = func(error) {}
 	}
 	return &Service{d: d, sessions: memo.New[string, signedIn](d.CacheFor, maxCachedSessions)}
 }
@@ -95,29 +114,37 @@ func (s *Service) forgetAccount(id int64) {
 	s.sessions.DeleteFunc(func(_ string, e signedIn) bool { return e.a.ID == id })
 }
 
-// Close waits for emails still being sent in the background.
-func (s *Service) Close() { s.pending.Wait() }
-
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
 
-// notifyAsync sends an email without making the caller wait, so that a request
-// takes as long whether or not the address has an account.
-func (s *Service) notifyAsync(to, lang, template string, data map[string]any) {
-	s.pending.Add(1)
-	go func() {
-		defer s.pending.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := s.d.Notifier.Notify(ctx, to, lang, template, data); err != nil {
-			s.d.OnAsyncError(fmt.Errorf("identity: notify %s: %w", template, err))
-		}
-	}()
-}
-
-func (s *Service) audit(ctx context.Context, typ string, accountID int64, email string, c Client, detail string) error {
-	err := s.d.Audit.Record(ctx, Event{At: s.now(), Type: typ, AccountID: accountID, Email: email, IP: c.IP, UserAgent: c.UserAgent, Detail: detail})
+// audit records a security event through the stores of a unit of work.
+func (s *Service) audit(ctx context.Context, st Stores, typ string, accountID int64, email string, c Client, detail string) error {
+	err := st.Audit.Record(ctx, ports.AuditEvent{At: s.now(), Type: typ, ActorID: accountID, Email: email, IP: c.IP, UserAgent: c.UserAgent, Detail: detail})
 	if err != nil {
 		return fmt.Errorf("identity: audit %s: %w", typ, err)
+	}
+	return nil
+}
+
+// notify enqueues an email through the outbox of a unit of work; it is sent
+// once the unit of work is kept.
+func (s *Service) notify(ctx context.Context, st Stores, to, lang, template string, data map[string]any) error {
+	if err := st.Outbox.Enqueue(ctx, ports.Notice{To: to, Lang: lang, Template: template, Data: data}); err != nil {
+		return fmt.Errorf("identity: notify %s: %w", template, err)
+	}
+	return nil
+}
+
+// addFailure counts a failed attempt against the account's address and the
+// caller's IP, as the sign-in throttling reads them.
+func (s *Service) addFailure(ctx context.Context, st Stores, email string, c Client) error {
+	now := s.now()
+	if err := st.Attempts.AddAttempt(ctx, scopeLoginAccount, email, now); err != nil {
+		return fmt.Errorf("identity: add attempt: %w", err)
+	}
+	if c.IP != "" {
+		if err := st.Attempts.AddAttempt(ctx, scopeLoginIP, c.IP, now); err != nil {
+			return fmt.Errorf("identity: add attempt: %w", err)
+		}
 	}
 	return nil
 }
@@ -154,146 +181,3 @@ func (s *Service) dummyHash(ctx context.Context) string {
 func (s *Service) Warm(ctx context.Context) { s.dummyHash(ctx) }
 
 func isNotFound(err error) bool { return domain.KindOf(err) == domain.NotFound }
-
-// Account returns the account with the given id.
-func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
-	return s.d.Accounts.AccountByID(ctx, id)
-}
-
-// Company returns the company of a customer account.
-func (s *Service) Company(ctx context.Context, a Account) (Company, error) {
-	if a.CompanyID == 0 {
-		return Company{}, domain.E(domain.NotFound, "error.company.not_found")
-	}
-	return s.d.Companies.CompanyByID(ctx, a.CompanyID)
-}
-
-// UpdateProfile edits name, job title and mobile of the account.
-func (s *Service) UpdateProfile(ctx context.Context, a Account, p Profile) error {
-	p = p.Normalize()
-	if err := p.Validate(a.Country); err != nil {
-		return err
-	}
-	defer s.forgetAccount(a.ID)
-	return s.d.Accounts.UpdateProfile(ctx, a.ID, p)
-}
-
-// UpdateCompany edits the company fields of a customer's company.
-func (s *Service) UpdateCompany(ctx context.Context, a Account, c Company) error {
-	if a.CompanyID == 0 {
-		return domain.E(domain.Forbidden, "error.forbidden")
-	}
-	c = c.Normalize()
-	c.ID = a.CompanyID
-	var errs domain.Errors
-	if err := c.Validate(); err != nil {
-		errs = err.(domain.Errors)
-	}
-	locked, err := s.CompanyNameLocked(ctx, a)
-	if err != nil {
-		return err
-	}
-	if locked {
-		cur, err := s.d.Companies.CompanyByID(ctx, a.CompanyID)
-		if err != nil {
-			return err
-		}
-		if cur.Name != c.Name {
-			errs = append(domain.Errors{domain.FieldError("company_name", "error.company_name.locked")}, errs...)
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return err
-	}
-	return s.d.Companies.UpdateCompany(ctx, c)
-}
-
-// CompanyNameLocked reports whether the name of the account's company may not
-// be changed because the company is verified.
-func (s *Service) CompanyNameLocked(ctx context.Context, a Account) (bool, error) {
-	if s.d.Locks == nil || a.CompanyID == 0 {
-		return false, nil
-	}
-	locked, err := s.d.Locks.CompanyLocked(ctx, a.CompanyID)
-	if err != nil {
-		return false, fmt.Errorf("identity: company lock: %w", err)
-	}
-	return locked, nil
-}
-
-// SetVerifiedName sets the company name to the one verification approved;
-// unlike UpdateCompany it ignores the lock, which protects exactly this name.
-func (s *Service) SetVerifiedName(ctx context.Context, companyID int64, name string) error {
-	c, err := s.d.Companies.CompanyByID(ctx, companyID)
-	if err != nil {
-		return err
-	}
-	if c.Name == name {
-		return nil
-	}
-	c.Name = name
-	return s.d.Companies.UpdateCompany(ctx, c)
-}
-
-// CreateStaff creates a staff account with the given role (for the CLI).
-func (s *Service) CreateStaff(ctx context.Context, email, name string, role Role, password string) (Account, error) {
-	email = NormalizeEmail(email)
-	if e := ValidateEmail(email); e != nil {
-		return Account{}, e
-	}
-	if name == "" {
-		name = email
-	}
-	if e := validateName(name); e != nil {
-		return Account{}, e
-	}
-	if err := CheckPassword(password, password, email); err != nil {
-		return Account{}, err
-	}
-	h, err := s.d.Hasher.Hash(ctx, password)
-	if err != nil {
-		return Account{}, fmt.Errorf("identity: hash: %w", err)
-	}
-	now := s.now()
-	a := Account{Email: email, Kind: KindStaff, Role: role, Name: name, PasswordHash: h, Lang: "zh-CN", CreatedAt: now, PasswordChangedAt: now}
-	if err := s.d.Accounts.CreateStaff(ctx, &a); err != nil {
-		return Account{}, err
-	}
-	return a, nil
-}
-
-// CreateCustomer creates a customer account and its company directly, without
-// the emailed code (for the demo seed and tests).
-func (s *Service) CreateCustomer(ctx context.Context, in AccountInfo, c Company, password string) (Account, error) {
-	in, c = in.Normalize(), c.Normalize()
-	var errs domain.Errors
-	for _, err := range []error{in.Validate(), c.Validate(), CheckPassword(password, password, in.Email)} {
-		var es domain.Errors
-		if errors.As(err, &es) {
-			errs = append(errs, es...)
-		} else if err != nil {
-			errs = append(errs, domain.As(err))
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return Account{}, err
-	}
-	h, err := s.d.Hasher.Hash(ctx, password)
-	if err != nil {
-		return Account{}, fmt.Errorf("identity: hash: %w", err)
-	}
-	return s.createCustomer(ctx, in, c, h, "")
-}
-
-func (s *Service) createCustomer(ctx context.Context, in AccountInfo, c Company, hash, lang string) (Account, error) {
-	now := s.now()
-	if lang == "" {
-		lang = "zh-CN"
-	}
-	a := Account{Email: in.Email, Kind: KindCustomer, Role: RoleCustomer, Name: in.Name, JobTitle: in.JobTitle,
-		Country: in.Country, Mobile: in.Mobile, PasswordHash: hash, Lang: lang, CreatedAt: now, PasswordChangedAt: now}
-	if err := s.d.Accounts.CreateCustomer(ctx, &a, &c); err != nil {
-		return Account{}, err
-	}
-	return a, nil
-}

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"supportal/adapters/memory"
+	"supportal/adapters/totp"
 	"supportal/domain"
 	"supportal/domain/identity"
+	"supportal/ports"
 )
 
 // clock is a settable time source for the service.
@@ -27,28 +29,66 @@ func (c *clock) Add(d time.Duration) {
 type fixture struct {
 	svc   *identity.Service
 	store *memory.IdentityStore
-	mail  *memory.Notifier
+	box   *memory.Outbox
+	audit *memory.Audit
 	clock *clock
+	// faults runs the service's units of work and can make one store
+	// method in them fail (see unitofwork_test.go).
+	faults *faultyTx
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), nil)
+}
+
+// newFixtureWith returns the service over fresh memory stores at the time
+// at, with edit, when not nil, changing its dependencies first.
+func newFixtureWith(t *testing.T, at time.Time, edit func(f *fixture, d *identity.Deps)) *fixture {
+	t.Helper()
 	st := memory.NewIdentityStore()
-	f := &fixture{store: st, mail: &memory.Notifier{}, clock: &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}}
-	f.svc = identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
-		Drafts: st, Audit: st, Hasher: memory.Hasher{}, Notifier: f.mail, Secret: []byte("test-secret"), Now: f.clock.Now})
+	f := &fixture{store: st, box: memory.NewOutbox(), audit: memory.NewAudit(), clock: &clock{t: at}}
+	f.faults = &faultyTx{r: memory.NewIdentityTx(st, f.box, f.audit)}
+	d := identity.Deps{Tx: f.faults, Accounts: st, Companies: st, Codes: st, Sessions: st,
+		Attempts: st, Drafts: st, Tokens: st, SecondFactors: st, Hasher: memory.Hasher{}, OTP: totp.OTP{},
+		Secret: []byte("test-secret"), Now: f.clock.Now}
+	if edit != nil {
+		edit(f, &d)
+	}
+	f.svc = identity.NewService(d)
 	return f
 }
 
-// lastCode waits for the background mail to to and returns its code.
+// lastNotice returns the newest notice enqueued to the address to.
+func (f *fixture) lastNotice(to string) (ports.Notice, bool) {
+	ns := f.box.Notices()
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].To == to {
+			return ns[i], true
+		}
+	}
+	return ports.Notice{}, false
+}
+
+// lastCode returns the code of the newest notice to to, which must be of
+// the given template.
 func (f *fixture) lastCode(t *testing.T, to, template string) string {
 	t.Helper()
-	f.svc.Close()
-	n, ok := f.mail.Last(to)
+	n, ok := f.lastNotice(to)
 	if !ok || n.Template != template {
 		t.Fatalf("no %s mail to %s (last: %+v)", template, to, n)
 	}
 	return n.Data["Code"].(string)
+}
+
+// events returns the audit log, oldest first.
+func (f *fixture) events(t *testing.T) []ports.AuditEvent {
+	t.Helper()
+	ev, err := f.audit.Events(ctx, time.Time{}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
 }
 
 var (
@@ -101,8 +141,7 @@ func TestRegisterKnownEmailGetsNoCode(t *testing.T) {
 	if err != nil || d.Step() != 2 {
 		t.Fatalf("a known email must look the same as a new one: %v", err)
 	}
-	f.svc.Close()
-	if n, _ := f.mail.Last(info.Email); n.Template != "already_registered" || n.Data["Code"] != nil {
+	if n, _ := f.lastNotice(info.Email); n.Template != "already_registered" || n.Data["Code"] != nil {
 		t.Fatalf("want an already-registered mail without a code, got %+v", n)
 	}
 }
@@ -196,8 +235,7 @@ func TestResetAndChangePassword(t *testing.T) {
 	if _, _, err := f.svc.Authenticate(ctx, s2); err != nil {
 		t.Fatal("current session ended by the password change")
 	}
-	f.svc.Close()
-	if n, _ := f.mail.Last(info.Email); n.Template != "password_changed" {
+	if n, _ := f.lastNotice(info.Email); n.Template != "password_changed" {
 		t.Fatalf("no confirmation mail, got %+v", n)
 	}
 	f.clock.Add(2 * time.Minute)

@@ -18,17 +18,19 @@ func (s *Service) checkLoginThrottle(ctx context.Context, email string, c Client
 	return s.throttled(ctx, scopeLoginIP, c.IP, MaxIPFailures, ThrottleWindow)
 }
 
-func (s *Service) loginFailed(ctx context.Context, email string, c Client, how string) error {
-	now := s.now()
-	if err := s.d.Attempts.AddAttempt(ctx, scopeLoginAccount, email, now); err != nil {
-		return fmt.Errorf("identity: add attempt: %w", err)
+// loginFailed counts a failed sign-in and audits it through the stores of a
+// unit of work.
+func (s *Service) loginFailed(ctx context.Context, st Stores, email string, c Client, how string) error {
+	if err := s.addFailure(ctx, st, email, c); err != nil {
+		return err
 	}
-	if c.IP != "" {
-		if err := s.d.Attempts.AddAttempt(ctx, scopeLoginIP, c.IP, now); err != nil {
-			return fmt.Errorf("identity: add attempt: %w", err)
-		}
-	}
-	if err := s.audit(ctx, "login_failed", 0, email, c, how); err != nil {
+	return s.audit(ctx, st, "login_failed", 0, email, c, how)
+}
+
+// refuseLogin records a failed sign-in in a unit of work of its own and
+// returns the generic failure.
+func (s *Service) refuseLogin(ctx context.Context, email string, c Client, how string) error {
+	if err := s.d.Tx.InTx(ctx, func(st Stores) error { return s.loginFailed(ctx, st, email, c, how) }); err != nil {
 		return err
 	}
 	return errLoginFailed
@@ -54,9 +56,22 @@ func (s *Service) Login(ctx context.Context, kind Kind, email, password string, 
 		return "", Account{}, fmt.Errorf("identity: verify: %w", verr)
 	}
 	if err != nil || !ok || a.Kind != kind {
-		return "", Account{}, s.loginFailed(ctx, email, c, "password")
+		return "", Account{}, s.refuseLogin(ctx, email, c, "password")
 	}
-	return s.startSession(ctx, a, c, "password")
+	held, err := s.sessionHeld(ctx, c)
+	if err != nil {
+		return "", Account{}, err
+	}
+	defer held.forget(s)
+	var token string
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		token, err = s.signIn(ctx, st, a, c, "password", held)
+		return err
+	})
+	if err != nil {
+		return "", Account{}, err
+	}
+	return token, a, nil
 }
 
 // LoginWithCode signs in with an emailed code (purpose login).
@@ -70,50 +85,108 @@ func (s *Service) LoginWithCode(ctx context.Context, kind Kind, email, code stri
 		return "", Account{}, err
 	}
 	if err != nil || a.Kind != kind {
-		return "", Account{}, s.loginFailed(ctx, email, c, "code")
+		return "", Account{}, s.refuseLogin(ctx, email, c, "code")
 	}
-	if err := s.useCode(ctx, email, PurposeLogin, code); err != nil {
-		if domain.KindOf(err) == domain.Invalid {
-			return "", Account{}, s.loginFailed(ctx, email, c, "code")
-		}
-		return "", Account{}, err
-	}
-	return s.startSession(ctx, a, c, "code")
-}
-
-func (s *Service) startSession(ctx context.Context, a Account, c Client, how string) (string, Account, error) {
-	if err := s.d.Attempts.ClearAttempts(ctx, scopeLoginAccount, a.Email); err != nil {
-		return "", Account{}, fmt.Errorf("identity: clear attempts: %w", err)
-	}
-	token, err := s.newSession(ctx, a.ID, c)
+	held, err := s.sessionHeld(ctx, c)
 	if err != nil {
 		return "", Account{}, err
 	}
-	if err := s.audit(ctx, "login", a.ID, a.Email, c, how); err != nil {
+	defer held.forget(s)
+	var token string
+	err = s.inTxRefusing(ctx, func(st Stores) (error, error) {
+		if err := s.useCode(ctx, st.Codes, email, PurposeLogin, code); err != nil {
+			if domain.KindOf(err) == domain.Invalid {
+				return errLoginFailed, s.loginFailed(ctx, st, email, c, "code")
+			}
+			return nil, err
+		}
+		token, err = s.signIn(ctx, st, a, c, "code", held)
+		return nil, err
+	})
+	if err != nil {
 		return "", Account{}, err
 	}
 	return token, a, nil
 }
 
-// newSession ends the session the browser held, then starts a new one for
-// the account and returns its token.
-func (s *Service) newSession(ctx context.Context, accountID int64, c Client) (string, error) {
-	if err := s.endReplaced(ctx, c); err != nil {
+// signIn clears the account's failed attempts, ends the session the browser
+// held, opens a new one and audits the sign-in, through the stores of one
+// unit of work; it returns the new session's token.
+func (s *Service) signIn(ctx context.Context, st Stores, a Account, c Client, how string, held *priorSession) (string, error) {
+	if err := st.Attempts.ClearAttempts(ctx, scopeLoginAccount, a.Email); err != nil {
+		return "", fmt.Errorf("identity: clear attempts: %w", err)
+	}
+	token, err := s.openSession(ctx, st, a.ID, c, held)
+	if err != nil {
 		return "", err
+	}
+	if err := s.audit(ctx, st, "login", a.ID, a.Email, c, how); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// priorSession is the session a browser held when it signed in again, to
+// be ended by the new sign-in.
+type priorSession struct {
+	account Account
+	hash    []byte
+}
+
+// sessionHeld returns the valid session the browser of c holds, or nil.
+func (s *Service) sessionHeld(ctx context.Context, c Client) (*priorSession, error) {
+	if c.Session == "" {
+		return nil, nil
+	}
+	a, _, err := s.Authenticate(ctx, c.Session)
+	if domain.KindOf(err) == domain.Unauthenticated {
+		return nil, nil // expired or unknown: nothing to end
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &priorSession{account: a, hash: HashToken(c.Session)}, nil
+}
+
+// forget drops the held session from Authenticate's cache, whether or not
+// the unit of work that ended it was kept.
+func (h *priorSession) forget(s *Service) {
+	if h != nil {
+		s.sessions.Delete(string(h.hash))
+	}
+}
+
+// openSession ends the session the browser held (the account it belonged
+// to gets a logout event), so that the old token stops working at once, and
+// starts a new one for the account, through the stores of a unit of work.
+// It returns the new token.
+func (s *Service) openSession(ctx context.Context, st Stores, accountID int64, c Client, h *priorSession) (string, error) {
+	if h != nil {
+		if err := st.Sessions.DeleteSession(ctx, h.hash); err != nil {
+			return "", err
+		}
+		if err := s.audit(ctx, st, "logout", h.account.ID, h.account.Email, c, "replaced"); err != nil {
+			return "", err
+		}
 	}
 	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
 	}
 	now := s.now()
-	ua := c.UserAgent
-	if len(ua) > 500 {
-		ua = ua[:500]
-	}
-	if err := s.d.Sessions.CreateSession(ctx, Session{TokenHash: hash, AccountID: accountID, CreatedAt: now, LastSeenAt: now, IP: c.IP, UserAgent: ua}); err != nil {
+	sess := Session{TokenHash: hash, AccountID: accountID, CreatedAt: now, LastSeenAt: now, IP: c.IP, UserAgent: clipUserAgent(c.UserAgent)}
+	if err := st.Sessions.CreateSession(ctx, sess); err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// clipUserAgent bounds the stored User-Agent.
+func clipUserAgent(ua string) string {
+	if len(ua) > 500 {
+		return ua[:500]
+	}
+	return ua
 }
 
 // Authenticate returns the account and session of a session token. An unknown,
@@ -164,34 +237,18 @@ func (s *Service) endSession(ctx context.Context, hash []byte) error {
 	return s.d.Sessions.DeleteSession(ctx, hash)
 }
 
-// endReplaced ends the session the browser held before it signed in again
-// (as the same account or another), so that the old token stops working at
-// once; the account it belonged to gets a logout event.
-func (s *Service) endReplaced(ctx context.Context, c Client) error {
-	if c.Session == "" {
-		return nil
-	}
-	a, _, err := s.Authenticate(ctx, c.Session)
-	if domain.KindOf(err) == domain.Unauthenticated {
-		return nil // expired or unknown: nothing to end
-	}
-	if err != nil {
-		return err
-	}
-	if err := s.endSession(ctx, HashToken(c.Session)); err != nil {
-		return err
-	}
-	return s.audit(ctx, "logout", a.ID, a.Email, c, "replaced")
-}
-
 // Logout ends the session of token at once.
 func (s *Service) Logout(ctx context.Context, token string, c Client) error {
 	a, _, err := s.Authenticate(ctx, token)
 	if err != nil {
 		return nil // nothing to end
 	}
-	if err := s.endSession(ctx, HashToken(token)); err != nil {
-		return err
-	}
-	return s.audit(ctx, "logout", a.ID, a.Email, c, "")
+	hash := HashToken(token)
+	defer s.sessions.Delete(string(hash))
+	return s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := st.Sessions.DeleteSession(ctx, hash); err != nil {
+			return err
+		}
+		return s.audit(ctx, st, "logout", a.ID, a.Email, c, "")
+	})
 }

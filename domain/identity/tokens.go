@@ -72,7 +72,8 @@ func newServiceToken() (string, error) {
 // CreateToken creates a service token called name and returns its secret,
 // which is not stored and cannot be shown again. The name must have 1 to 50
 // characters and differ from every active token's (Conflict
-// error.token.name_taken otherwise).
+// error.token.name_taken otherwise). The token and its audit event are
+// stored in one unit of work.
 func (s *Service) CreateToken(ctx context.Context, name string) (string, ServiceToken, error) {
 	name, err := normalizeTokenName(name)
 	if err != nil {
@@ -83,10 +84,13 @@ func (s *Service) CreateToken(ctx context.Context, name string) (string, Service
 		return "", ServiceToken{}, err
 	}
 	t := ServiceToken{Name: name, Hash: HashToken(secret), CreatedAt: s.now()}
-	if err := s.d.Tokens.CreateToken(ctx, &t); err != nil {
-		return "", ServiceToken{}, err
-	}
-	if err := s.audit(ctx, "token_created", 0, "", Client{}, fmt.Sprintf("token=%d name=%q", t.ID, t.Name)); err != nil {
+	err = s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := st.Tokens.CreateToken(ctx, &t); err != nil {
+			return err
+		}
+		return s.audit(ctx, st, "token_created", 0, "", Client{}, fmt.Sprintf("token=%d name=%q", t.ID, t.Name))
+	})
+	if err != nil {
 		return "", ServiceToken{}, err
 	}
 	return secret, t, nil
@@ -100,10 +104,12 @@ func (s *Service) ListTokens(ctx context.Context) ([]ServiceToken, error) {
 // RevokeToken ends the service token with the given id at once. It returns
 // NotFound (error.token.not_found) when there is no such active token.
 func (s *Service) RevokeToken(ctx context.Context, id int64) error {
-	if err := s.d.Tokens.RevokeToken(ctx, id, s.now()); err != nil {
-		return err
-	}
-	return s.audit(ctx, "token_revoked", 0, "", Client{}, fmt.Sprintf("token=%d", id))
+	return s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := st.Tokens.RevokeToken(ctx, id, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, st, "token_revoked", 0, "", Client{}, fmt.Sprintf("token=%d", id))
+	})
 }
 
 // AuthenticateToken returns the active service token whose secret is

@@ -5,18 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"supportal/adapters/memory"
 	"supportal/domain"
-	"supportal/domain/identity"
 )
 
 func newTokenFixture(t *testing.T) *fixture {
 	t.Helper()
-	st := memory.NewIdentityStore()
-	f := &fixture{store: st, mail: &memory.Notifier{}, clock: &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}}
-	f.svc = identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
-		Drafts: st, Audit: st, Tokens: st, Hasher: memory.Hasher{}, Notifier: f.mail, Secret: []byte("test-secret"), Now: f.clock.Now})
-	return f
+	return newFixture(t)
 }
 
 func TestServiceTokens(t *testing.T) {
@@ -72,7 +66,7 @@ func TestServiceTokens(t *testing.T) {
 	}
 
 	var types []string
-	for _, e := range f.store.Events() {
+	for _, e := range f.events(t) {
 		types = append(types, e.Type)
 	}
 	if got := strings.Join(types, ","); got != "token_created,token_created,token_revoked,token_created" {

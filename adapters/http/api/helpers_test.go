@@ -14,6 +14,7 @@ import (
 
 	web "supportal/adapters/http"
 	"supportal/adapters/http/api"
+	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	"supportal/adapters/memory"
 	"supportal/domain/identity"
@@ -25,7 +26,7 @@ type fixture struct {
 	s        *web.Server
 	h        *api.Handler
 	ids      *identity.Service
-	idStore  *memory.IdentityStore
+	audit    *memory.Audit
 	warranty *memory.WarrantyStore
 	importer *watchedImporter
 	secret   string
@@ -42,19 +43,21 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	st := memory.NewIdentityStore()
-	ids := identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
-		Drafts: st, Audit: st, Tokens: st, Hasher: memory.Hasher{}, Notifier: &memory.Notifier{}, Secret: []byte("test-secret")})
+	audit := memory.NewAudit()
+	deps := webtest.IdentityDeps(st, memory.NewOutbox(), audit, "test-secret")
+	deps.Tokens = st
+	ids := identity.NewService(deps)
 	ws := memory.NewWarrantyStore()
 	wi := &watchedImporter{Importer: ws}
 	svc := warranty.NewService(warranty.Deps{Importer: wi, Runs: ws, Lookup: ws})
 	s := web.New(web.Config{BodyLimit: 64 << 10, StreamRequestBody: true}, b, v, slog.New(slog.NewTextHandler(io.Discard, nil)), ids)
-	h := api.Register(s, ids, svc, st)
+	h := api.Register(s, ids, svc, audit)
 	s.NotFound()
 	secret, _, err := ids.CreateToken(context.Background(), "erp-sync")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, h: h, ids: ids, idStore: st, warranty: ws, importer: wi, secret: secret}
+	return &fixture{s: s, h: h, ids: ids, audit: audit, warranty: ws, importer: wi, secret: secret}
 }
 
 // request builds an import request with the fixture's token.

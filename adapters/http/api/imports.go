@@ -18,6 +18,7 @@ import (
 	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
+	"supportal/ports"
 )
 
 // MaxErrors is how many row errors an import's answer lists.
@@ -229,7 +230,7 @@ func (h *Handler) record(c *fiber.Ctx, t identity.ServiceToken, run warranty.Run
 		ua = ua[:500]
 	}
 	k := run.Counts
-	e := identity.Event{At: time.Now().UTC(), Type: "import", IP: c.IP(), UserAgent: ua,
+	e := ports.AuditEvent{At: time.Now().UTC(), Type: "import", IP: c.IP(), UserAgent: ua,
 		Detail: fmt.Sprintf("run=%d token=%d source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d",
 			run.ID, t.ID, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), 5*time.Second)

@@ -73,7 +73,11 @@ func TestImportCSV(t *testing.T) {
 	}
 
 	var audited []string
-	for _, e := range f.idStore.Events() {
+	events, err := f.audit.Events(t.Context(), time.Time{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
 		if e.Type == "import" {
 			audited = append(audited, e.Detail)
 		}

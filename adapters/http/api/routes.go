@@ -15,6 +15,7 @@ import (
 	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
+	"supportal/ports"
 )
 
 // TokenAuth resolves bearer service tokens; the identity service satisfies
@@ -31,11 +32,8 @@ type Importer interface {
 	Import(ctx context.Context, src warranty.Source, o warranty.ImportOptions) (warranty.Run, error)
 }
 
-// Audit appends security events to the audit log; the identity store
-// satisfies it.
-type Audit interface {
-	Record(ctx context.Context, e identity.Event) error
-}
+// Audit appends security events to the audit log.
+type Audit = ports.Audit
 
 // ImportsPath is the route of warranty imports.
 const ImportsPath = "/api/v1/warranty/imports"

@@ -35,7 +35,7 @@ func (h *Handler) accountPage(c *fiber.Ctx) error {
 func (h *Handler) updateProfile(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	f := form(c, "name", "job_title", "mobile")
-	err := h.svc.UpdateProfile(c.UserContext(), a, ident.Profile{Name: f["name"], JobTitle: f["job_title"], Mobile: f["mobile"]})
+	err := h.svc.UpdateProfile(c.UserContext(), a, ident.Profile{Name: f["name"], JobTitle: f["job_title"], Mobile: f["mobile"]}, web.Client(c))
 	if err != nil {
 		p := h.accountView(c, a)
 		p.Form = f
@@ -110,7 +110,7 @@ func (h *Handler) updateCompany(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	f := form(c, "company_name", "industry", "size", "address", "business")
 	co := ident.Company{Name: f["company_name"], Industry: f["industry"], Size: f["size"], Address: f["address"], Business: f["business"]}
-	if err := h.svc.UpdateCompany(c.UserContext(), a, co); err != nil {
+	if err := h.svc.UpdateCompany(c.UserContext(), a, co, web.Client(c)); err != nil {
 		p, verr := h.companyView(c, a, co)
 		if verr != nil {
 			return verr

@@ -13,6 +13,7 @@ import (
 	"supportal/adapters/http/webtest"
 	"supportal/adapters/memory"
 	ident "supportal/domain/identity"
+	"supportal/ports"
 )
 
 // The seeded accounts and their password.
@@ -28,7 +29,8 @@ type env struct {
 	app   *web.Server
 	svc   *ident.Service
 	store *memory.IdentityStore
-	mail  *memory.Notifier
+	box   *memory.Outbox
+	audit *memory.Audit
 	clock *webtest.Clock
 }
 
@@ -36,13 +38,11 @@ func newEnv(t *testing.T) *env { return newEnvConfig(t, web.Config{}) }
 
 func newEnvConfig(t *testing.T, cfg web.Config) *env {
 	t.Helper()
-	e := &env{t: t, store: memory.NewIdentityStore(), mail: &memory.Notifier{},
+	e := &env{t: t, store: memory.NewIdentityStore(), box: memory.NewOutbox(), audit: memory.NewAudit(),
 		clock: webtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
-	deps := webtest.IdentityDeps(e.store, e.mail, "test secret")
+	deps := webtest.IdentityDeps(e.store, e.box, e.audit, "test secret")
 	deps.Now = e.clock.Now
-	deps.OnAsyncError = func(err error) { t.Errorf("async: %v", err) }
 	e.svc = ident.NewService(deps)
-	t.Cleanup(e.svc.Close)
 	e.app = webtest.NewServer(t, cfg, e.svc, func(s *web.Server) { identityweb.Register(s, e.svc) })
 	return e
 }
@@ -62,15 +62,12 @@ func (e *env) seedStaff(email string) ident.Account {
 	return a
 }
 
-// mails returns every email sent so far, after the background sends finished.
-func (e *env) mails() []memory.Notice {
-	e.svc.Close()
-	return e.mail.All()
-}
+// mails returns every email enqueued so far.
+func (e *env) mails() []ports.Notice { return e.box.Notices() }
 
-// mailsTo returns the emails sent to one address.
-func (e *env) mailsTo(to string) []memory.Notice {
-	var out []memory.Notice
+// mailsTo returns the emails enqueued to one address.
+func (e *env) mailsTo(to string) []ports.Notice {
+	var out []ports.Notice
 	for _, m := range e.mails() {
 		if m.To == to {
 			out = append(out, m)

@@ -18,14 +18,12 @@ import (
 // that a session ended on the server must also be forgotten by the cache.
 func newCachedEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, store: memory.NewIdentityStore(), mail: &memory.Notifier{},
+	e := &env{t: t, store: memory.NewIdentityStore(), box: memory.NewOutbox(), audit: memory.NewAudit(),
 		clock: webtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
-	deps := webtest.IdentityDeps(e.store, e.mail, "test secret")
+	deps := webtest.IdentityDeps(e.store, e.box, e.audit, "test secret")
 	deps.Now = e.clock.Now
 	deps.CacheFor = 5 * time.Second
-	deps.OnAsyncError = func(err error) { t.Errorf("async: %v", err) }
 	e.svc = ident.NewService(deps)
-	t.Cleanup(e.svc.Close)
 	e.app = webtest.NewServer(t, web.Config{}, e.svc, func(s *web.Server) { identityweb.Register(s, e.svc) })
 	return e
 }

@@ -70,7 +70,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{},
 		outbox: memory.NewOutbox(), audit: memory.NewAudit(), clock: &webtest.Clock{}}
 	idStore := memory.NewIdentityStore()
-	deps := webtest.IdentityDeps(idStore, e.mail, "test")
+	deps := webtest.IdentityDeps(idStore, memory.NewOutbox(), memory.NewAudit(), "test") // apart: the tests count verification's events
 	deps.Locks = locks{&e.vsvc}
 	e.ids = ident.NewService(deps)
 	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Customers: customers{e.ids},

@@ -73,8 +73,7 @@ func newEnvWith(t testing.TB, lookup wty.Lookup) *env {
 	if lookup == nil {
 		lookup = e.store
 	}
-	e.ids = ident.NewService(webtest.IdentityDeps(memory.NewIdentityStore(), &memory.Notifier{}, "test"))
-	t.Cleanup(e.ids.Close)
+	e.ids = ident.NewService(webtest.IdentityDeps(memory.NewIdentityStore(), memory.NewOutbox(), memory.NewAudit(), "test"))
 	e.svc = wty.NewService(wty.Deps{Importer: e.store, Runs: e.store, Lookup: lookup, Verifications: e.verifs,
 		Now: func() time.Time { return now }})
 	e.app = webtest.NewServer(t, web.Config{}, e.ids, func(s *web.Server) {

@@ -68,12 +68,12 @@ func NewServer(t testing.TB, cfg web.Config, auth web.Authenticator, register fu
 }
 
 // IdentityDeps returns the identity service's dependencies over one in-memory
-// store, with the fake hasher and the staff second factor, sending through
-// notifier and keying the code hashes with secret; the caller adds what its
-// tests need besides.
-func IdentityDeps(st *memory.IdentityStore, notifier ident.Notifier, secret string) ident.Deps {
-	return ident.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st, Drafts: st, Audit: st,
-		Hasher: memory.Hasher{}, Notifier: notifier, Secret: []byte(secret), SecondFactors: st, OTP: totp.OTP{}}
+// store, its units of work enqueueing notices in box and recording events in
+// audit, with the fake hasher and the staff second factor, keying the code
+// hashes with secret; the caller adds what its tests need besides.
+func IdentityDeps(st *memory.IdentityStore, box *memory.Outbox, audit *memory.Audit, secret string) ident.Deps {
+	return ident.Deps{Tx: memory.NewIdentityTx(st, box, audit), Accounts: st, Companies: st, Codes: st, Sessions: st,
+		Attempts: st, Drafts: st, Hasher: memory.Hasher{}, Secret: []byte(secret), SecondFactors: st, OTP: totp.OTP{}}
 }
 
 // SeedCustomer creates a customer in country with the company named company

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+
+	"supportal/adapters/argon2id"
+	"supportal/adapters/postgres"
+	"supportal/adapters/totp"
+	"supportal/domain/identity"
+)
+
+// identityDeps returns the identity service's ports over PostgreSQL: the
+// stores, the runner of its units of work (whose outbox and audit log share
+// the transaction), argon2id and TOTP, keyed with secret.
+func identityDeps(db *sqlx.DB, secret string) identity.Deps {
+	store := postgres.NewIdentityStore(db)
+	return identity.Deps{
+		Tx: postgres.NewIdentityTx(db), Accounts: store, Companies: store, Codes: store, Sessions: store,
+		Attempts: store, Drafts: store, Tokens: store, SecondFactors: store,
+		Hasher: argon2id.New(argon2id.Default, 0), OTP: totp.OTP{}, Secret: []byte(secret),
+	}
+}
+
+// cliIdentity returns the identity service for a command of the CLI, which
+// needs the server secret as serve does.
+func cliIdentity(db *sqlx.DB, cfg config) (*identity.Service, error) {
+	if cfg.Secret == "" {
+		return nil, errors.New("config: set SUPPORTAL_SECRET")
+	}
+	return identity.NewService(identityDeps(db, cfg.Secret)), nil
+}
