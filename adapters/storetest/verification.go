@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/verification"
 )
 
@@ -14,6 +15,7 @@ type VerificationStores interface {
 	verification.Submissions
 	verification.Queue
 	verification.Auditor
+	attachment.Index
 }
 
 // NewAccount creates an account named name in a company of its own and
@@ -44,7 +46,7 @@ func Verification(t *testing.T, newStore func(t *testing.T) (VerificationStores,
 		{"ApproveSameCodeConcurrent", testApproveSameCodeConcurrent},
 		{"ReverifySupersedes", testReverifySupersedes},
 		{"RevokeFreesCode", testRevokeFreesCode},
-		{"LicenceKeyInUse", testLicenceKeyInUse},
+		{"AttachmentRows", testAttachmentRows},
 		{"DecideConcurrent", testDecideConcurrent},
 		{"AuditEvent", testAuditEvent},
 	}

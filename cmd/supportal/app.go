@@ -93,7 +93,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	vstore := postgres.NewVerificationStore(db)
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Audit: vstore, Customers: customers{idsvc},
-		Files: files, Sniffer: sniff.Sniffer{}, Notifier: notifier,
+		Files: files, Attachments: postgres.NewAttachmentStore(db), Sniffer: sniff.Sniffer{}, Notifier: notifier,
 		OnAsyncError: func(err error) { log.Error("verification background task failed", "err", err) },
 		CacheFor:     cacheFor,
 	})

@@ -28,7 +28,7 @@ func TestGateCachesOnlyVerifiedCompanies(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	counted := &countingLatest{VerificationStore: f.store}
-	svc := verification.NewService(verification.Deps{Submissions: counted, Queue: f.store, Audit: f.store, Files: f.files,
+	svc := verification.NewService(verification.Deps{Submissions: counted, Queue: f.store, Audit: f.store, Files: f.files, Attachments: f.store,
 		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now }, Customers: f.customers,
 		CacheFor: 5 * time.Second})
 	t.Cleanup(svc.Close)

@@ -82,7 +82,7 @@ func TestOneCompanyPerCode(t *testing.T) {
 func TestRevoke(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	svc := verification.NewService(verification.Deps{Submissions: f.store, Queue: f.store, Audit: f.store, Files: f.files,
+	svc := verification.NewService(verification.Deps{Submissions: f.store, Queue: f.store, Audit: f.store, Files: f.files, Attachments: f.store,
 		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now }, Customers: f.customers,
 		CacheFor: 5 * time.Second})
 	f.svc = svc

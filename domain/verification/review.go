@@ -9,7 +9,6 @@ import (
 
 	"supportal/domain"
 	"supportal/domain/creditcode"
-	"supportal/ports"
 )
 
 // PageSize is the number of queue rows per page.
@@ -261,26 +260,4 @@ func (s *Service) ReviewerLicence(ctx context.Context, id int64) (io.ReadCloser,
 		return nil, Licence{}, err
 	}
 	return s.open(ctx, sub.Licence)
-}
-
-// Sweep removes licence objects older than olderThan that no row points to
-// (left by uploads whose row was never committed). It returns how many it removed.
-func (s *Service) Sweep(ctx context.Context, olderThan time.Time) (int, error) {
-	var orphans []string
-	err := s.d.Files.List(ctx, licencePrefix, olderThan, func(fi ports.FileInfo) error {
-		used, err := s.d.Queue.LicenceKeyInUse(ctx, fi.Key)
-		if err == nil && !used {
-			orphans = append(orphans, fi.Key)
-		}
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("verification: sweep: %w", err)
-	}
-	for _, k := range orphans {
-		if err := s.d.Files.Delete(ctx, k); err != nil {
-			return 0, fmt.Errorf("verification: sweep: %w", err)
-		}
-	}
-	return len(orphans), nil
 }

@@ -80,7 +80,7 @@ func newFixture(t *testing.T, wrap func(*memory.VerificationStore) verification.
 	if wrap != nil {
 		subs = wrap(f.store)
 	}
-	f.svc = verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Audit: f.store, Files: f.files,
+	f.svc = verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Audit: f.store, Files: f.files, Attachments: f.store,
 		Sniffer: stdSniffer{}, Notifier: f.mail, Now: func() time.Time { return f.now },
 		Customers: f.customers})
 	return f

@@ -71,7 +71,7 @@ func newEnv(t *testing.T) *env {
 	deps := webtest.IdentityDeps(memory.NewIdentityStore(), e.mail, "test")
 	deps.Locks = locks{&e.vsvc}
 	e.ids = ident.NewService(deps)
-	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Audit: e.vstore, Customers: customers{e.ids},
+	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Audit: e.vstore, Attachments: e.vstore, Customers: customers{e.ids},
 		Files: e.files, Sniffer: sniff.Sniffer{}, Notifier: e.mail, Now: e.clock.Now,
 		OnAsyncError: func(err error) { t.Errorf("async: %v", err) }})
 	t.Cleanup(e.vsvc.Close)
