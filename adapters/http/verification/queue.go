@@ -93,7 +93,7 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 	p.Title = "verification.queue.title"
 	p.Form = map[string]string{"state": string(qp.Query.State), "q": qp.Query.Search}
 	p.Data = v
-	if isHTMX(c) && c.Get("HX-Target") == "results" {
+	if web.Targets(c, "results") {
 		return h.s.Fragment(c, fiber.StatusOK, "verification/queue", "results", p)
 	}
 	return h.s.Render(c, "verification/queue", p)
