@@ -41,7 +41,7 @@ func TestSweepOnPostgresAndMinIO(t *testing.T) {
 	db := migrated(t)
 	files := bucket(t)
 	store := attachment.NewStore(files, textSniffer{})
-	rules := attachment.Rules{Field: "licence", Keys: "error.licence", MaxBytes: 1 << 20, Prefix: "licences/",
+	rules := attachment.Rules{Field: "licence", Keys: "error.licence.", MaxBytes: 1 << 20, Prefix: "licences/",
 		Types: map[string]attachment.Check{"text/plain": nil}}
 	save := func(name string) attachment.Attachment {
 		a, err := store.Save(ctx, attachment.Upload{Name: name, Size: -1, R: strings.NewReader("content of " + name)}, rules)

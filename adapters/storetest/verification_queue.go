@@ -238,9 +238,9 @@ func testAttachmentRows(t *testing.T, s VerificationStores, account NewAccount) 
 	third := verification.Licence{Key: "licences/refused", ContentType: "image/png", Size: 1}
 	_, err = s.UpdateSubmission(ctx, sub.ID, func(x *verification.Submission) ([]verification.Entry, error) {
 		must(t, x.Modify(x.Fields, &third, base))
-		return nil, domain.E(domain.Conflict, "error.test")
+		return nil, domain.E(domain.Conflict, "error.verification.claimed")
 	})
-	wantError(t, "UpdateSubmission", err, domain.Conflict, "error.test")
+	wantError(t, "UpdateSubmission", err, domain.Conflict, "error.verification.claimed")
 	got, err := s.UnnamedKeys(ctx, []string{first, "licences/orphan", second.Key, third.Key})
 	must(t, err)
 	slices.Sort(got)

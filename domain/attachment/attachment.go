@@ -46,9 +46,9 @@ type Check func(ctx context.Context, r io.ReaderAt, size int64) error
 type Rules struct {
 	// Field is the form field the errors belong to.
 	Field string
-	// Keys is the prefix of the errors' message ids: Keys + ".empty",
-	// ".too_large" (with MB), ".type", ".storage" and the reasons of the
-	// checks' refusals ("error.licence" gives "error.licence.type").
+	// Keys is the prefix of the errors' message ids, ending in a dot: Keys
+	// + "empty", "too_large" (with MB), "type", "storage" and the reasons of
+	// the checks' refusals ("error.licence." gives "error.licence.type").
 	Keys string
 	// MaxBytes is the largest file accepted.
 	MaxBytes int64
@@ -71,7 +71,7 @@ func (r *Refusal) Error() string { return "attachment refused: " + r.Reason }
 
 // refuse returns the field error of the reason under the rules' keys.
 func (r Rules) refuse(reason string, data map[string]any) *domain.Error {
-	e := domain.FieldError(r.Field, r.Keys+"."+reason)
+	e := domain.FieldError(r.Field, r.Keys+reason)
 	for k, v := range data {
 		e = e.With(k, v)
 	}
@@ -103,7 +103,7 @@ func NewStore(files ports.FileStore, sniffer Sniffer) *Store {
 // random key. The upload is spooled to a temporary file first, reading at
 // most MaxBytes+1 bytes of it, so that its size, type and whole content are
 // checked before anything is stored. Refusals are Invalid field errors under
-// the rules' keys; a file store that fails is Internal (Keys + ".storage"),
+// the rules' keys; a file store that fails is Internal (Keys + "storage"),
 // and whatever it may have kept of the object is deleted. Nothing refers to
 // the object yet: the caller commits its row afterwards, calls Discard when
 // that fails, and Sweep removes what a crash left.
@@ -150,7 +150,7 @@ func (s *Store) Save(ctx context.Context, u Upload, r Rules) (Attachment, error)
 	a := Attachment{Key: key, Name: CleanName(u.Name), ContentType: ct, Size: n}
 	if err := s.files.Put(ctx, key, io.NewSectionReader(f, 0, n), n, ct, map[string]string{"name": a.Name}); err != nil {
 		_ = s.Discard(ctx, key) // an interrupted upload may have left parts
-		return Attachment{}, &domain.Error{Kind: domain.Internal, Key: r.Keys + ".storage", Err: err}
+		return Attachment{}, &domain.Error{Kind: domain.Internal, Key: r.Keys + "storage", Err: err}
 	}
 	return a, nil
 }

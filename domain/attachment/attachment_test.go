@@ -28,7 +28,7 @@ func (stdSniffer) Sniff(head []byte) string {
 var img = attachment.Image{MinSide: 10, MaxSide: 1000, MaxPixels: 1_000_000}.Check
 
 // rules accept images (decoded), PDFs (checked) and plain text, up to 1 KiB.
-var rules = attachment.Rules{Field: "files", Keys: "error.attachment", MaxBytes: 1 << 10, Prefix: "tickets/",
+var rules = attachment.Rules{Field: "files", Keys: "error.attachment.", MaxBytes: 1 << 10, Prefix: "tickets/",
 	Types: map[string]attachment.Check{"image/png": img, "application/pdf": attachment.PDF, "text/plain": nil}}
 
 func pngOf(t *testing.T, w, h int) []byte {
@@ -76,7 +76,7 @@ func TestSave(t *testing.T) {
 		{"image too small", attachment.Upload{Name: "a.png", Size: -1, R: bytes.NewReader(pngOf(t, 5, 20))}, rules, "error.attachment.dimensions", map[string]any{"Min": 10, "Max": 1000}, ""},
 		{"truncated image", attachment.Upload{Name: "a.png", Size: -1, R: bytes.NewReader(pngOf(t, 20, 20)[:40])}, rules, "error.attachment.corrupt", nil, ""},
 		{"broken pdf", attachment.Upload{Name: "a.pdf", Size: -1, R: strings.NewReader("%PDF-1.4\n%%EOF\n")}, rules, "error.attachment.pdf_corrupt", nil, ""},
-		{"licence keys", attachment.Upload{Name: "a.exe", Size: -1, R: bytes.NewReader([]byte("MZ\x90\x00\x03\x00\x00\x00"))}, attachment.Rules{Field: "licence", Keys: "error.licence", MaxBytes: 10 << 20, Types: rules.Types}, "error.licence.type", nil, ""},
+		{"licence keys", attachment.Upload{Name: "a.exe", Size: -1, R: bytes.NewReader([]byte("MZ\x90\x00\x03\x00\x00\x00"))}, attachment.Rules{Field: "licence", Keys: "error.licence.", MaxBytes: 10 << 20, Types: rules.Types}, "error.licence.type", nil, ""},
 	}
 	for _, tt := range tests {
 		files := memory.NewFileStore()

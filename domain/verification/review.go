@@ -9,20 +9,25 @@ import (
 
 	"supportal/domain"
 	"supportal/domain/creditcode"
+	"supportal/domain/page"
 )
 
 // PageSize is the number of queue rows per page.
 const PageSize = 20
 
+// QueuePages bound the queue's pages.
+var QueuePages = page.Limits{DefaultSize: PageSize, MaxSize: PageSize, MaxNumber: 100000}
+
 // QueuePage is one page of the reviewer queue.
 type QueuePage struct {
 	Items []QueueItem
-	Total int
+	Page  page.Page
 	Query Query
 }
 
-// Queue lists submissions for reviewers: pending first, oldest first.
-func (s *Service) Queue(ctx context.Context, q Query) (QueuePage, error) {
+// Queue lists page number of the submissions for reviewers: pending first,
+// oldest first.
+func (s *Service) Queue(ctx context.Context, q Query, number int) (QueuePage, error) {
 	q.Search = strings.TrimSpace(q.Search)
 	if code := creditcode.Normalize(q.Search); creditcode.Validate(code) == nil {
 		q.Search = code // a code typed with spaces, hyphens or in lower case
@@ -35,15 +40,13 @@ func (s *Service) Queue(ctx context.Context, q Query) (QueuePage, error) {
 	default:
 		q.State = ""
 	}
-	if q.Offset < 0 {
-		q.Offset = 0
-	}
-	q.Limit = PageSize
+	req := QueuePages.Request(number, 0)
+	q.Offset, q.Limit = req.Offset(), req.Size
 	items, total, err := s.d.Queue.ListSubmissions(ctx, q)
 	if err != nil {
 		return QueuePage{}, err
 	}
-	return QueuePage{Items: items, Total: total, Query: q}, nil
+	return QueuePage{Items: items, Page: req.Page(len(items), false, total, 0), Query: q}, nil
 }
 
 // Change is one field that differs between two versions.

@@ -20,7 +20,7 @@ type Upload = attachment.Upload
 // bounds, and PDF documents of a sound structure, recognised by content.
 var licenceRules = func() attachment.Rules {
 	img := attachment.Image{MinSide: 200, MaxSide: 12000, MaxPixels: 24_000_000}.Check
-	return attachment.Rules{Field: "licence", Keys: "error.licence", MaxBytes: MaxLicenceBytes, Prefix: licencePrefix,
+	return attachment.Rules{Field: "licence", Keys: "error.licence.", MaxBytes: MaxLicenceBytes, Prefix: licencePrefix,
 		Types: map[string]attachment.Check{"image/jpeg": img, "image/png": img, "application/pdf": attachment.PDF}}
 }()
 
