@@ -145,7 +145,7 @@ func TestCheckFailureIsInternal(t *testing.T) {
 }
 
 // halfPut stores the object, then fails, like an upload interrupted after
-// its parts arrived; deletes fail when failDelete is set.
+// its parts arrived; it records the deletes, which fail once ctx is done.
 type halfPut struct {
 	*memory.FileStore
 	deleted []string
@@ -190,8 +190,7 @@ func TestDeleteOnFailure(t *testing.T) {
 	})
 	t.Run("commit fails after a cancelled request", func(t *testing.T) {
 		files := &halfPut{FileStore: memory.NewFileStore()}
-		inner := memory.NewFileStore()
-		s := attachment.NewStore(&passPut{halfPut: files, inner: inner}, stdSniffer{})
+		s := attachment.NewStore(&passPut{files}, stdSniffer{})
 		ctx, cancel := context.WithCancel(t.Context())
 		var seen attachment.Attachment
 		_, err := s.Attach(ctx, up(), rules, func(a attachment.Attachment) error {
@@ -216,10 +215,7 @@ func TestDeleteOnFailure(t *testing.T) {
 }
 
 // passPut stores normally and deletes through halfPut, which records it.
-type passPut struct {
-	*halfPut
-	inner *memory.FileStore
-}
+type passPut struct{ *halfPut }
 
 func (p *passPut) Put(ctx context.Context, key string, r io.Reader, size int64, ct string, meta map[string]string) error {
 	return p.halfPut.FileStore.Put(ctx, key, r, size, ct, meta)
