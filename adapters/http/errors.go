@@ -70,7 +70,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p.Title = "error.title"
 	p.FormError = msg
 	p.Data = fiber.Map{"Status": status}
-	if c.Get("HX-Request") == "true" {
+	if IsHTMX(c) {
 		c.Set("HX-Retarget", "#main")
 		c.Set("HX-Reswap", "innerHTML")
 		return s.render(c, status, "home/error", "content", p)

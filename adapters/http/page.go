@@ -46,7 +46,7 @@ func (s *Server) Render(c *fiber.Ctx, page string, p *Page) error {
 // RenderStatus writes a whole page with the given status, or only its
 // "content" block for htmx requests.
 func (s *Server) RenderStatus(c *fiber.Ctx, status int, page string, p *Page) error {
-	if c.Get("HX-Request") == "true" && c.Get("HX-Target") != "" {
+	if h := HTMX(c); h.Partial() && h.Target != "" {
 		return s.render(c, status, page, "content", p)
 	}
 	return s.render(c, status, page, "base", p)

@@ -152,7 +152,7 @@ func (s *Server) switchLanguage(c *fiber.Ctx) error {
 
 // Redirect sends htmx an HX-Redirect and everyone else a 303.
 func (s *Server) Redirect(c *fiber.Ctx, to string) error {
-	if c.Get("HX-Request") == "true" {
+	if IsHTMX(c) {
 		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusNoContent)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/verification"
 )
 
@@ -33,6 +34,7 @@ type companyEntry struct {
 var (
 	_ verification.Submissions = (*VerificationStore)(nil)
 	_ verification.Queue       = (*VerificationStore)(nil)
+	_ attachment.Index         = (*VerificationStore)(nil)
 )
 
 // NewVerificationStore returns an empty store.
@@ -300,11 +302,21 @@ func (s *VerificationStore) CodeHolder(_ context.Context, code string, companyID
 	return verification.Submission{}, errSubmissionNotFound
 }
 
-// LicenceKeyInUse reports whether any submission or history entry points to
-// the licence object key.
-func (s *VerificationStore) LicenceKeyInUse(_ context.Context, key string) (bool, error) {
+// UnnamedKeys returns those of keys that no submission or history entry
+// names: the memory store's attachment rows are the licences its committed
+// submissions and entries name.
+func (s *VerificationStore) UnnamedKeys(_ context.Context, keys []string) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.ContainsFunc(s.subs, func(x verification.Submission) bool { return x.Licence.Key == key }) ||
-		slices.ContainsFunc(s.history, func(e companyEntry) bool { return e.LicenceKey == key }), nil
+	var out []string
+	for _, key := range keys {
+		if !slices.ContainsFunc(s.subs, func(x verification.Submission) bool { return x.Licence.Key == key }) &&
+			!slices.ContainsFunc(s.history, func(e companyEntry) bool { return e.LicenceKey == key }) {
+			out = append(out, key)
+		}
+	}
+	return out, nil
 }
+
+// ForgetDeleted does nothing: no licence is ever marked deleted.
+func (s *VerificationStore) ForgetDeleted(context.Context, []string) error { return nil }

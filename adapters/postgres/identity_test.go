@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"supportal/adapters/minio/miniotest"
 	"supportal/adapters/postgres/pgtest"
 	"supportal/adapters/storetest"
 	"supportal/domain"
@@ -16,6 +17,7 @@ import (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	pgtest.Shutdown()
+	miniotest.Shutdown()
 	os.Exit(code)
 }
 

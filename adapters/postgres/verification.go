@@ -37,6 +37,10 @@ const (
 	keyCodeTaken          = "error.verification.code_taken"
 )
 
+// licenceOwner is the owner kind of a licence's attachment row; its owner id
+// is the submission's.
+const licenceOwner = "licence"
+
 // uniqueErr maps a unique violation of verification_submissions to its
 // Conflict: the verified-code index to error.verification.code_taken, the
 // one-pending (or one-verified) index to error.verification.pending_exists.
@@ -162,6 +166,9 @@ RETURNING id`
 		}
 		if err != nil {
 			return err
+		}
+		if err := insertAttachment(ctx, tx, sub.Licence, licenceOwner, id); err != nil {
+			return stepErr("licence", err)
 		}
 		e.SubmissionID = id
 		return stepErr("history", insertEntry(ctx, tx, sub.CompanyID, e))

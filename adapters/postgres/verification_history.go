@@ -49,6 +49,9 @@ func (s *VerificationStore) UpdateSubmission(ctx context.Context, id int64,
 		if stored, err = updateSubmission(ctx, tx, id, sub); err != nil {
 			return err
 		}
+		if err := insertAttachment(ctx, tx, stored.Licence, licenceOwner, id); err != nil {
+			return stepErr("licence", err)
+		}
 		for _, e := range entries {
 			e.SubmissionID = id
 			if err := insertEntry(ctx, tx, old.CompanyID, e); err != nil {

@@ -121,16 +121,3 @@ WHERE credit_code = $1 AND state = 'verified' AND company_id <> $2`
 	}
 	return r.submission(), nil
 }
-
-// LicenceKeyInUse reports whether any submission or history entry points to
-// the licence object key.
-func (s *VerificationStore) LicenceKeyInUse(ctx context.Context, key string) (bool, error) {
-	const q = `
-SELECT EXISTS (SELECT 1 FROM verification_submissions WHERE licence_key = $1)
-	OR EXISTS (SELECT 1 FROM verification_history WHERE licence_key = $1)`
-	var used bool
-	if err := sqlx.GetContext(ctx, s.db, &used, q, key); err != nil {
-		return false, verificationErr("licence key in use", err)
-	}
-	return used, nil
-}

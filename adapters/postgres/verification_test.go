@@ -34,7 +34,10 @@ func accounts(db *sqlx.DB) storetest.NewAccount {
 func TestVerificationStore(t *testing.T) {
 	storetest.Verification(t, func(t *testing.T) (storetest.VerificationStores, storetest.NewAccount) {
 		db := migrated(t)
-		return NewVerificationStore(db), accounts(db)
+		return struct {
+			*VerificationStore
+			*AttachmentStore
+		}{NewVerificationStore(db), NewAttachmentStore(db)}, accounts(db)
 	})
 }
 

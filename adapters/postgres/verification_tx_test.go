@@ -59,7 +59,11 @@ func companyName(t *testing.T, db *sqlx.DB, id int64) string {
 func TestVerificationTx(t *testing.T) {
 	storetest.VerificationTx(t, func(t *testing.T) storetest.VerificationUnit {
 		db := migrated(t)
-		return storetest.VerificationUnit{Tx: NewVerificationTx(db), Store: NewVerificationStore(db), Account: accounts(db),
+		store := struct {
+			*VerificationStore
+			*AttachmentStore
+		}{NewVerificationStore(db), NewAttachmentStore(db)}
+		return storetest.VerificationUnit{Tx: NewVerificationTx(db), Store: store, Account: accounts(db),
 			CompanyName: func(t *testing.T, id int64) string { return companyName(t, db, id) },
 			Audit:       NewAudit(db),
 			Notices:     func(t *testing.T) []ports.Notice { return outboxNotices(t, db) }}

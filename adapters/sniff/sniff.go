@@ -9,13 +9,13 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
-	"supportal/domain/verification"
+	"supportal/domain/attachment"
 )
 
 // Sniffer detects content types. The zero value is ready to use.
 type Sniffer struct{}
 
-var _ verification.Sniffer = Sniffer{}
+var _ attachment.Sniffer = Sniffer{}
 
 // pdfMagic is how a PDF file starts.
 var pdfMagic = []byte("%PDF-")

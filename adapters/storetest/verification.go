@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/verification"
 )
 
@@ -13,6 +14,7 @@ import (
 type VerificationStores interface {
 	verification.Submissions
 	verification.Queue
+	attachment.Index
 }
 
 // NewAccount creates an account named name in a company of its own and
@@ -43,7 +45,7 @@ func Verification(t *testing.T, newStore func(t *testing.T) (VerificationStores,
 		{"ApproveSameCodeConcurrent", testApproveSameCodeConcurrent},
 		{"ReverifySupersedes", testReverifySupersedes},
 		{"RevokeFreesCode", testRevokeFreesCode},
-		{"LicenceKeyInUse", testLicenceKeyInUse},
+		{"AttachmentRows", testAttachmentRows},
 		{"DecideConcurrent", testDecideConcurrent},
 	}
 	for _, tt := range tests {

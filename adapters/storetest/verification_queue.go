@@ -222,7 +222,10 @@ func testCodeHolder(t *testing.T, s VerificationStores, account NewAccount) {
 	}
 }
 
-func testLicenceKeyInUse(t *testing.T, s VerificationStores, account NewAccount) {
+// testAttachmentRows checks that the licences of committed submissions and
+// of their history are named in the attachment index, the one query the
+// sweeper asks, and that others are not.
+func testAttachmentRows(t *testing.T, s VerificationStores, account NewAccount) {
 	ctx := t.Context()
 	sub := newPending(t, s, account, "甲", codeA, base)
 	first := sub.Licence.Key
@@ -232,11 +235,20 @@ func testLicenceKeyInUse(t *testing.T, s VerificationStores, account NewAccount)
 		return []verification.Entry{entryOf(*x, verification.ActionModified, x.AccountID, base)}, nil
 	})
 	must(t, err)
-	for key, want := range map[string]bool{first: true, second.Key: true, "licences/orphan": false} {
-		got, err := s.LicenceKeyInUse(ctx, key)
-		must(t, err)
-		if got != want {
-			t.Errorf("LicenceKeyInUse(%q) = %v, want %v", key, got, want)
-		}
+	third := verification.Licence{Key: "licences/refused", ContentType: "image/png", Size: 1}
+	_, err = s.UpdateSubmission(ctx, sub.ID, func(x *verification.Submission) ([]verification.Entry, error) {
+		must(t, x.Modify(x.Fields, &third, base))
+		return nil, domain.E(domain.Conflict, "error.verification.claimed")
+	})
+	wantError(t, "UpdateSubmission", err, domain.Conflict, "error.verification.claimed")
+	got, err := s.UnnamedKeys(ctx, []string{first, "licences/orphan", second.Key, third.Key})
+	must(t, err)
+	slices.Sort(got)
+	if want := []string{"licences/orphan", third.Key}; !slices.Equal(got, want) {
+		t.Errorf("UnnamedKeys = %v, want %v", got, want)
 	}
+	if got, err := s.UnnamedKeys(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("UnnamedKeys(nil) = %v, %v", got, err)
+	}
+	must(t, s.ForgetDeleted(ctx, []string{"licences/orphan"}))
 }

@@ -30,7 +30,7 @@ func (w *warrantyWorld) searchAll(t *testing.T, account int64, in warranty.Searc
 		res, err := w.svc.Search(t.Context(), account, in)
 		must(t, err)
 		out = append(out, res.Devices...)
-		if !res.HasNext {
+		if !res.Page.HasNext {
 			return out
 		}
 	}

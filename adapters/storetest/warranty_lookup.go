@@ -144,14 +144,14 @@ func testPaging(t *testing.T, w *warrantyWorld) {
 	p1, r1 := w.search(t, accountA, warranty.SearchInput{Page: 1, Sort: warranty.SortEndAsc})
 	p2, r2 := w.search(t, accountA, warranty.SearchInput{Page: 2, Sort: warranty.SortEndAsc})
 	p3, r3 := w.search(t, accountA, warranty.SearchInput{Page: 3, Sort: warranty.SortEndAsc})
-	if len(p1) != warranty.PageSize || !r1.HasNext || len(p2) != 5 || r2.HasNext || len(p3) != 0 || r3.HasNext {
-		t.Fatalf("pages of %d, %d, %d (next %v, %v, %v)", len(p1), len(p2), len(p3), r1.HasNext, r2.HasNext, r3.HasNext)
+	if len(p1) != warranty.PageSize || !r1.Page.HasNext || len(p2) != 5 || r2.Page.HasNext || len(p3) != 0 || r3.Page.HasNext {
+		t.Fatalf("pages of %d, %d, %d (next %v, %v, %v)", len(p1), len(p2), len(p3), r1.Page.HasNext, r2.Page.HasNext, r3.Page.HasNext)
 	}
 	if got := append(p1, p2...); got[0] != "SN-0000" || got[n-1] != fmt.Sprintf("SN-%04d", n-1) || !slices.IsSorted(got) {
 		t.Errorf("pages = %v, want every device once, earliest end first", got)
 	}
-	if r1.Total != n || r1.Capped || r3.Total != n {
-		t.Errorf("totals %d (capped %v), %d; want %d", r1.Total, r1.Capped, r3.Total, n)
+	if r1.Page.Total != n || r1.Page.Capped || r3.Page.Total != n {
+		t.Errorf("totals %d (capped %v), %d; want %d", r1.Page.Total, r1.Page.Capped, r3.Page.Total, n)
 	}
 }
 
@@ -159,8 +159,8 @@ func testCountCapped(t *testing.T, w *warrantyWorld) {
 	n := warranty.CountCap + 5
 	w.mustImport(t, file(devicesOf(codeA, n)...), warranty.ModeUpsert, warranty.Counts{Read: n, Inserted: n})
 	_, res := w.search(t, accountA, warranty.SearchInput{})
-	if res.Total != warranty.CountCap || !res.Capped || !res.HasNext || len(res.Devices) != warranty.PageSize {
-		t.Errorf("capped search: total %d capped %v next %v, %d devices", res.Total, res.Capped, res.HasNext, len(res.Devices))
+	if res.Page.Total != warranty.CountCap || !res.Page.Capped || !res.Page.HasNext || len(res.Devices) != warranty.PageSize {
+		t.Errorf("capped search: total %d capped %v next %v, %d devices", res.Page.Total, res.Page.Capped, res.Page.HasNext, len(res.Devices))
 	}
 	ctx := t.Context()
 	for _, tt := range []struct {

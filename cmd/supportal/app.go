@@ -92,7 +92,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	vstore := postgres.NewVerificationStore(db)
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Customers: customers{idsvc}, Tx: postgres.NewVerificationTx(db),
-		Files: files, Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
+		Files: files, Attachments: postgres.NewAttachmentStore(db), Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
 	})
 	// 服务查询 and the imports: every lookup is scoped to the credit code the
 	// verification service reports for the caller's company.

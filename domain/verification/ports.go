@@ -60,8 +60,6 @@ type Queue interface {
 	// CodeHolder returns the verified submission that holds code for a
 	// company other than companyID; NotFound when no other company holds it.
 	CodeHolder(ctx context.Context, code string, companyID int64) (Submission, error)
-	// LicenceKeyInUse reports whether any submission or history entry points to key.
-	LicenceKeyInUse(ctx context.Context, key string) (bool, error)
 }
 
 // Customer is what verification needs to know about a customer account.

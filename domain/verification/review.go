@@ -2,28 +2,30 @@ package verification
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"supportal/domain"
 	"supportal/domain/creditcode"
-	"supportal/ports"
+	"supportal/domain/page"
 )
 
 // PageSize is the number of queue rows per page.
 const PageSize = 20
 
+// QueuePages bound the queue's pages.
+var QueuePages = page.Limits{DefaultSize: PageSize, MaxSize: PageSize, MaxNumber: 100000}
+
 // QueuePage is one page of the reviewer queue.
 type QueuePage struct {
 	Items []QueueItem
-	Total int
+	Page  page.Page
 	Query Query
 }
 
-// Queue lists submissions for reviewers: pending first, oldest first.
-func (s *Service) Queue(ctx context.Context, q Query) (QueuePage, error) {
+// Queue lists page number of the submissions for reviewers: pending first,
+// oldest first.
+func (s *Service) Queue(ctx context.Context, q Query, number int) (QueuePage, error) {
 	q.Search = strings.TrimSpace(q.Search)
 	if code := creditcode.Normalize(q.Search); creditcode.Validate(code) == nil {
 		q.Search = code // a code typed with spaces, hyphens or in lower case
@@ -36,15 +38,13 @@ func (s *Service) Queue(ctx context.Context, q Query) (QueuePage, error) {
 	default:
 		q.State = ""
 	}
-	if q.Offset < 0 {
-		q.Offset = 0
-	}
-	q.Limit = PageSize
+	req := QueuePages.Request(number, 0)
+	q.Offset, q.Limit = req.Offset(), req.Size
 	items, total, err := s.d.Queue.ListSubmissions(ctx, q)
 	if err != nil {
 		return QueuePage{}, err
 	}
-	return QueuePage{Items: items, Total: total, Query: q}, nil
+	return QueuePage{Items: items, Page: req.Page(len(items), false, total, 0), Query: q}, nil
 }
 
 // Change is one field that differs between two versions.
@@ -172,26 +172,4 @@ func (s *Service) ReviewerLicence(ctx context.Context, id int64) (io.ReadCloser,
 		return nil, Licence{}, err
 	}
 	return s.open(ctx, sub.Licence)
-}
-
-// Sweep removes licence objects older than olderThan that no row points to
-// (left by uploads whose row was never committed). It returns how many it removed.
-func (s *Service) Sweep(ctx context.Context, olderThan time.Time) (int, error) {
-	var orphans []string
-	err := s.d.Files.List(ctx, licencePrefix, olderThan, func(fi ports.FileInfo) error {
-		used, err := s.d.Queue.LicenceKeyInUse(ctx, fi.Key)
-		if err == nil && !used {
-			orphans = append(orphans, fi.Key)
-		}
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("verification: sweep: %w", err)
-	}
-	for _, k := range orphans {
-		if err := s.d.Files.Delete(ctx, k); err != nil {
-			return 0, fmt.Errorf("verification: sweep: %w", err)
-		}
-	}
-	return len(orphans), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/memo"
 	"supportal/ports"
 )
@@ -20,6 +21,7 @@ type Deps struct {
 	Queue       Queue
 	Customers   Customers
 	Files       ports.FileStore
+	Attachments attachment.Index // the rows that name stored files, for Sweep
 	Sniffer     Sniffer
 	Tx          TxRunner
 	Now         func() time.Time
@@ -242,7 +244,7 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 	})
 	if err != nil {
 		if lic != nil {
-			s.deleteQuietly(lic.Key)
+			s.deleteQuietly(ctx, lic.Key)
 		}
 		return Submission{}, err
 	}

@@ -84,7 +84,7 @@ func newFixture(t *testing.T) *fixture {
 // service returns a verification service over the fixture's ports that reads
 // submissions from subs and keeps verified codes for cacheFor.
 func (f *fixture) service(subs verification.Submissions, cacheFor time.Duration) *verification.Service {
-	return verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Tx: f.tx, Files: f.files,
+	return verification.NewService(verification.Deps{Submissions: subs, Queue: f.store, Tx: f.tx, Files: f.files, Attachments: f.store,
 		Sniffer: stdSniffer{}, Now: func() time.Time { return f.now }, Customers: f.customers, CacheFor: cacheFor})
 }
 

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/creditcode"
 )
 
@@ -55,13 +56,9 @@ const ReasonCodeTaken = "code_taken"
 // ClaimTTL is how long claiming a pending submission reserves it for a reviewer.
 const ClaimTTL = 15 * time.Minute
 
-// Licence is the stored licence file of a submission.
-type Licence struct {
-	Key         string // object key in the private bucket
-	Name        string // original file name, metadata only
-	ContentType string // as sniffed from the content
-	Size        int64
-}
+// Licence is the stored licence file of a submission; the submission's row
+// and its history name it by Key.
+type Licence = attachment.Attachment
 
 // Fields are what the customer submits.
 type Fields struct {

@@ -8,6 +8,7 @@ import (
 
 	"supportal/domain"
 	"supportal/domain/memo"
+	"supportal/domain/page"
 )
 
 // Deps are the driven ports of the warranty service.
@@ -52,6 +53,9 @@ const (
 	maxNameFrag = 100
 )
 
+// Pages bound the lookup's pages: 20 devices each, at most 1000 pages deep.
+var Pages = page.Limits{DefaultSize: PageSize, MaxSize: PageSize, MaxNumber: 1000}
+
 // SearchInput is what the customer typed in 服务查询.
 type SearchInput struct {
 	Name string
@@ -74,12 +78,7 @@ func (in SearchInput) Normalize() SearchInput {
 	if in.Sort != SortEndAsc {
 		in.Sort = SortEndDesc
 	}
-	if in.Page < 1 {
-		in.Page = 1
-	}
-	if in.Page > 1000 {
-		in.Page = 1000
-	}
+	in.Page = Pages.Request(in.Page, 0).Number
 	return in
 }
 
@@ -87,9 +86,9 @@ func (in SearchInput) Normalize() SearchInput {
 type Result struct {
 	Input   SearchInput
 	Devices []Device
-	Total   int  // matching devices, at most CountCap
-	Capped  bool // Total stopped at CountCap ("200+")
-	HasNext bool
+	// Page is where the devices stand in the whole result; its total stops
+	// at CountCap ("200+").
+	Page page.Page
 }
 
 // owner returns the verified credit code that scopes every query of the
@@ -115,27 +114,21 @@ func (s *Service) Search(ctx context.Context, companyID int64, in SearchInput) (
 		return Result{}, err
 	}
 	in = in.Normalize()
-	q := Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: (in.Page - 1) * PageSize, Limit: PageSize + 1}
+	req := Pages.Request(in.Page, 0)
+	q := Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: req.Offset(), Limit: req.Limit()}
 	devs, err := s.d.Lookup.SearchDevices(ctx, q)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Input: in, Devices: devs}
-	if len(devs) > PageSize {
-		res.Devices, res.HasNext = devs[:PageSize], true
-	}
+	devs, more := page.Cut(req, devs)
 	// A page with rows and no next page tells the total; count otherwise.
-	n := q.Offset + len(res.Devices)
-	if res.HasNext || (len(res.Devices) == 0 && q.Offset > 0) {
+	n := q.Offset + len(devs)
+	if more || (len(devs) == 0 && q.Offset > 0) {
 		if n, err = s.d.Lookup.CountDevices(ctx, q, CountCap+1); err != nil {
 			return Result{}, err
 		}
 	}
-	res.Total, res.Capped = n, n > CountCap
-	if res.Capped {
-		res.Total = CountCap
-	}
-	return res, nil
+	return Result{Input: in, Devices: devs, Page: req.Page(len(devs), more, n, CountCap)}, nil
 }
 
 // Export calls fn for every device matching in (the whole result, every

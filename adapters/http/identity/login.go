@@ -120,7 +120,7 @@ func (h *Handler) sendLoginCode(c *fiber.Ctx) error {
 		v.CodeError = e
 	}
 	p.FormError = ""
-	if c.Get("HX-Request") == "true" {
+	if web.IsHTMX(c) {
 		return h.s.Fragment(c, status, "identity/login", "coderow", p)
 	}
 	return h.s.RenderStatus(c, status, "identity/login", p)

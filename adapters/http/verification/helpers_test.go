@@ -73,7 +73,7 @@ func newEnv(t *testing.T) *env {
 	deps := webtest.IdentityDeps(idStore, memory.NewOutbox(), memory.NewAudit(), "test") // apart: the tests count verification's events
 	deps.Locks = locks{&e.vsvc}
 	e.ids = ident.NewService(deps)
-	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Customers: customers{e.ids},
+	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Attachments: e.vstore, Customers: customers{e.ids},
 		Tx:    memory.NewVerificationTx(e.vstore, memory.CompanyNames{Store: idStore}, e.outbox, e.audit),
 		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20}, e.ids, func(s *web.Server) {

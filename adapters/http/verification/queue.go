@@ -31,11 +31,7 @@ type queueRow struct {
 type queueView struct {
 	States   []string
 	Rows     []queueRow
-	Total    int
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
+	Pager    web.Pager
 	Filtered bool
 }
 
@@ -43,17 +39,20 @@ type queueView struct {
 // a search box and pagination. htmx gets only the results.
 func (h *Handler) queuePage(c *fiber.Ctx) error {
 	state, search := strings.Clone(c.Query("state")), strings.Clone(c.Query("q"))
-	page := max(c.QueryInt("page", 1), 1)
-	if page > 100000 {
-		page = 100000
-	}
-	qp, err := h.svc.Queue(c.UserContext(), verif.Query{State: verif.State(state), Search: search, Offset: (page - 1) * verif.PageSize})
+	qp, err := h.svc.Queue(c.UserContext(), verif.Query{State: verif.State(state), Search: search}, c.QueryInt("page", 1))
 	if err != nil {
 		return err
 	}
 	now := h.now()
-	v := &queueView{States: queueStates, Total: qp.Total, Page: page, Filtered: qp.Query.State != "" || qp.Query.Search != ""}
-	v.Pages = max((qp.Total+verif.PageSize-1)/verif.PageSize, 1)
+	q := url.Values{}
+	if qp.Query.State != "" {
+		q.Set("state", string(qp.Query.State))
+	}
+	if qp.Query.Search != "" {
+		q.Set("q", qp.Query.Search)
+	}
+	v := &queueView{States: queueStates, Filtered: qp.Query.State != "" || qp.Query.Search != "",
+		Pager: web.NewPager(c, qp.Page, q, "verification.queue.pages", "results")}
 	for _, it := range qp.Items {
 		r := queueRow{ID: it.ID, Company: it.Fields.CompanyName, Code: it.Fields.CreditCode, State: it.State, SubmittedAt: it.SubmittedAt}
 		if it.State == verif.StatePending {
@@ -67,33 +66,11 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 		}
 		v.Rows = append(v.Rows, r)
 	}
-	link := func(n int) string {
-		q := url.Values{}
-		if qp.Query.State != "" {
-			q.Set("state", string(qp.Query.State))
-		}
-		if qp.Query.Search != "" {
-			q.Set("q", qp.Query.Search)
-		}
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return "/staff/verifications"
-		}
-		return "/staff/verifications?" + q.Encode()
-	}
-	if page > 1 {
-		v.PrevURL = link(min(page-1, v.Pages))
-	}
-	if page < v.Pages {
-		v.NextURL = link(page + 1)
-	}
 	p := h.s.Page(c)
 	p.Title = "verification.queue.title"
 	p.Form = map[string]string{"state": string(qp.Query.State), "q": qp.Query.Search}
 	p.Data = v
-	if isHTMX(c) && c.Get("HX-Target") == "results" {
+	if web.Targets(c, "results") {
 		return h.s.Fragment(c, fiber.StatusOK, "verification/queue", "results", p)
 	}
 	return h.s.Render(c, "verification/queue", p)

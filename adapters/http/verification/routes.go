@@ -58,12 +58,6 @@ func form(c *fiber.Ctx, names ...string) map[string]string {
 	return m
 }
 
-// isHTMX reports whether htmx sent the request (and it is not a history
-// restore, which needs the whole page).
-func isHTMX(c *fiber.Ctx) bool {
-	return c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true"
-}
-
 // timelineItem is one history line as the pages show it.
 type timelineItem struct {
 	At       time.Time

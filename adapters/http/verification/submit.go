@@ -60,7 +60,7 @@ func (h *Handler) formPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
+	if web.IsHTMX(c) {
 		return h.s.Fragment(c, fiber.StatusOK, "verification/form", "dialog", p)
 	}
 	return h.s.Render(c, "verification/form", p)
@@ -105,7 +105,7 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 	if domain.KindOf(err) == domain.Conflict {
 		status = fiber.StatusConflict
 	}
-	if isHTMX(c) {
+	if web.IsHTMX(c) {
 		return h.s.Fragment(c, status, "verification/form", "vform", p)
 	}
 	return h.s.RenderStatus(c, status, "verification/form", p)

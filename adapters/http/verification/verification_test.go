@@ -178,7 +178,7 @@ func TestQueuePage(t *testing.T) {
 	rev := e.client(lang)
 	rev.Login("/staff/login", "rev@vendor.example")
 	r = rev.Get("/staff/verifications")
-	webtest.WantText(t, r, "Alpha 科技有限公司", "Beta Trading Limited", webtest.T(lang, "pager.status", map[string]any{"Page": 1, "Pages": 1, "Count": 2}), webtest.T(lang, "duration.minutes", map[string]any{"Count": 1}))
+	webtest.WantText(t, r, "Alpha 科技有限公司", "Beta Trading Limited", webtest.T(lang, "pager.range", map[string]any{"From": 1, "To": 2, "Count": 2}), webtest.T(lang, "duration.minutes", map[string]any{"Count": 1}))
 	r = rev.Get("/staff/verifications?q=HK-12345678", "HX-Request", "true", "HX-Target", "results")
 	webtest.WantText(t, r, "Beta Trading Limited")
 	webtest.WantNoText(t, r, "Alpha", "<html")

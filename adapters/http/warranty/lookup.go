@@ -32,8 +32,7 @@ type lookupView struct {
 	Total    int  // matching devices, at most wty.CountCap
 	Capped   bool // the count stopped at Total
 	Page     int
-	PrevURL  string
-	NextURL  string
+	Pager    web.Pager
 	DescURL  string // the same query sorted by end date, latest first
 	AscURL   string // … earliest first
 	CSVURL   string
@@ -89,6 +88,7 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 		}
 	}
 	v := h.view(res, func(cv wty.Coverage) string { return h.s.T(c, "coverage."+string(cv), nil) })
+	v.Pager = web.NewPager(c, res.Page, values(res.Input), "warranty.pages", "results")
 	at, ok, err := h.svc.LastUpdated(c.UserContext())
 	if err != nil {
 		return err
@@ -103,8 +103,8 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 
 // render writes the page, or the block htmx asked for.
 func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
-	if isHTMX(c) {
-		switch c.Get("HX-Target") {
+	if hx := web.HTMX(c); hx.Partial() {
+		switch hx.Target {
 		case "results":
 			p.Data.(*lookupView).Fragment = true
 			return h.s.Fragment(c, fiber.StatusOK, "warranty/lookup", "results", p)
@@ -120,21 +120,12 @@ func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
 func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupView {
 	in := res.Input
 	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
-		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Total, Capped: res.Capped}
-	link := func(in wty.SearchInput, page int) string { return "/warranty" + query(in, page) }
-	switch {
-	case in.Page > 1 && len(res.Devices) == 0:
-		v.PrevURL = link(in, 1) // past the end: back to the start
-	case in.Page > 1:
-		v.PrevURL = link(in, in.Page-1)
-	}
-	if res.HasNext {
-		v.NextURL = link(in, in.Page+1)
-	}
+		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Page.Total, Capped: res.Page.Capped}
+	link := func(in wty.SearchInput) string { return "/warranty" + query(in) }
 	desc, asc := in, in
 	desc.Sort, asc.Sort = wty.SortEndDesc, wty.SortEndAsc
-	v.DescURL, v.AscURL = link(desc, 1), link(asc, 1)
-	v.CSVURL, v.XLSXURL = "/warranty/export.csv"+query(in, 1), "/warranty/export.xlsx"+query(in, 1)
+	v.DescURL, v.AscURL = link(desc), link(asc)
+	v.CSVURL, v.XLSXURL = "/warranty/export.csv"+query(in), "/warranty/export.xlsx"+query(in)
 	now := h.Now()
 	for _, d := range res.Devices {
 		row := deviceRow{Name: d.Name, SN: d.SN, OrderNo: d.OrderNo}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,20 +69,25 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); len(got) != 20 || got[0] != "AB5000-0002" || got[1] != "AB3000-0001" || got[2] != "SRV0030" {
 				t.Fatalf("page 1 = %v, want 20 devices latest end first", got)
 			}
-			webtest.WantText(t, r, `href="/warranty?page=2"`, T("warranty.page", "Page", 1))
+			webtest.WantText(t, r, `<a href="/warranty?page=2" hx-get="/warranty?page=2" hx-target="#results" hx-push-url="true" rel="next">`,
+				`<nav class="pager" aria-label="`+T("warranty.pages")+`">`, T("pager.range", "From", 1, "To", 20, "Count", 32),
+				`<a href="/warranty" aria-current="page" aria-label="`+T("pager.page", "Page", 1)+`">1</a>`,
+				`<span class="disabled" aria-disabled="true">`+T("pager.prev")+`</span>`)
 			webtest.WantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP")
 
 			r = c.Get("/warranty?page=2")
 			if got := sns(r); len(got) != 12 || got[0] != "SRV0012" || got[11] != "SRV0001" {
 				t.Fatalf("page 2 = %v, want the last 12", got)
 			}
-			webtest.WantText(t, r, `href="/warranty"`, `rel="prev"`, T("warranty.page", "Page", 2))
+			webtest.WantText(t, r, `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`,
+				T("pager.range", "From", 21, "To", 32, "Count", 32), `aria-current="page" aria-label="`+T("pager.page", "Page", 2)+`">2</a>`,
+				`<span class="disabled" aria-disabled="true">`+T("pager.next")+`</span>`)
 			webtest.WantNoText(t, r, `rel="next"`)
 
-			// Past the last page: nothing, and the way back to the start.
+			// Past the last page: nothing, and the way back to the last page.
 			r = c.Get("/warranty?page=9")
-			webtest.WantText(t, r, T("warranty.empty.nomatch"), `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`)
-			webtest.WantNoText(t, r, `rel="next"`)
+			webtest.WantText(t, r, T("warranty.empty.nomatch"), `<a href="/warranty?page=2" hx-get="/warranty?page=2" hx-target="#results" hx-push-url="true" rel="prev">`)
+			webtest.WantNoText(t, r, `rel="next"`, "pager-pages", "pager-range")
 
 			// Earliest end first; the sort is kept by the pages.
 			r = c.Get("/warranty?sort=end_asc")
@@ -256,4 +262,55 @@ func TestLookupNeedsCustomer(t *testing.T) {
 	webtest.WantStatus(t, staff.Post("/staff/login", url.Values{"email": {"agent@vendor.example"}, "password": {password}}), http.StatusSeeOther)
 	webtest.WantStatus(t, staff.Get("/warranty"), http.StatusForbidden)
 	webtest.WantStatus(t, staff.Get("/warranty/export.csv"), http.StatusForbidden)
+}
+
+// TestLookupPagerCapped pages through 230 devices, more than the count
+// shows: the range says "200+", next leads on while rows follow, and every
+// link keeps the name and the sort, in both languages.
+func TestLookupPagerCapped(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.customer("a@example.com", codeA)
+			e.load(codeA, fleet("存储服务器 S", "SRV", 230, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))...)
+			c := e.signedIn(lang, "a@example.com")
+			T := func(id string, kv ...any) string {
+				data := map[string]any{}
+				for i := 0; i+1 < len(kv); i += 2 {
+					data[kv[i].(string)] = kv[i+1]
+				}
+				return webtest.T(lang, id, data)
+			}
+			link := func(page int) string {
+				q := "/warranty?name=" + url.QueryEscape("存储服务器")
+				if page > 1 {
+					q += "&page=" + strconv.Itoa(page)
+				}
+				return q + "&sort=end_asc"
+			}
+			base := "/warranty?name=" + url.QueryEscape("存储服务器") + "&sort=end_asc"
+
+			r := c.Get(base)
+			webtest.WantText(t, r, T("pager.range_capped", "From", 1, "To", 20, "Count", 200), T("warranty.total_capped", "Count", 200),
+				`href="`+link(2)+`" hx-get="`+link(2)+`" hx-target="#results" hx-push-url="true" rel="next"`,
+				`<a href="`+link(1)+`" aria-current="page"`)
+			webtest.WantNoText(t, r, `rel="prev"`, `page=3"`)
+
+			// Page 11 holds rows 201–220: the count stopped, the rows go on.
+			r = c.Get(base + "&page=11")
+			webtest.WantText(t, r, T("pager.range_capped", "From", 201, "To", 220, "Count", 200),
+				`href="`+link(10)+`" hx-get="`+link(10)+`" hx-target="#results" hx-push-url="true" rel="prev"`,
+				`href="`+link(12)+`" hx-get="`+link(12)+`" hx-target="#results" hx-push-url="true" rel="next"`,
+				`<a href="`+link(1)+`" hx-get=`, `<span class="gap" aria-hidden="true">…</span>`, `aria-label="`+T("pager.page", "Page", 9)+`">9</a>`)
+
+			// The last page: no next, disabled legibly; htmx gets the fragment.
+			r = c.Get(base+"&page=12", "HX-Request", "true", "HX-Target", "results")
+			webtest.WantNoText(t, r, "<html", `rel="next"`)
+			webtest.WantText(t, r, T("pager.range_capped", "From", 221, "To", 230, "Count", 200),
+				`<span class="disabled" aria-disabled="true">`+T("pager.next")+`</span>`, `href="`+link(11)+`"`)
+			if got := sns(r); len(got) != 10 {
+				t.Errorf("last page shows %d devices, want 10", len(got))
+			}
+		})
+	}
 }

@@ -7,7 +7,6 @@ package warranty
 import (
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,9 +59,9 @@ func searchInput(c *fiber.Ctx) wty.SearchInput {
 	}
 }
 
-// query encodes a normalised input as the lookup's query string; the default
-// sort and the first page are left out.
-func query(in wty.SearchInput, page int) string {
+// values are a normalised input as the lookup's query parameters; the
+// default sort is left out.
+func values(in wty.SearchInput) url.Values {
 	q := url.Values{}
 	if in.Name != "" {
 		q.Set("name", in.Name)
@@ -73,17 +72,14 @@ func query(in wty.SearchInput, page int) string {
 	if in.Sort == wty.SortEndAsc {
 		q.Set("sort", in.Sort)
 	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return ""
-	}
-	return "?" + q.Encode()
+	return q
 }
 
-// isHTMX reports whether htmx sent the request (and it is not a history
-// restore, which needs the whole page).
-func isHTMX(c *fiber.Ctx) bool {
-	return c.Get("HX-Request") == "true" && c.Get("HX-History-Restore-Request") != "true"
+// query encodes a normalised input as the lookup's query string, for its
+// first page.
+func query(in wty.SearchInput) string {
+	if q := values(in); len(q) > 0 {
+		return "?" + q.Encode()
+	}
+	return ""
 }

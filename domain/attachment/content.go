@@ -1,4 +1,4 @@
-package verification
+package attachment
 
 import (
 	"bufio"
@@ -12,39 +12,30 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
-
-	"supportal/domain"
 )
 
-// Licence content rules beyond the type: an image is decoded completely, a
-// PDF must have the skeleton every reader relies on.
-const (
-	// maxImagePixels bounds the pixels of a licence image, and so the memory
-	// its full decode takes (at most 4 bytes a pixel for 8-bit images).
-	maxImagePixels = 24_000_000
-	// pdfTail is how near the end of a PDF its %%EOF marker must be; its
-	// startxref must be at most as far before it.
-	pdfTail = 1024
-)
+// Image bounds an image's sides and pixels. Its Check decodes the whole
+// image, one at a time in the process, so that uploads arriving together do
+// not each hold a decoded image.
+type Image struct {
+	MinSide, MaxSide int
+	// MaxPixels bounds the pixels, and so the memory a full decode takes
+	// (at most 4 bytes a pixel for 8-bit images).
+	MaxPixels int64
+}
 
-var (
-	errPixels = domain.FieldError("licence", "error.licence.pixels").With("MP", maxImagePixels/1_000_000)
-	errPDF    = domain.FieldError("licence", "error.licence.pdf_corrupt")
-)
-
-// decoding lets one licence image be decoded at a time in the process, so
-// that uploads arriving together do not each hold a decoded image.
+// decoding lets one image be decoded at a time in the process.
 var decoding = make(chan struct{}, 1)
 
-// checkContent checks the whole file of media type ct (one of allowedTypes).
-func (s *Service) checkContent(ctx context.Context, r io.ReaderAt, size int64, ct string) error {
-	if ct == "application/pdf" {
-		return checkPDF(r, size)
-	}
+// Check decodes the whole image: its dimensions first, so that an image
+// with too many pixels is refused before its pixels are allocated
+// ("dimensions" with Min and Max, "pixels" with MP), then every pixel, so
+// that a truncated or damaged file is refused ("corrupt").
+func (im Image) Check(ctx context.Context, r io.ReaderAt, size int64) error {
 	select {
 	case decoding <- struct{}{}:
 	case <-ctx.Done():
-		return fmt.Errorf("verification: wait to decode: %w", ctx.Err())
+		return fmt.Errorf("attachment: wait to decode: %w", ctx.Err())
 	}
 	defer func() {
 		<-decoding
@@ -54,28 +45,32 @@ func (s *Service) checkContent(ctx context.Context, r io.ReaderAt, size int64, c
 			debug.FreeOSMemory()
 		}
 	}()
-	return checkImage(r, size)
+	return im.check(r, size)
 }
 
-// checkImage decodes the whole image: its dimensions first, so that an image
-// with too many pixels is refused before its pixels are allocated, then every
-// pixel, so that a truncated or damaged file is refused.
-func checkImage(r io.ReaderAt, size int64) error {
+func (im Image) check(r io.ReaderAt, size int64) error {
 	cfg, _, err := image.DecodeConfig(bufio.NewReader(io.NewSectionReader(r, 0, size)))
 	if err != nil {
-		return errCorrupt
+		return &Refusal{Reason: "corrupt"}
 	}
-	if cfg.Width < minImageSide || cfg.Height < minImageSide || cfg.Width > maxImageSide || cfg.Height > maxImageSide {
-		return errDims
+	if cfg.Width < im.MinSide || cfg.Height < im.MinSide || cfg.Width > im.MaxSide || cfg.Height > im.MaxSide {
+		return &Refusal{Reason: "dimensions", Data: map[string]any{"Min": im.MinSide, "Max": im.MaxSide}}
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
-		return errPixels
+	if int64(cfg.Width)*int64(cfg.Height) > im.MaxPixels {
+		return &Refusal{Reason: "pixels", Data: map[string]any{"MP": im.MaxPixels / 1_000_000}}
 	}
 	if _, _, err := image.Decode(bufio.NewReader(io.NewSectionReader(r, 0, size))); err != nil {
-		return errCorrupt
+		return &Refusal{Reason: "corrupt"}
 	}
 	return nil
 }
+
+// pdfTail is how near the end of a PDF its %%EOF marker must be; its
+// startxref must be at most as far before it.
+const pdfTail = 1024
+
+// errPDF refuses a file that is not a well-formed PDF.
+var errPDF = &Refusal{Reason: "pdf_corrupt"}
 
 // pdfSpace is PDF's white space (ISO 32000-1, 7.2.2).
 const pdfSpace = "\x00\t\n\f\r "
@@ -89,10 +84,13 @@ var (
 	xrefTarget = regexp.MustCompile(`^[\x00\t\n\f\r ]*(?:xref|[0-9]{1,10}[\x00\t\n\f\r ]+[0-9]{1,5}[\x00\t\n\f\r ]+obj)`)
 )
 
-// checkPDF checks the structure of a PDF without interpreting it: it starts
-// with a %PDF-1.x header, ends (but for white space) with %%EOF, the startxref
-// before that gives an offset inside the file where a cross-reference table or
-// stream starts, and the file holds at least one object (obj … endobj).
+// PDF checks the structure of a PDF without interpreting it: it starts with
+// a %PDF-1.x header, ends (but for white space) with %%EOF, the startxref
+// before that gives an offset inside the file where a cross-reference table
+// or stream starts, and the file holds at least one object (obj … endobj).
+// A file that fails is refused as "pdf_corrupt".
+func PDF(_ context.Context, r io.ReaderAt, size int64) error { return checkPDF(r, size) }
+
 func checkPDF(r io.ReaderAt, size int64) error {
 	head := make([]byte, 16)
 	n, err := r.ReadAt(head, 0)

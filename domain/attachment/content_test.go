@@ -1,4 +1,4 @@
-package verification
+package attachment
 
 import (
 	"bytes"
@@ -12,8 +12,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"supportal/domain"
 )
 
 // noisy returns a w×h picture whose pixels all differ, so that its encoding
@@ -134,12 +132,16 @@ func pdfXrefStream() []byte {
 	return b.Bytes()
 }
 
+// licenceImage are the bounds of a licence picture.
+var licenceImage = Image{MinSide: 200, MaxSide: 12000, MaxPixels: 24_000_000}
+
+// keyOf returns the message id of a refusal under "error.licence".
 func keyOf(err error) string {
 	if err == nil {
 		return ""
 	}
-	if e := domain.As(err); e != nil {
-		return e.Key
+	if r, ok := err.(*Refusal); ok {
+		return "error.licence." + r.Reason
 	}
 	return err.Error()
 }
@@ -177,7 +179,7 @@ func TestCheckImage(t *testing.T) {
 		{"bomb of 12000×12000", pngSized(t, 12000, 12000), "error.licence.pixels"},
 	}
 	for _, tt := range tests {
-		if got := keyOf(checkImage(bytes.NewReader(tt.data), int64(len(tt.data)))); got != tt.key {
+		if got := keyOf(licenceImage.check(bytes.NewReader(tt.data), int64(len(tt.data)))); got != tt.key {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.key)
 		}
 	}
