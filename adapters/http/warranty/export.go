@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
-
 	web "supportal/adapters/http"
+	"supportal/adapters/xlsx"
 	wty "supportal/domain/warranty"
 )
 
@@ -82,72 +81,51 @@ func defuse(v string) string {
 }
 
 // exportXLSX answers GET /warranty/export.xlsx: the current result as one
-// sheet written with excelize's stream writer (it keeps large sheets in a
-// temporary file, not in memory). Dates are date cells shown as yyyy-mm-dd;
-// text cells are text, never formulas.
+// sheet, streamed as it is read (adapters/xlsx.Writer: flat memory, nothing
+// on disk). Dates are date cells shown as yyyy-mm-dd; text cells are text,
+// never formulas.
 func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 	sheet := h.s.T(c, "nav.warranty", nil)
 	return h.download(c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		func(w io.Writer, header []string, rows exportRows) error {
-			f := excelize.NewFile()
-			defer f.Close()
-			if err := f.SetSheetName("Sheet1", sheet); err != nil {
-				return err
-			}
-			sw, err := f.NewStreamWriter(sheet)
-			if err != nil {
-				return err
-			}
-			bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-			if err != nil {
-				return err
-			}
-			dateFmt := "yyyy-mm-dd"
-			date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-			if err != nil {
-				return err
-			}
-			for i, width := range []float64{32, 20, 18, 16, 28, 12, 12, 14} {
-				if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			var x *xlsx.Writer
+			start := func() error { // at the first row: nothing is written before rows runs
+				var err error
+				if x, err = xlsx.NewWriter(w, sheet, exportWidths); err != nil {
 					return err
 				}
+				return x.Header(header)
 			}
-			if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-				return err
-			}
-			head := make([]any, len(header))
-			for i, v := range header {
-				head[i] = excelize.Cell{StyleID: bold, Value: v}
-			}
-			if err := sw.SetRow("A1", head); err != nil {
-				return err
-			}
-			n := 1
-			vals := make([]any, len(header))
-			err = rows(func(r exportRow) error {
-				n++
+			cells := make([]xlsx.Cell, len(header))
+			err := rows(func(r exportRow) error {
+				if x == nil {
+					if err := start(); err != nil {
+						return err
+					}
+				}
 				for i, v := range r.cells {
-					vals[i] = v
+					cells[i] = xlsx.Cell{Text: v}
 				}
 				if r.dated {
-					vals[startCol] = excelize.Cell{StyleID: date, Value: r.start}
-					vals[endCol] = excelize.Cell{StyleID: date, Value: r.end}
+					cells[startCol] = xlsx.Cell{Date: r.start, IsDate: true}
+					cells[endCol] = xlsx.Cell{Date: r.end, IsDate: true}
 				}
-				cell, err := excelize.CoordinatesToCellName(1, n)
-				if err != nil {
-					return err
-				}
-				return sw.SetRow(cell, vals)
+				return x.Row(cells)
 			})
 			if err != nil {
 				return err
 			}
-			if err := sw.Flush(); err != nil {
-				return err
+			if x == nil { // an empty result: the header alone
+				if err := start(); err != nil {
+					return err
+				}
 			}
-			return f.Write(w)
+			return x.Close()
 		})
 }
+
+// exportWidths are the XLSX columns' widths, in characters.
+var exportWidths = []float64{32, 20, 18, 16, 28, 12, 12, 14}
 
 // download streams an export of the current query as an attachment. write
 // runs in the background over a pipe; the response starts only once the
