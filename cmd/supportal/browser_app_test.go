@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"supportal/adapters/i18n"
 	"supportal/adapters/minio/miniotest"
@@ -108,20 +106,14 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
+	// Served as serve does, outbox worker and purge included, until the
+	// test ends (t.Context ends before the cleanups run).
 	served := make(chan error, 1)
-	go func() { served <- a.server.App.Listener(ln) }()
+	go func() { served <- a.serveHTTP(t.Context(), ln) }()
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		if err := a.server.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := <-served; err != nil {
 			t.Errorf("serve: %v", err)
 		}
-		a.identity.Close()
-		a.verification.Close()
-		a.db.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs)
 		}

@@ -16,6 +16,7 @@ import (
 	"supportal/adapters/http/api"
 	"supportal/adapters/i18n"
 	"supportal/adapters/memory"
+	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
 )
@@ -28,7 +29,9 @@ type fixture struct {
 	idStore  *memory.IdentityStore
 	warranty *memory.WarrantyStore
 	importer *watchedImporter
+	audit    *memory.Audit
 	secret   string
+	tokenID  int64
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -44,17 +47,25 @@ func newFixture(t *testing.T) *fixture {
 	st := memory.NewIdentityStore()
 	ids := identity.NewService(identity.Deps{Accounts: st, Companies: st, Codes: st, Sessions: st, Attempts: st,
 		Drafts: st, Audit: st, Tokens: st, Hasher: memory.Hasher{}, Notifier: &memory.Notifier{}, Secret: []byte("test-secret")})
-	ws := memory.NewWarrantyStore()
+	ws, audit := memory.NewWarrantyStore(), memory.NewAudit()
 	wi := &watchedImporter{Importer: ws}
-	svc := warranty.NewService(warranty.Deps{Importer: wi, Runs: ws, Lookup: ws})
+	svc := warranty.NewService(warranty.Deps{Importer: wi, Runs: ws, Lookup: ws, Tx: memory.NewWarrantyTx(ws, audit),
+		Verifications: unverified{}})
 	s := web.New(web.Config{BodyLimit: 64 << 10, StreamRequestBody: true}, b, v, slog.New(slog.NewTextHandler(io.Discard, nil)), ids)
-	h := api.Register(s, ids, svc, st)
+	h := api.Register(s, ids, svc)
 	s.NotFound()
-	secret, _, err := ids.CreateToken(context.Background(), "erp-sync")
+	secret, tok, err := ids.CreateToken(context.Background(), "erp-sync")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, h: h, ids: ids, idStore: st, warranty: ws, importer: wi, secret: secret}
+	return &fixture{s: s, h: h, ids: ids, idStore: st, warranty: ws, importer: wi, audit: audit, secret: secret, tokenID: tok.ID}
+}
+
+// unverified is a warranty.Verifications for the API, which looks nothing up.
+type unverified struct{}
+
+func (unverified) VerifiedCreditCode(context.Context, int64) (string, error) {
+	return "", domain.E(domain.Forbidden, "error.verification.required")
 }
 
 // request builds an import request with the fixture's token.
