@@ -124,45 +124,6 @@ func TestImportCLI(t *testing.T) {
 	}
 }
 
-// TestImportCLIRejectedOutput checks the exact output of rejected batches:
-// the summary, the row errors, an empty line, then the error, with the
-// number of rows in the singular or the plural.
-func TestImportCLIRejectedOutput(t *testing.T) {
-	e, _ := migratedEnv(t)
-	const dateErr = "The date must be a valid date between 1990 and 2199 written as YYYY-MM-DD."
-	one := writeFile(t, "one.csv", importHeader+importRow("SN-1", "2026-01-01")+importRow("SN-2", "2026-13-01"))
-	out, errOut, err := runCLI(t, e, "import", "warranty", "--file", one)
-	want := "import run 1 (upsert): failed\n" +
-		"read 2, inserted 0, updated 0, unchanged 0, removed 0, rejected 1\n" +
-		"line 3, column end_date: " + dateErr + "\n" +
-		"\n"
-	if out != want || errOut != "" {
-		t.Errorf("stdout of one bad row =\n%q\nwant\n%q (stderr %q)", out, want, errOut)
-	}
-	const oneErr = "1 row is invalid, so the whole batch was rejected and nothing was changed. Correct the row, or import with the option to skip invalid rows."
-	if err == nil || err.Error() != oneErr {
-		t.Errorf("error of one bad row = %v, want %q", err, oneErr)
-	}
-
-	two := writeFile(t, "two.csv", importHeader+importRow("SN-1", "2026-13-01")+importRow("SN-2", "2026-13-01"))
-	_, _, err = runCLI(t, e, "import", "warranty", "--file", two)
-	if err == nil || !strings.HasPrefix(err.Error(), "2 rows are invalid, so the whole batch") {
-		t.Errorf("error of two bad rows = %v", err)
-	}
-	out, _, err = runCLI(t, e, "import", "warranty", "--file", one, "--skip-invalid")
-	want = "import run 3 (upsert): succeeded\n" +
-		"read 2, inserted 1, updated 0, unchanged 0, removed 0, rejected 1\n" +
-		"1 row was skipped as invalid:\n" +
-		"line 3, column end_date: " + dateErr + "\n"
-	if err != nil || out != want {
-		t.Errorf("skipping one bad row: %v\n%q\nwant\n%q", err, out, want)
-	}
-	out, _, err = runCLI(t, e, "import", "warranty", "--file", two, "--skip-invalid")
-	if err != nil || !strings.Contains(out, "\n2 rows were skipped as invalid; the first problems:\nline 2, column end_date: ") {
-		t.Errorf("skipping two bad rows: %v\n%q", err, out)
-	}
-}
-
 // TestImportCLIXLSX imports a workbook saved under a .csv name: the type is
 // told by content.
 func TestImportCLIXLSX(t *testing.T) {
