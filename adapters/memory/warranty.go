@@ -23,6 +23,7 @@ type WarrantyStore struct {
 	lastID    int64 // of devices
 	importing bool
 	runs      []warranty.Run // by id, from 1
+	tx        *WarrantyTx    // the batches commit through it
 }
 
 var (

@@ -169,9 +169,10 @@ func (b *batch) Merge(ctx context.Context, m warranty.Mode) (warranty.Counts, er
 	return c, nil
 }
 
-// Commit makes the merged batch visible. When ctx has ended it rolls back
-// instead.
-func (b *batch) Commit(ctx context.Context) error {
+// Commit calls fn in a unit of work of the store's WarrantyTx and, when fn
+// succeeds, makes the merged batch visible; when fn fails, or ctx has
+// ended, it rolls back instead and returns that error.
+func (b *batch) Commit(ctx context.Context, fn func(warranty.Stores) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -184,13 +185,24 @@ func (b *batch) Commit(ctx context.Context) error {
 	case !b.merged:
 		return errors.New("memory warranty store: batch not merged")
 	}
-	// Publish before releasing the slot, so that the next batch merges
-	// against this one's result.
+	defer b.end()
 	b.s.mu.Lock()
-	b.s.devices, b.s.lastID = b.next, b.lastID
+	tx := b.s.tx
 	b.s.mu.Unlock()
-	b.end()
-	return nil
+	if tx == nil {
+		return errNoTx
+	}
+	return tx.InTx(ctx, func(st warranty.Stores) error {
+		if err := fn(st); err != nil {
+			return err
+		}
+		// Publish before releasing the slot, so that the next batch
+		// merges against this one's result.
+		b.s.mu.Lock()
+		b.s.devices, b.s.lastID = b.next, b.lastID
+		b.s.mu.Unlock()
+		return nil
+	})
 }
 
 // Rollback discards the batch; it is a no-op once the batch has ended.

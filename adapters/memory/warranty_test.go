@@ -8,5 +8,8 @@ import (
 )
 
 func TestWarrantyStore(t *testing.T) {
-	storetest.Warranty(t, func(*testing.T) storetest.WarrantyStores { return memory.NewWarrantyStore() })
+	storetest.Warranty(t, func(*testing.T) storetest.WarrantyBackend {
+		s, audit := memory.NewWarrantyStore(), memory.NewAudit()
+		return storetest.WarrantyBackend{Store: s, Tx: memory.NewWarrantyTx(s, audit), Audit: audit}
+	})
 }

@@ -90,7 +90,7 @@ func BenchmarkImport(b *testing.B) {
 func BenchmarkLookup(b *testing.B) {
 	db := migrated(b)
 	s := NewWarrantyStore(db)
-	svc := warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s,
+	svc := warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s, Tx: NewWarrantyTx(db),
 		Verifications: benchVerified(genOwners[0])})
 	if _, err := importGen(b, b.Context(), svc, 300000, 3, 0, warranty.ModeUpsert); err != nil {
 		b.Fatal(err)

@@ -187,9 +187,11 @@ func (b *importBatch) Merge(ctx context.Context, m warranty.Mode) (warranty.Coun
 	return c, nil
 }
 
-// Commit makes the merged batch visible and releases the import lock. It
-// returns the error of COMMIT; when ctx has ended it rolls back instead.
-func (b *importBatch) Commit(ctx context.Context) error {
+// Commit calls fn with the warranty stores over the batch's transaction,
+// then makes the merged batch and what fn wrote visible and releases the
+// import lock. It returns the error of COMMIT; when fn fails, or ctx has
+// ended, it rolls back instead and returns that error.
+func (b *importBatch) Commit(ctx context.Context, fn func(warranty.Stores) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -203,6 +205,12 @@ func (b *importBatch) Commit(ctx context.Context) error {
 		return warrantyErr("commit", errBatchDone)
 	case !b.merged:
 		return warrantyErr("commit", errors.New("batch not merged"))
+	}
+	// The COPY has ended with the merge, so the transaction takes other
+	// statements again.
+	if err := fn(warrantyStores(b.tx)); err != nil {
+		_ = b.rollback()
+		return err
 	}
 	b.done = true
 	b.stop()

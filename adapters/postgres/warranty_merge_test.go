@@ -65,7 +65,7 @@ func TestWarrantyCopyText(t *testing.T) {
 	if _, err := b.Merge(ctx, warranty.ModeUpsert); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Commit(ctx); err != nil {
+	if err := b.Commit(ctx, func(warranty.Stores) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	devs, err := s.SearchDevices(ctx, warranty.Query{Owner: r.OwnerCode, SN: r.SN, Limit: 10})

@@ -17,7 +17,10 @@ import (
 )
 
 func TestWarrantyStore(t *testing.T) {
-	storetest.Warranty(t, func(t *testing.T) storetest.WarrantyStores { return NewWarrantyStore(migrated(t)) })
+	storetest.Warranty(t, func(t *testing.T) storetest.WarrantyBackend {
+		db := migrated(t)
+		return storetest.WarrantyBackend{Store: NewWarrantyStore(db), Tx: NewWarrantyTx(db), Audit: NewAudit(db)}
+	})
 }
 
 // Credit codes of the generated tenants (all pass the check character).
@@ -64,7 +67,14 @@ func importGen(tb testing.TB, ctx context.Context, svc *warranty.Service, n, own
 }
 
 func newWarrantyService(s *WarrantyStore) *warranty.Service {
-	return warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s})
+	return warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s, Tx: NewWarrantyTx(s.db), Verifications: unverified{}})
+}
+
+// unverified is a warranty.Verifications for tests that look nothing up.
+type unverified struct{}
+
+func (unverified) VerifiedCreditCode(context.Context, int64) (string, error) {
+	return "", domain.E(domain.Forbidden, "error.verification.required")
 }
 
 // checkMaxEnd fails unless every device has lines and max_end is the latest

@@ -21,10 +21,18 @@ type WarrantyStores interface {
 	RunByID(ctx context.Context, id int64) (warranty.Run, error)
 }
 
+// WarrantyBackend is an empty warranty store with the module's unit-of-work
+// runner and the audit log both write to.
+type WarrantyBackend struct {
+	Store WarrantyStores
+	Tx    warranty.TxRunner
+	Audit AuditStore
+}
+
 // Warranty runs the warranty store contract through the real warranty
-// service and CSV source. newStore returns an empty store; it is called once
-// per subtest, and subtests run in parallel.
-func Warranty(t *testing.T, newStore func(t *testing.T) WarrantyStores) {
+// service and CSV source. newBackend returns an empty store, its runner and
+// audit log; it is called once per subtest, and subtests run in parallel.
+func Warranty(t *testing.T, newBackend func(t *testing.T) WarrantyBackend) {
 	tests := []struct {
 		name string
 		run  func(t *testing.T, w *warrantyWorld)
@@ -59,11 +67,14 @@ func Warranty(t *testing.T, newStore func(t *testing.T) WarrantyStores) {
 		{"CountCapped", testCountCapped},
 		{"Export", testExport},
 		{"ExportSnapshot", testExportSnapshot},
+		{"ImportAudited", testImportAudited},
+		{"FinishUndoneWhenAuditFails", testFinishUndone},
+		{"CommitUndoneWhenAuditFails", testCommitUndone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.run(t, newWarrantyWorld(newStore(t)))
+			tt.run(t, newWarrantyWorld(newBackend(t)))
 		})
 	}
 }
@@ -89,11 +100,14 @@ func (v verified) VerifiedCreditCode(_ context.Context, companyID int64) (string
 // warrantyWorld is a store and the service over it, with a clock that moves
 // one second per reading.
 type warrantyWorld struct {
-	s   WarrantyStores
-	svc *warranty.Service
+	s     WarrantyStores
+	tx    warranty.TxRunner
+	audit AuditStore
+	svc   *warranty.Service
 }
 
-func newWarrantyWorld(s WarrantyStores) *warrantyWorld {
+func newWarrantyWorld(be WarrantyBackend) *warrantyWorld {
+	s := be.Store
 	var (
 		mu  sync.Mutex
 		now = time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
@@ -104,9 +118,9 @@ func newWarrantyWorld(s WarrantyStores) *warrantyWorld {
 		now = now.Add(time.Second)
 		return now
 	}
-	svc := warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s,
+	svc := warranty.NewService(warranty.Deps{Importer: s, Runs: s, Lookup: s, Tx: be.Tx,
 		Verifications: verified{accountA: codeA, accountB: codeB, accountC: codeC}, Now: clock})
-	return &warrantyWorld{s: s, svc: svc}
+	return &warrantyWorld{s: s, tx: be.Tx, audit: be.Audit, svc: svc}
 }
 
 // rec is one line of an import file.

@@ -201,7 +201,7 @@ func testImportCancelledAtMerge(t *testing.T, w *warrantyWorld) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	svc := warranty.NewService(warranty.Deps{Importer: cancelAtMerge{Importer: w.s, cancel: cancel}, Runs: w.s, Lookup: w.s,
-		Now: func() time.Time { return time.Now().Truncate(time.Millisecond) }})
+		Tx: w.tx, Verifications: verified{}, Now: func() time.Time { return time.Now().Truncate(time.Millisecond) }})
 	src, err := warranty.NewCSVSource(strings.NewReader(file(manyRecs(200)...)))
 	must(t, err)
 	run, err := svc.Import(ctx, src, warranty.ImportOptions{Mode: warranty.ModeSnapshot})

@@ -21,6 +21,7 @@ import (
 	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/i18n"
 	"supportal/adapters/minio"
+	"supportal/adapters/modules"
 	"supportal/adapters/notify"
 	"supportal/adapters/postgres"
 	"supportal/adapters/smtp"
@@ -29,16 +30,26 @@ import (
 	"supportal/domain/identity"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
+	"supportal/ports"
 )
 
-// app is the wired application: the services and the web server over them.
+// app is the wired application: the services, the web server over them
+// and the worker that sends the mail they leave in the outbox.
 type app struct {
+	*services
+	server *web.Server
+	worker *notify.Worker
+}
+
+// services are the modules wired over their adapters, without the web
+// server: the web server and the staff commands work over them.
+type services struct {
 	db           *sqlx.DB
 	identity     *identity.Service
 	verification *verification.Service
 	warranty     *warranty.Service
-	server       *web.Server
 	store        *postgres.IdentityStore
+	bundle       *i18n.Bundle
 	notifier     *notify.Notifier
 	log          *slog.Logger
 	// mailPoll is how long the outbox worker waits when it found nothing to
@@ -53,8 +64,10 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// build connects to PostgreSQL, MinIO and SMTP and wires every module. box is
-// the development mailbox shown at /dev/mail (nil in production).
+// build connects to PostgreSQL, MinIO and SMTP and wires every module and
+// the web server: the one constructor of the application, which serve, dev
+// and the tests use. box is the development mailbox shown at /dev/mail (nil
+// in production).
 func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) (*app, error) {
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -70,37 +83,20 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 		db.Close()
 		return nil, fmt.Errorf("smtp: %w", err)
 	}
-	bundle, err := i18n.Load()
+	s, err := newServices(cfg, log, db, files, mailer)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	views, err := web.LoadViews(bundle)
+	views, err := web.LoadViews(s.bundle)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	store := postgres.NewIdentityStore(db)
-	notifier := notify.New(bundle, mailer)
-	// identity and verification need each other through ports: identity asks
-	// whether a company's name is locked, verification looks up customers.
-	var vsvc *verification.Service
-	idDeps := identityDeps(db, cfg.Secret)
-	idDeps.Locks = companyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) })
-	idDeps.CacheFor = cacheFor
-	idsvc := identity.NewService(idDeps)
-	vstore := postgres.NewVerificationStore(db)
-	vsvc = verification.NewService(verification.Deps{
-		Submissions: vstore, Queue: vstore, Customers: customers{idsvc}, Tx: postgres.NewVerificationTx(db),
-		Files: files, Attachments: postgres.NewAttachmentStore(db), Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
-	})
-	// 服务查询 and the imports: every lookup is scoped to the credit code the
-	// verification service reports for the caller's company.
-	ws := postgres.NewWarrantyStore(db)
-	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc, CacheFor: cacheFor})
+	idsvc, vsvc, wsvc := s.identity, s.verification, s.warranty
 	// Imports stream their body (api.Register marks the route); every other
 	// route keeps bodyLimit.
-	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit, StreamRequestBody: true}, bundle, views, log, idsvc,
+	srv := web.New(web.Config{Secure: cfg.SecureCookies, BaseURL: cfg.BaseURL, Dev: box != nil, BodyLimit: bodyLimit, StreamRequestBody: true}, s.bundle, views, log, idsvc,
 		web.Check{Name: "database", Fn: func(ctx context.Context) error { return db.PingContext(ctx) }},
 		web.Check{Name: "object_storage", Fn: files.Ping},
 	)
@@ -119,12 +115,45 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	}
 	warrantyweb.Register(srv, wsvc).Log = log
 	// The API for internal systems: bearer service tokens from identity.
-	api.Register(srv, idsvc, wsvc, postgres.NewAudit(db)).Log = log
+	api.Register(srv, idsvc, wsvc).Log = log
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
-	return &app{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, server: srv, store: store, notifier: notifier, log: log}, nil
+	return &app{services: s, server: srv, worker: notify.NewWorker(postgres.NewOutbox(db), s.notifier, log)}, nil
 }
+
+// newServices wires every module over db; files and mailer are how the
+// services reach beyond the database.
+func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStore, mailer ports.Mailer) (*services, error) {
+	bundle, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	store := postgres.NewIdentityStore(db)
+	notifier := notify.New(bundle, mailer)
+	// identity and verification need each other through ports: identity asks
+	// whether a company's name is locked, verification looks up customers.
+	var vsvc *verification.Service
+	idDeps := identityDeps(db, cfg.Secret)
+	idDeps.Locks = modules.CompanyLocks(func(ctx context.Context, id int64) (bool, error) { return vsvc.CompanyLocked(ctx, id) })
+	idDeps.CacheFor = cacheFor
+	idsvc := identity.NewService(idDeps)
+	vstore := postgres.NewVerificationStore(db)
+	vsvc = verification.NewService(verification.Deps{
+		Submissions: vstore, Queue: vstore, Customers: modules.Customers{Identity: idsvc}, Tx: postgres.NewVerificationTx(db),
+		Files: files, Attachments: postgres.NewAttachmentStore(db), Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
+	})
+	// 服务查询 and the imports: every lookup is scoped to the credit code the
+	// verification service reports for the caller's company.
+	ws := postgres.NewWarrantyStore(db)
+	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc,
+		Tx: postgres.NewWarrantyTx(db), CacheFor: cacheFor})
+	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
+		notifier: notifier, log: log}, nil
+}
+
+// close closes the database.
+func (s *services) close() error { return s.db.Close() }
 
 // cacheFor is how long the services reuse what every page reads: the
 // session and its account, the company's verified credit code, the time of
@@ -135,27 +164,15 @@ const cacheFor = 5 * time.Second
 // bodyLimit admits a 10 MB licence with the rest of its form.
 const bodyLimit = 11 << 20
 
-// serveHTTP listens on listen until ctx ends; see serveOn.
-func (a *app) serveHTTP(ctx context.Context, listen string) error {
-	ln, err := net.Listen(a.server.App.Config().Network, listen)
-	if err != nil {
-		a.db.Close()
-		return fmt.Errorf("listen %s: %w", listen, err)
-	}
-	return a.serveOn(ctx, ln)
-}
-
-// serveOn serves on ln until ctx ends, with the outbox worker sending the
-// notices the use cases enqueue, then shuts down gracefully: the server
-// stops accepting, requests in flight finish, the worker sends what they
-// enqueued, and the database is closed.
-func (a *app) serveOn(ctx context.Context, ln net.Listener) error {
+// serveHTTP serves on ln until ctx ends, then shuts down gracefully: the
+// server stops accepting, requests in flight finish, and the outbox worker,
+// which runs beside the server, sends what they left in the outbox.
+func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.App.Listener(ln) }()
 	go a.purgeLoop(ctx)
-	w := notify.NewWorker(postgres.NewOutbox(a.db), a.notifier, a.log)
 	if a.mailPoll > 0 {
-		w.Poll = a.mailPoll
+		a.worker.Poll = a.mailPoll
 	}
 	// The worker outlives ctx until the server has stopped, so that a send
 	// in progress is not cut short.
@@ -164,12 +181,12 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener) error {
 	worked := make(chan struct{})
 	go func() {
 		defer close(worked)
-		w.Run(wctx)
+		a.worker.Run(wctx)
 	}()
 	var err error
 	select {
 	case err = <-errc:
-		err = fmt.Errorf("listen %s: %w", ln.Addr(), err)
+		err = fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -179,10 +196,19 @@ func (a *app) serveOn(ctx context.Context, ln net.Listener) error {
 	}
 	stopWorker()
 	<-worked
-	if _, derr := w.Drain(sctx); derr != nil {
+	if _, derr := a.worker.Drain(sctx); derr != nil {
 		a.log.Warn("outbox: notices left unsent at shutdown", "err", derr)
 	}
-	return errors.Join(err, a.db.Close())
+	return errors.Join(err, a.close())
+}
+
+// listen opens the server's listening socket.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // purgeLoop removes expired sessions, codes, drafts and attempts, and licence
@@ -227,12 +253,17 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	log := newLogger(cfg, stdout)
 	setMemoryLimit(os.Getenv)
-	a, err := build(ctx, cfg, log, nil)
+	ln, err := listen(cfg.Listen)
 	if err != nil {
 		return err
 	}
+	a, err := build(ctx, cfg, log, nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("supportal listening", "addr", cfg.Listen, "base_url", cfg.BaseURL)
-	return a.serveHTTP(ctx, cfg.Listen)
+	return a.serveHTTP(ctx, ln)
 }
 
 func migrateCmd(ctx context.Context, cfg config, stdout io.Writer) error {

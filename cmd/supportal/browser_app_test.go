@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net"
 	"os"
@@ -108,15 +107,14 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	// Served as serve does, with the outbox worker looking for new mail
-	// often, since the tests wait for it.
+	// Served as serve does, outbox worker and purge included, until the
+	// test ends (t.Context ends before the cleanups run), with the worker
+	// looking for new mail often, since the tests wait for it.
 	a.mailPoll = 50 * time.Millisecond
-	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- a.serveOn(ctx, ln) }()
+	go func() { served <- a.serveHTTP(t.Context(), ln) }()
 	t.Cleanup(func() {
-		stop()
-		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := <-served; err != nil {
 			t.Errorf("serve: %v", err)
 		}
 		if t.Failed() {

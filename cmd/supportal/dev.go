@@ -89,8 +89,13 @@ func dev(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 	if err := migrateCmd(ctx, cfg, stdout); err != nil {
 		return err
 	}
+	ln, err := listen(cfg.Listen)
+	if err != nil {
+		return err
+	}
 	a, err := build(ctx, cfg, log, box)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	if !*noSeed {
@@ -99,7 +104,7 @@ func dev(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 		}
 	}
 	fmt.Fprintf(stdout, "\nSupportal is running at %s (staff: %s/staff/login, mails: %s/dev/mail). Press Ctrl-C to stop.\n\n", cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
-	err = a.serveHTTP(ctx, cfg.Listen)
+	err = a.serveHTTP(ctx, ln)
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}

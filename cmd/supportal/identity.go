@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/jmoiron/sqlx"
 
 	"supportal/adapters/argon2id"
@@ -21,13 +19,4 @@ func identityDeps(db *sqlx.DB, secret string) identity.Deps {
 		Attempts: store, Drafts: store, Tokens: store, SecondFactors: store,
 		Hasher: argon2id.New(argon2id.Default, 0), OTP: totp.OTP{}, Secret: []byte(secret),
 	}
-}
-
-// cliIdentity returns the identity service for a command of the CLI, which
-// needs the server secret as serve does.
-func cliIdentity(db *sqlx.DB, cfg config) (*identity.Service, error) {
-	if cfg.Secret == "" {
-		return nil, errors.New("config: set SUPPORTAL_SECRET")
-	}
-	return identity.NewService(identityDeps(db, cfg.Secret)), nil
 }

@@ -20,7 +20,7 @@ import (
 // on record as cancelled.
 func TestImportCLICancelled(t *testing.T) {
 	e, url := migratedEnv(t)
-	if out, _, err := cli(t, e, "import", "warranty", "--file", writeFile(t, "first.csv", importHeader+importRow("SN-0", "2026-01-01"))); err != nil {
+	if out, _, err := runCLI(t, e, "import", "warranty", "--file", writeFile(t, "first.csv", importHeader+importRow("SN-0", "2026-01-01"))); err != nil {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}
 	fifo := filepath.Join(t.TempDir(), "data.csv")
@@ -90,13 +90,13 @@ func TestImportCLIConflicts(t *testing.T) {
 	renamed = strings.Replace(renamed, "SVC-STD-1Y", "SVC-UPG", 1)
 	data := importHeader + importRow("SN-1", "2026-01-01") + importRow("SN-2", "2026-01-01") + renamed + importRow("SN-2", "2026-01-01")
 	p := writeFile(t, "conflicts.csv", data)
-	out, _, err := cli(t, e, "import", "warranty", "--file", p)
+	out, _, err := runCLI(t, e, "import", "warranty", "--file", p)
 	if err == nil || !strings.Contains(out, "rejected 2") ||
 		!strings.Contains(out, "line 4: Line 2 lists the same device (customer_credit_code and device_sn) with a different device_name.") ||
 		!strings.Contains(out, "line 2: Line 4 lists the same device") {
 		t.Fatalf("conflicting rows: %v\n%s", err, out)
 	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", p, "--skip-invalid")
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", p, "--skip-invalid")
 	if err != nil || !strings.Contains(out, "inserted 1, updated 0, unchanged 0, removed 0, rejected 2") ||
 		!strings.Contains(out, "1 duplicate row") || !strings.Contains(out, "applied once.") {
 		t.Fatalf("skipping the conflicts: %v\n%s", err, out)
@@ -107,7 +107,7 @@ func TestImportCLIConflicts(t *testing.T) {
 // fails with the reason and is a failed run on record.
 func TestImportCLIBadHeaderRecorded(t *testing.T) {
 	e, url := migratedEnv(t)
-	out, _, err := cli(t, e, "import", "warranty", "--file", writeFile(t, "header.csv", "a,b\n1,2\n"))
+	out, _, err := runCLI(t, e, "import", "warranty", "--file", writeFile(t, "header.csv", "a,b\n1,2\n"))
 	if err == nil || !strings.HasPrefix(err.Error(), "The header is missing the columns customer_credit_code") || !strings.Contains(out, "failed") {
 		t.Fatalf("bad header: %v\n%s", err, out)
 	}

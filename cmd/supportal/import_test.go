@@ -10,18 +10,21 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	web "supportal/adapters/http"
 	"supportal/adapters/http/api"
-	"supportal/adapters/i18n"
+	"supportal/adapters/minio/miniotest"
 	"supportal/adapters/postgres"
 	"supportal/adapters/postgres/pgtest"
-	"supportal/domain/identity"
+	"supportal/adapters/smtp/mailbox"
 	"supportal/domain/warranty"
+	"supportal/ports"
 )
 
 // sampleCSV is the sample import of SPEC §3.3: 91 service lines.
@@ -39,8 +42,8 @@ func migratedEnv(t *testing.T) (func(string) string, string) {
 	return e, url
 }
 
-// cli runs the command and returns its stdout and stderr.
-func cli(t *testing.T, e func(string) string, args ...string) (string, string, error) {
+// runCLI runs the command and returns its stdout and stderr.
+func runCLI(t *testing.T, e func(string) string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), args, e, &out, &errOut)
@@ -64,43 +67,43 @@ func importRow(sn, end string) string {
 
 func TestImportCLI(t *testing.T) {
 	e, _ := migratedEnv(t)
-	out, errOut, err := cli(t, e, "import", "warranty", "--file", sampleCSV)
+	out, errOut, err := runCLI(t, e, "import", "warranty", "--file", sampleCSV)
 	if err != nil || !strings.Contains(out, "read 91, inserted 91, updated 0, unchanged 0, removed 0, rejected 0") || !strings.Contains(out, "succeeded") {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}
 	if strings.Contains(errOut, "importing") {
 		t.Errorf("a progress bar on a stderr that is not a terminal: %q", errOut)
 	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", sampleCSV, "--quiet")
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", sampleCSV, "--quiet")
 	if err != nil || !strings.Contains(out, "read 91, inserted 0, updated 0, unchanged 91") {
 		t.Fatalf("same file again: %v\n%s", err, out)
 	}
 
 	bad := writeFile(t, "bad.csv", importHeader+importRow("SN-1", "2026-01-01")+importRow("SN-2", "2026-13-01"))
-	out, _, err = cli(t, e, "import", "warranty", "--file", bad)
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", bad)
 	if err == nil || !strings.Contains(err.Error(), "rejected") || !strings.Contains(out, "line 3, column end_date: ") ||
 		!strings.Contains(out, "rejected 1") || !strings.Contains(out, "failed") {
 		t.Fatalf("a bad row: %v\n%s", err, out)
 	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", bad, "--skip-invalid")
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", bad, "--skip-invalid")
 	if err != nil || !strings.Contains(out, "inserted 1") || !strings.Contains(out, "rejected 1") || !strings.Contains(out, "line 3, column end_date") {
 		t.Fatalf("skipping the bad row: %v\n%s", err, out)
 	}
 
 	fresh := writeFile(t, "fresh.csv", importHeader+importRow("SN-3", "2026-01-01"))
 	for i := 0; i < 2; i++ {
-		out, _, err = cli(t, e, "import", "warranty", "--file", fresh, "--dry-run")
+		out, _, err = runCLI(t, e, "import", "warranty", "--file", fresh, "--dry-run")
 		if err != nil || !strings.Contains(out, "inserted 1") || !strings.Contains(out, "nothing was changed") {
 			t.Fatalf("dry run %d: %v\n%s", i, err, out)
 		}
 	}
 	// SN-1, imported with --skip-invalid, belongs to one of the sample's
 	// customers but is not in the sample.
-	out, _, err = cli(t, e, "import", "warranty", "--file", sampleCSV, "--mode", "snapshot", "--dry-run")
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", sampleCSV, "--mode", "snapshot", "--dry-run")
 	if err != nil || !strings.Contains(out, "unchanged 91, removed 1") {
 		t.Fatalf("snapshot dry run of the sample: %v\n%s", err, out)
 	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", sampleCSV)
+	out, _, err = runCLI(t, e, "import", "warranty", "--file", sampleCSV)
 	if err != nil || !strings.Contains(out, "unchanged 91") {
 		t.Fatalf("the dry runs changed something: %v\n%s", err, out)
 	}
@@ -112,51 +115,12 @@ func TestImportCLI(t *testing.T) {
 		{"import", "warranty"},
 		{"import", "devices", "--file", fresh},
 	} {
-		if _, _, err := cli(t, e, args...); err == nil {
+		if _, _, err := runCLI(t, e, args...); err == nil {
 			t.Errorf("%v succeeded", args)
 		}
 	}
-	if _, _, err := cli(t, e, "import", "warranty", "--file", fresh, "--mode", "replace"); err == nil || !strings.Contains(err.Error(), "upsert or snapshot") {
+	if _, _, err := runCLI(t, e, "import", "warranty", "--file", fresh, "--mode", "replace"); err == nil || !strings.Contains(err.Error(), "upsert or snapshot") {
 		t.Errorf("bad mode: %v", err)
-	}
-}
-
-// TestImportCLIRejectedOutput checks the exact output of rejected batches:
-// the summary, the row errors, an empty line, then the error, with the
-// number of rows in the singular or the plural.
-func TestImportCLIRejectedOutput(t *testing.T) {
-	e, _ := migratedEnv(t)
-	const dateErr = "The date must be a valid date between 1990 and 2199 written as YYYY-MM-DD."
-	one := writeFile(t, "one.csv", importHeader+importRow("SN-1", "2026-01-01")+importRow("SN-2", "2026-13-01"))
-	out, errOut, err := cli(t, e, "import", "warranty", "--file", one)
-	want := "import run 1 (upsert): failed\n" +
-		"read 2, inserted 0, updated 0, unchanged 0, removed 0, rejected 1\n" +
-		"line 3, column end_date: " + dateErr + "\n" +
-		"\n"
-	if out != want || errOut != "" {
-		t.Errorf("stdout of one bad row =\n%q\nwant\n%q (stderr %q)", out, want, errOut)
-	}
-	const oneErr = "1 row is invalid, so the whole batch was rejected and nothing was changed. Correct the row, or import with the option to skip invalid rows."
-	if err == nil || err.Error() != oneErr {
-		t.Errorf("error of one bad row = %v, want %q", err, oneErr)
-	}
-
-	two := writeFile(t, "two.csv", importHeader+importRow("SN-1", "2026-13-01")+importRow("SN-2", "2026-13-01"))
-	_, _, err = cli(t, e, "import", "warranty", "--file", two)
-	if err == nil || !strings.HasPrefix(err.Error(), "2 rows are invalid, so the whole batch") {
-		t.Errorf("error of two bad rows = %v", err)
-	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", one, "--skip-invalid")
-	want = "import run 3 (upsert): succeeded\n" +
-		"read 2, inserted 1, updated 0, unchanged 0, removed 0, rejected 1\n" +
-		"1 row was skipped as invalid:\n" +
-		"line 3, column end_date: " + dateErr + "\n"
-	if err != nil || out != want {
-		t.Errorf("skipping one bad row: %v\n%q\nwant\n%q", err, out, want)
-	}
-	out, _, err = cli(t, e, "import", "warranty", "--file", two, "--skip-invalid")
-	if err != nil || !strings.Contains(out, "\n2 rows were skipped as invalid; the first problems:\nline 2, column end_date: ") {
-		t.Errorf("skipping two bad rows: %v\n%q", err, out)
 	}
 }
 
@@ -177,22 +141,43 @@ func TestImportCLIXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := writeFile(t, "export.csv", buf.String())
-	out, _, err := cli(t, e, "import", "warranty", "--file", p)
+	asOps := func(k string) string {
+		if k == "USER" {
+			return "ops"
+		}
+		return e(k)
+	}
+	out, _, err := runCLI(t, asOps, "import", "warranty", "--file", p)
 	if err != nil || !strings.Contains(out, "read 2, inserted 2") {
 		t.Fatalf("XLSX import: %v\n%s", err, out)
 	}
+	ev := lastImportEvent(t, url)
+	if !strings.Contains(ev.Detail, `source="cli:export.csv"`) || !strings.Contains(ev.Detail, "inserted=2") ||
+		!strings.Contains(ev.Detail, `user="ops"`) || ev.UserAgent != "supportal-cli" {
+		t.Errorf("audit event of the CLI import = %+v", ev)
+	}
+}
+
+// lastImportEvent returns the audit log's last warranty_import event in the
+// database at url.
+func lastImportEvent(t *testing.T, url string) ports.AuditEvent {
+	t.Helper()
 	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var detail string
-	if err := db.GetContext(context.Background(), &detail, `SELECT detail FROM audit_log WHERE type = 'import' ORDER BY id DESC LIMIT 1`); err != nil {
+	events, err := postgres.NewAudit(db).Events(t.Context(), time.Time{}, 1000)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(detail, `source="cli:export.csv"`) || !strings.Contains(detail, "inserted=2") {
-		t.Errorf("audit detail = %q", detail)
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].Type == warranty.AuditImport {
+			return events[i]
+		}
 	}
+	t.Fatalf("no warranty_import event among %+v", events)
+	return ports.AuditEvent{}
 }
 
 var tokenRe = regexp.MustCompile(`token: (spt_[A-Za-z0-9_-]+)`)
@@ -200,20 +185,20 @@ var idRe = regexp.MustCompile(`created service token (\d+)`)
 
 func TestTokenCLI(t *testing.T) {
 	e, url := migratedEnv(t)
-	out, _, err := cli(t, e, "token", "list")
+	out, _, err := runCLI(t, e, "token", "list")
 	if err != nil || !strings.Contains(out, "no service tokens") {
 		t.Fatalf("empty list: %v %q", err, out)
 	}
-	out, _, err = cli(t, e, "token", "create", "--name", "erp-sync")
+	out, _, err = runCLI(t, e, "token", "create", "--name", "erp-sync")
 	m, id := tokenRe.FindStringSubmatch(out), idRe.FindStringSubmatch(out)
 	if err != nil || m == nil || id == nil || !strings.Contains(out, "shown only this once") {
 		t.Fatalf("create: %v %q", err, out)
 	}
 	secret := m[1]
-	if _, _, err := cli(t, e, "token", "create", "--name", "ERP-sync"); err == nil || !strings.Contains(err.Error(), "already has this name") {
+	if _, _, err := runCLI(t, e, "token", "create", "--name", "ERP-sync"); err == nil || !strings.Contains(err.Error(), "already has this name") {
 		t.Fatalf("duplicate name: %v", err)
 	}
-	if _, _, err := cli(t, e, "token", "create", "--name", ""); err == nil || !strings.Contains(err.Error(), "give the service token a name") {
+	if _, _, err := runCLI(t, e, "token", "create", "--name", ""); err == nil || !strings.Contains(err.Error(), "give the service token a name") {
 		t.Fatalf("empty name: %v", err)
 	}
 
@@ -233,53 +218,57 @@ func TestTokenCLI(t *testing.T) {
 	if status := importStatus(); status != http.StatusOK {
 		t.Fatalf("import with the new token: %d", status)
 	}
-	out, _, err = cli(t, e, "token", "list")
+	if ev := lastImportEvent(t, url); !strings.Contains(ev.Detail, "token="+id[1]+" ") ||
+		!strings.Contains(ev.Detail, `source="api:erp-sync"`) || !strings.Contains(ev.Detail, "status=succeeded") || ev.IP == "" {
+		t.Errorf("audit event of the API import = %+v", ev)
+	}
+	out, _, err = runCLI(t, e, "token", "list")
 	if err != nil || !strings.Contains(out, "erp-sync") || !strings.Contains(out, "LAST USED") || strings.Count(out, " UTC") != 2 {
 		t.Fatalf("list after use: %v\n%s", err, out)
 	}
 
-	out, _, err = cli(t, e, "token", "revoke", "--id", id[1])
+	out, _, err = runCLI(t, e, "token", "revoke", "--id", id[1])
 	if err != nil || !strings.Contains(out, "revoked service token "+id[1]) {
 		t.Fatalf("revoke: %v %q", err, out)
 	}
 	if status := importStatus(); status != http.StatusUnauthorized {
 		t.Fatalf("import with the revoked token: %d", status)
 	}
-	if _, _, err := cli(t, e, "token", "revoke", "--id", id[1]); err == nil || !strings.Contains(err.Error(), "No active service token") {
+	if _, _, err := runCLI(t, e, "token", "revoke", "--id", id[1]); err == nil || !strings.Contains(err.Error(), "No active service token") {
 		t.Fatalf("revoke twice: %v", err)
 	}
-	out, _, _ = cli(t, e, "token", "list")
+	out, _, _ = runCLI(t, e, "token", "list")
 	if strings.Count(out, " UTC") != 3 {
 		t.Errorf("list after revoking shows no revocation time:\n%s", out)
 	}
 	for _, args := range [][]string{{"token"}, {"token", "rotate"}, {"token", "revoke"}, {"token", "revoke", "--id", "x"}} {
-		if _, _, err := cli(t, e, args...); err == nil {
+		if _, _, err := runCLI(t, e, args...); err == nil {
 			t.Errorf("%v succeeded", args)
 		}
 	}
 }
 
-// apiOver serves the API over the database at url, as build wires it.
+// apiOver builds the application as serve does, over the database at url,
+// with a MinIO and a mailbox of the test's own.
 func apiOver(t *testing.T, url string) *web.Server {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), url)
+	endpoint, access, secret := miniotest.Server(t)
+	box, err := mailbox.Start("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	b, err := i18n.Load()
+	t.Cleanup(func() { box.Close() })
+	vars := map[string]string{"SUPPORTAL_DATABASE_URL": url, "SUPPORTAL_S3_ENDPOINT": endpoint, "SUPPORTAL_S3_ACCESS_KEY": access,
+		"SUPPORTAL_S3_SECRET_KEY": secret, "SUPPORTAL_S3_BUCKET": miniotest.Bucket(t), "SUPPORTAL_SMTP_HOST": box.Host(),
+		"SUPPORTAL_SMTP_PORT": strconv.Itoa(box.Port()), "SUPPORTAL_SMTP_TLS": "none", "SUPPORTAL_SECRET": strings.Repeat("s", 32)}
+	cfg, err := loadConfig(env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := web.LoadViews(b)
+	a, err := build(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), box)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := identity.NewService(identityDeps(db, strings.Repeat("s", 32)))
-	ws := postgres.NewWarrantyStore(db)
-	svc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws})
-	s := web.New(web.Config{StreamRequestBody: true}, b, v, slog.New(slog.NewTextHandler(io.Discard, nil)), ids)
-	api.Register(s, ids, svc, postgres.NewAudit(db))
-	s.NotFound()
-	return s
+	t.Cleanup(func() { a.close() })
+	return a.server
 }

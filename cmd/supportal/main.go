@@ -11,7 +11,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"os/user"
 	"syscall"
+
+	"supportal/adapters/cli"
 )
 
 const usage = `Usage: supportal <command> [flags]
@@ -60,11 +63,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrateCmd(ctx, cfg, stdout)
 	case "user":
-		return userCmd(ctx, cfg, args[1:], stdout, stderr)
+		return commands(cfg, getenv, stdout, stderr).User(ctx, args[1:])
 	case "import":
-		return importCmd(ctx, cfg, args[1:], stdout, stderr)
+		return commands(cfg, getenv, stdout, stderr).Import(ctx, args[1:])
 	case "token":
-		return tokenCmd(ctx, cfg, args[1:], stdout, stderr)
+		return commands(cfg, getenv, stdout, stderr).Token(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -72,4 +75,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", args[0])
 	}
+}
+
+// commands returns the staff commands over the services of the configured
+// database (openServices).
+func commands(cfg config, getenv func(string) string, stdout, stderr io.Writer) cli.Commands {
+	open := func(ctx context.Context) (cli.Services, func() error, error) {
+		s, err := openServices(ctx, cfg, newLogger(cfg, stderr))
+		if err != nil {
+			return cli.Services{}, nil, err
+		}
+		return cli.Services{Identity: s.identity, Warranty: s.warranty}, s.close, nil
+	}
+	return cli.Commands{Open: open, Stdout: stdout, Stderr: stderr, Operator: operator(getenv)}
+}
+
+// operator returns the operating-system user who runs the binary, "" when
+// it cannot tell.
+func operator(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"supportal/adapters/memory"
-	"supportal/adapters/postgres"
 	"supportal/adapters/postgres/pgtest"
 	"supportal/adapters/totp"
 	"supportal/domain"
@@ -24,15 +24,16 @@ func TestUserResetSecondFactor(t *testing.T) {
 	if err := run(ctx, []string{"migrate"}, e, &out, &errOut); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	db, err := postgres.Open(ctx, url)
+	cfg, err := loadConfig(e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	store := postgres.NewIdentityStore(db)
-	deps := identityDeps(db, secret)
-	deps.Hasher = memory.Hasher{}
-	svc := identity.NewService(deps)
+	s, err := openServices(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	svc, store := s.identity, s.store
 	const pw = "Autumn-River-2027"
 	a, err := svc.CreateStaff(ctx, "rev@example.com", "", identity.RoleReviewer, pw)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/ports"
 )
 
 // MaxReportedErrors bounds the row errors kept in a report, so memory stays
@@ -20,9 +21,23 @@ type ImportOptions struct {
 	DryRun      bool
 	SkipInvalid bool
 	Source      string // where the batch comes from, e.g. "cli:data.csv"
+	// By is who imports, for the audit log.
+	By Actor
 	// Progress, when set, is called every ProgressEvery rows read.
 	Progress func(read int)
 }
+
+// Actor is who runs an import: a service token of the API, or a person at
+// the command line.
+type Actor struct {
+	TokenID   int64  // the API's service token; 0 at the command line
+	User      string // the operating-system user of the command line, when known
+	IP        string
+	UserAgent string
+}
+
+// AuditImport is the type of the audit event every recorded run writes.
+const AuditImport = "warranty_import"
 
 // ProgressEvery is how often Progress is called.
 const ProgressEvery = 1000
@@ -33,9 +48,24 @@ const ProgressEvery = 1000
 // SkipInvalid, which leaves them out; rows repeating another exactly are
 // applied once and counted as duplicates. A dry run computes the counts and
 // changes nothing. The run is recorded whatever happens, with its counts and
-// row errors: a file whose header is wrong or that is empty fails the run;
-// an import whose ctx ends before it commits is rolled back and recorded as
-// cancelled, and Import then returns ErrCancelled.
+// row errors, and audited (AuditImport): a file whose header is wrong or that
+// is empty fails the run; an import whose ctx ends before it commits is
+// rolled back and recorded as cancelled, and Import then returns
+// ErrCancelled.
+//
+// The run is started in a write of its own before the batch begins, so that
+// its record outlives a batch that rolls back, and a run whose process dies
+// shows as running. Its final record and audit event are one unit of work.
+// For a batch that is applied, that unit is the batch's own transaction
+// (Batch.Commit): the data, the run that says it succeeded and the event
+// that records it are committed together, and no crash between two commits
+// can leave applied data under a run that says it is still running, or
+// unaudited. Every other outcome (rejected, failed, dry run, cancelled)
+// rolls the batch back, a cancelled one from the goroutine that sees its
+// context end and possibly over a connection that is gone, so that final
+// record and event are written in a transaction of their own (Deps.Tx),
+// once the batch has ended. An applied batch whose commit fails is recorded
+// that second way too.
 func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run, error) {
 	if o.Mode == "" {
 		o.Mode = ModeUpsert
@@ -51,7 +81,14 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 	if err := s.d.Runs.StartRun(ctx, &run); err != nil {
 		return run, fmt.Errorf("warranty: start run: %w", err)
 	}
-	err := s.importRows(ctx, src, o, &run)
+	defer s.updated.Clear()
+	err := s.importRows(ctx, src, o, &run, func(st Stores) error {
+		run.FinishedAt, run.Status = s.now(), RunSucceeded
+		return s.finish(ctx, st, run, o.By)
+	})
+	if err == nil && !o.DryRun {
+		return run, nil
+	}
 	run.FinishedAt = s.now()
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -60,25 +97,44 @@ func (s *Service) Import(ctx context.Context, src Source, o ImportOptions) (Run,
 		run.Status, run.Message = RunCancelled, ErrCancelled.Key
 		err = &domain.Error{Kind: ErrCancelled.Kind, Key: ErrCancelled.Key, Err: context.Cause(ctx)}
 	case err != nil:
-		run.Status = RunFailed
+		run.Status, run.Message = RunFailed, "error.internal"
 		if de := domain.As(err); de.Kind != domain.Internal {
 			run.Message = de.Key
-		} else {
-			run.Message = "error.internal"
 		}
-	case o.DryRun:
-		run.Status = RunDryRun
 	default:
-		run.Status = RunSucceeded
+		run.Status = RunDryRun
 	}
 	// Record the outcome even when ctx was cancelled mid-import.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	defer s.updated.Clear()
-	if ferr := s.d.Runs.FinishRun(fctx, run); ferr != nil && err == nil {
+	ferr := s.d.Tx.InTx(fctx, func(st Stores) error { return s.finish(fctx, st, run, o.By) })
+	if ferr != nil && err == nil {
 		err = fmt.Errorf("warranty: finish run: %w", ferr)
 	}
 	return run, err
+}
+
+// finish writes the final record of run and its audit event through st.
+func (s *Service) finish(ctx context.Context, st Stores, run Run, by Actor) error {
+	if err := st.Runs.FinishRun(ctx, run); err != nil {
+		return err
+	}
+	return st.Audit.Record(ctx, auditEvent(run, by))
+}
+
+// auditEvent is the audit log's line for run.
+func auditEvent(run Run, by Actor) ports.AuditEvent {
+	k := run.Counts
+	who := ""
+	switch {
+	case by.TokenID != 0:
+		who = fmt.Sprintf(" token=%d", by.TokenID)
+	case by.User != "":
+		who = fmt.Sprintf(" user=%q", by.User)
+	}
+	return ports.AuditEvent{At: run.FinishedAt, Type: AuditImport, IP: by.IP, UserAgent: by.UserAgent,
+		Detail: fmt.Sprintf("run=%d%s source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d duplicates=%d",
+			run.ID, who, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected, k.Duplicates)}
 }
 
 // ErrCancelled is what Import returns when its context ended before the
@@ -88,7 +144,9 @@ var ErrCancelled = domain.E(domain.Internal, "import.error.cancelled")
 
 var errRejected = domain.E(domain.Invalid, "import.error.rejected")
 
-func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, run *Run) (err error) {
+// importRows stages and merges the batch; unless it is a dry run, it
+// commits the batch with what commit writes in its transaction.
+func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, run *Run, commit func(Stores) error) (err error) {
 	batch, err := s.d.Importer.BeginImport(ctx)
 	if err != nil {
 		return err
@@ -122,7 +180,7 @@ func (s *Service) importRows(ctx context.Context, src Source, o ImportOptions, r
 	if o.DryRun {
 		return nil
 	}
-	return batch.Commit(ctx)
+	return batch.Commit(ctx, commit)
 }
 
 // stage reads src into batch, counting the rows read and noting the invalid

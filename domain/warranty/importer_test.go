@@ -11,7 +11,7 @@ import (
 // is read or recorded: an unknown mode, and snapshot with skip-invalid, which
 // would remove the stored lines of rejected rows.
 func TestImportRefusesUnsafeOptions(t *testing.T) {
-	s := NewService(Deps{})
+	s := &Service{} // refused before any port is called
 	for _, tt := range []struct {
 		o   ImportOptions
 		key string

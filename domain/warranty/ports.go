@@ -3,6 +3,8 @@ package warranty
 import (
 	"context"
 	"time"
+
+	"supportal/ports"
 )
 
 // Importer opens import batches. BeginImport takes the one import lock and
@@ -29,7 +31,11 @@ type Batch interface {
 	// and counted in Duplicates. In snapshot mode it also removes the
 	// service lines of the staged owners that the batch does not list.
 	Merge(ctx context.Context, m Mode) (Counts, error)
-	Commit(ctx context.Context) error
+	// Commit calls fn with the stores over the batch's own transaction,
+	// then makes the merged batch and what fn wrote visible together; when
+	// fn fails, or ctx has ended, it rolls everything back and returns
+	// that error. It returns the commit's error otherwise.
+	Commit(ctx context.Context, fn func(Stores) error) error
 	// Rollback discards the batch; it is a no-op after Commit.
 	Rollback() error
 }
@@ -41,6 +47,20 @@ type Runs interface {
 	// LastSuccess returns when the last successful run finished (ok false
 	// when none has).
 	LastSuccess(ctx context.Context) (at time.Time, ok bool, err error)
+}
+
+// Stores are the stores one unit of work of the warranty module writes
+// through: the run's record and its audit event.
+type Stores struct {
+	Runs  Runs
+	Audit ports.Audit
+}
+
+// TxRunner runs units of work: InTx calls fn with Stores over one
+// transaction, and keeps what fn wrote only when fn returns nil (then it
+// returns the commit's error).
+type TxRunner interface {
+	InTx(ctx context.Context, fn func(Stores) error) error
 }
 
 // Lookup reads devices and their service lines, always within one owner.

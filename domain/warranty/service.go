@@ -17,7 +17,9 @@ type Deps struct {
 	Runs          Runs
 	Lookup        Lookup
 	Verifications Verifications
-	Now           func() time.Time
+	// Tx runs the units of work that record how an import ended.
+	Tx  TxRunner
+	Now func() time.Time
 	// CacheFor is how long LastUpdated may reuse the time it read (0:
 	// never). An import through this service shows at once; one run by
 	// another process (the CLI) within CacheFor.
@@ -36,8 +38,18 @@ type lastRun struct {
 	ok bool
 }
 
-// NewService returns the warranty service over its ports.
+// NewService returns the warranty service over its ports. Every port is
+// required: it panics, naming the port, when one is nil.
 func NewService(d Deps) *Service {
+	for _, p := range []struct {
+		name string
+		nil  bool
+	}{{"Importer", d.Importer == nil}, {"Runs", d.Runs == nil}, {"Lookup", d.Lookup == nil},
+		{"Verifications", d.Verifications == nil}, {"Tx", d.Tx == nil}} {
+		if p.nil {
+			panic("warranty: NewService: no " + p.name)
+		}
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supportal/adapters/memory"
+	"supportal/domain"
 	"supportal/domain/warranty"
 )
 
@@ -17,7 +18,8 @@ func TestLastUpdatedCache(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 	store := memory.NewWarrantyStore()
-	svc := warranty.NewService(warranty.Deps{Importer: store, Runs: store, Lookup: store,
+	tx := memory.NewWarrantyTx(store, memory.NewAudit())
+	svc := warranty.NewService(warranty.Deps{Importer: store, Runs: store, Lookup: store, Tx: tx, Verifications: unverified{},
 		Now: func() time.Time { return now }, CacheFor: 5 * time.Second})
 	if _, ok, err := svc.LastUpdated(ctx); ok || err != nil {
 		t.Fatalf("before any import: ok %v, %v", ok, err)
@@ -38,7 +40,7 @@ func TestLastUpdatedCache(t *testing.T) {
 		t.Fatalf("right after an import through the service: %v, %v", at, ok)
 	}
 	// Another process imports a minute later.
-	cli := warranty.NewService(warranty.Deps{Importer: store, Runs: store, Lookup: store,
+	cli := warranty.NewService(warranty.Deps{Importer: store, Runs: store, Lookup: store, Tx: tx, Verifications: unverified{},
 		Now: func() time.Time { return now.Add(time.Minute) }})
 	imp(cli)
 	if at, _, _ := svc.LastUpdated(ctx); !at.Equal(now) {
@@ -48,4 +50,43 @@ func TestLastUpdatedCache(t *testing.T) {
 	if at, _, _ := svc.LastUpdated(ctx); !at.Equal(now.Add(-5 * time.Second).Add(time.Minute)) {
 		t.Errorf("after the cache's lifetime: %v, want the other process's run", at)
 	}
+}
+
+// unverified is a warranty.Verifications for tests that look nothing up.
+type unverified struct{}
+
+func (unverified) VerifiedCreditCode(context.Context, int64) (string, error) {
+	return "", domain.E(domain.Forbidden, "error.verification.required")
+}
+
+// TestNewServiceRefusesNilPorts checks that a service missing a port fails
+// at start-up, naming the port, rather than at its first call.
+func TestNewServiceRefusesNilPorts(t *testing.T) {
+	store := memory.NewWarrantyStore()
+	full := func() warranty.Deps {
+		return warranty.Deps{Importer: store, Runs: store, Lookup: store, Verifications: unverified{},
+			Tx: memory.NewWarrantyTx(store, memory.NewAudit())}
+	}
+	for _, tt := range []struct {
+		port  string
+		clear func(*warranty.Deps)
+	}{
+		{"Importer", func(d *warranty.Deps) { d.Importer = nil }},
+		{"Runs", func(d *warranty.Deps) { d.Runs = nil }},
+		{"Lookup", func(d *warranty.Deps) { d.Lookup = nil }},
+		{"Verifications", func(d *warranty.Deps) { d.Verifications = nil }},
+		{"Tx", func(d *warranty.Deps) { d.Tx = nil }},
+	} {
+		d := full()
+		tt.clear(&d)
+		func() {
+			defer func() {
+				if got, want := recover(), "warranty: NewService: no "+tt.port; got != want {
+					t.Errorf("without %s: panic %v, want %q", tt.port, got, want)
+				}
+			}()
+			warranty.NewService(d)
+		}()
+	}
+	warranty.NewService(full()) // every port given: no panic
 }

@@ -17,6 +17,7 @@ import (
 	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	"supportal/adapters/memory"
+	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
 )
@@ -26,10 +27,11 @@ type fixture struct {
 	s        *web.Server
 	h        *api.Handler
 	ids      *identity.Service
-	audit    *memory.Audit
 	warranty *memory.WarrantyStore
 	importer *watchedImporter
+	audit    *memory.Audit
 	secret   string
+	tokenID  int64
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -43,21 +45,28 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	st := memory.NewIdentityStore()
-	audit := memory.NewAudit()
-	deps := webtest.IdentityDeps(st, memory.NewOutbox(), audit, "test-secret")
+	deps := webtest.IdentityDeps(st, memory.NewOutbox(), memory.NewAudit(), "test-secret")
 	deps.Tokens = st
 	ids := identity.NewService(deps)
-	ws := memory.NewWarrantyStore()
+	ws, audit := memory.NewWarrantyStore(), memory.NewAudit()
 	wi := &watchedImporter{Importer: ws}
-	svc := warranty.NewService(warranty.Deps{Importer: wi, Runs: ws, Lookup: ws})
+	svc := warranty.NewService(warranty.Deps{Importer: wi, Runs: ws, Lookup: ws, Tx: memory.NewWarrantyTx(ws, audit),
+		Verifications: unverified{}})
 	s := web.New(web.Config{BodyLimit: 64 << 10, StreamRequestBody: true}, b, v, slog.New(slog.NewTextHandler(io.Discard, nil)), ids)
-	h := api.Register(s, ids, svc, audit)
+	h := api.Register(s, ids, svc)
 	s.NotFound()
-	secret, _, err := ids.CreateToken(context.Background(), "erp-sync")
+	secret, tok, err := ids.CreateToken(context.Background(), "erp-sync")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: s, h: h, ids: ids, audit: audit, warranty: ws, importer: wi, secret: secret}
+	return &fixture{s: s, h: h, ids: ids, warranty: ws, importer: wi, audit: audit, secret: secret, tokenID: tok.ID}
+}
+
+// unverified is a warranty.Verifications for the API, which looks nothing up.
+type unverified struct{}
+
+func (unverified) VerifiedCreditCode(context.Context, int64) (string, error) {
+	return "", domain.E(domain.Forbidden, "error.verification.required")
 }
 
 // request builds an import request with the fixture's token.

@@ -9,16 +9,13 @@ import (
 	"io"
 	"mime"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
 	"supportal/adapters/xlsx"
 	"supportal/domain"
-	"supportal/domain/identity"
 	"supportal/domain/warranty"
-	"supportal/ports"
 )
 
 // MaxErrors is how many row errors an import's answer lists.
@@ -79,6 +76,7 @@ func (h *Handler) importWarranty(c *fiber.Ctx) error {
 	}
 	t := token(c)
 	o.Source = "api:" + t.Name
+	o.By = warranty.Actor{TokenID: t.ID, IP: c.IP(), UserAgent: userAgent(c)}
 	ctx, cancel := context.WithCancelCause(c.UserContext())
 	defer cancel(nil)
 	body := &bodyReader{r: web.BodyStream(c), left: h.MaxImportBytes, want: int64(c.Request().Header.ContentLength()),
@@ -88,9 +86,6 @@ func (h *Handler) importWarranty(c *fiber.Ctx) error {
 	src := warranty.OpenLater(func() (warranty.Source, error) { return openSource(kind, body) })
 	defer src.Close()
 	run, err := h.importer.Import(ctx, src, o)
-	if run.ID != 0 {
-		h.record(c, t, run)
-	}
 	if err == nil {
 		return c.JSON(h.summary(c, run, nil))
 	}
@@ -222,22 +217,14 @@ func (h *Handler) summary(c *fiber.Ctx, run warranty.Run, err error) importRespo
 	return r
 }
 
-// record writes the import to the audit log. The import has happened by
-// then, so a failure is logged rather than answered.
-func (h *Handler) record(c *fiber.Ctx, t identity.ServiceToken, run warranty.Run) {
+// userAgent returns the caller's User-Agent as the audit log keeps it: at
+// most 500 bytes.
+func userAgent(c *fiber.Ctx) string {
 	ua := string(c.Context().UserAgent())
 	if len(ua) > 500 {
 		ua = ua[:500]
 	}
-	k := run.Counts
-	e := ports.AuditEvent{At: time.Now().UTC(), Type: "import", IP: c.IP(), UserAgent: ua,
-		Detail: fmt.Sprintf("run=%d token=%d source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d",
-			run.ID, t.ID, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), 5*time.Second)
-	defer cancel()
-	if err := h.audit.Record(ctx, e); err != nil {
-		h.Log.ErrorContext(ctx, "import not audited", "request_id", web.RequestID(ctx), "run", run.ID, "err", err)
-	}
+	return ua
 }
 
 // errTooLarge ends an import body longer than the handler's limit.

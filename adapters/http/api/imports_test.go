@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"supportal/adapters/http/api"
+	"supportal/domain/warranty"
 )
 
 func TestUnauthenticated(t *testing.T) {
@@ -72,18 +73,15 @@ func TestImportCSV(t *testing.T) {
 		t.Fatalf("the dry run changed something: %d %+v", status, r)
 	}
 
-	var audited []string
-	events, err := f.audit.Events(t.Context(), time.Time{}, 100)
+	events, err := f.audit.Events(t.Context(), time.Time{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range events {
-		if e.Type == "import" {
-			audited = append(audited, e.Detail)
-		}
-	}
-	if len(audited) != 4 || !strings.Contains(audited[0], `source="api:erp-sync"`) || !strings.Contains(audited[0], "inserted=3") {
-		t.Errorf("audit = %q", audited)
+	token := fmt.Sprintf("token=%d ", f.tokenID)
+	if len(events) != 4 || events[0].Type != warranty.AuditImport || !strings.Contains(events[0].Detail, token) ||
+		!strings.Contains(events[0].Detail, `source="api:erp-sync"`) || !strings.Contains(events[0].Detail, "inserted=3") ||
+		events[0].IP == "" || !strings.Contains(events[2].Detail, "status=dry_run") {
+		t.Errorf("audit = %+v", events)
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 	"supportal/domain"
 	"supportal/domain/identity"
 	"supportal/domain/warranty"
-	"supportal/ports"
 )
 
 // TokenAuth resolves bearer service tokens; the identity service satisfies
@@ -32,9 +31,6 @@ type Importer interface {
 	Import(ctx context.Context, src warranty.Source, o warranty.ImportOptions) (warranty.Run, error)
 }
 
-// Audit appends security events to the audit log.
-type Audit = ports.Audit
-
 // ImportsPath is the route of warranty imports.
 const ImportsPath = "/api/v1/warranty/imports"
 
@@ -43,9 +39,8 @@ type Handler struct {
 	s        *web.Server
 	tokens   TokenAuth
 	importer Importer
-	audit    Audit
-	// Log receives the errors that cannot change an answer already
-	// decided (a failed audit write).
+	// Log receives what cannot change an answer already decided (an
+	// import cancelled by its client).
 	Log *slog.Logger
 	// MaxImportBytes bounds an import's body (413 beyond).
 	MaxImportBytes int64
@@ -57,9 +52,9 @@ const DefaultMaxImportBytes = 4 << 30
 
 // Register installs the API routes on the server. The import route streams
 // its body (web.Server.StreamBody), so it is not bound by the server's body
-// limit.
-func Register(s *web.Server, tokens TokenAuth, importer Importer, audit Audit) *Handler {
-	h := &Handler{s: s, tokens: tokens, importer: importer, audit: audit, Log: slog.Default(), MaxImportBytes: DefaultMaxImportBytes}
+// limit. The importer audits every import itself, naming the caller's token.
+func Register(s *web.Server, tokens TokenAuth, importer Importer) *Handler {
+	h := &Handler{s: s, tokens: tokens, importer: importer, Log: slog.Default(), MaxImportBytes: DefaultMaxImportBytes}
 	s.StreamBody(ImportsPath)
 	v1 := s.App.Group("/api/v1", h.bearer)
 	v1.Post("/warranty/imports", h.importWarranty)

@@ -19,8 +19,8 @@ import (
 	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/http/webtest"
 	"supportal/adapters/memory"
+	"supportal/adapters/modules"
 	"supportal/adapters/sniff"
-	"supportal/domain"
 	ident "supportal/domain/identity"
 	verif "supportal/domain/verification"
 	wty "supportal/domain/warranty"
@@ -41,39 +41,15 @@ type env struct {
 	clock  *webtest.Clock
 }
 
-// customers is the test's Customers adapter over identity, as in main.
-type customers struct{ svc *ident.Service }
-
-func (c customers) Customer(ctx context.Context, id int64) (verif.Customer, error) {
-	a, err := c.svc.Account(ctx, id)
-	if err != nil {
-		return verif.Customer{}, err
-	}
-	if a.IsStaff() {
-		return verif.Customer{}, domain.E(domain.NotFound, "error.account.not_found")
-	}
-	co, err := c.svc.Company(ctx, a)
-	if err != nil {
-		return verif.Customer{}, err
-	}
-	return verif.Customer{AccountID: a.ID, CompanyID: a.CompanyID, CompanyName: co.Name, Country: a.Country, Email: a.Email, Name: a.Name, Lang: a.Lang}, nil
-}
-
-type locks struct{ svc **verif.Service }
-
-func (l locks) CompanyLocked(ctx context.Context, id int64) (bool, error) {
-	return (*l.svc).CompanyLocked(ctx, id)
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, vstore: memory.NewVerificationStore(), files: memory.NewFileStore(), mail: &memory.Notifier{},
 		outbox: memory.NewOutbox(), audit: memory.NewAudit(), clock: &webtest.Clock{}}
 	idStore := memory.NewIdentityStore()
 	deps := webtest.IdentityDeps(idStore, memory.NewOutbox(), memory.NewAudit(), "test") // apart: the tests count verification's events
-	deps.Locks = locks{&e.vsvc}
+	deps.Locks = modules.CompanyLocks(func(ctx context.Context, id int64) (bool, error) { return e.vsvc.CompanyLocked(ctx, id) })
 	e.ids = ident.NewService(deps)
-	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Attachments: e.vstore, Customers: customers{e.ids},
+	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Attachments: e.vstore, Customers: modules.Customers{Identity: e.ids},
 		Tx:    memory.NewVerificationTx(e.vstore, memory.CompanyNames{Store: idStore}, e.outbox, e.audit),
 		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20}, e.ids, func(s *web.Server) {
@@ -90,7 +66,8 @@ func newEnv(t *testing.T) *env {
 		}
 		// 服务查询, gated by this verification service (its explanation page).
 		ws := memory.NewWarrantyStore()
-		warrantyweb.Register(s, wty.NewService(wty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: e.vsvc}))
+		warrantyweb.Register(s, wty.NewService(wty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: e.vsvc,
+			Tx: memory.NewWarrantyTx(ws, memory.NewAudit())}))
 	})
 	return e
 }

@@ -75,7 +75,7 @@ func newEnvWith(t testing.TB, lookup wty.Lookup) *env {
 	}
 	e.ids = ident.NewService(webtest.IdentityDeps(memory.NewIdentityStore(), memory.NewOutbox(), memory.NewAudit(), "test"))
 	e.svc = wty.NewService(wty.Deps{Importer: e.store, Runs: e.store, Lookup: lookup, Verifications: e.verifs,
-		Now: func() time.Time { return now }})
+		Tx: memory.NewWarrantyTx(e.store, memory.NewAudit()), Now: func() time.Time { return now }})
 	e.app = webtest.NewServer(t, web.Config{}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {
 			_, err := e.verifs.VerifiedCreditCode(ctx, a.CompanyID)

@@ -1,28 +1,25 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"text/tabwriter"
-	"time"
-
-	"supportal/adapters/postgres"
 )
 
 const tokenUsage = `usage: supportal token create --name N | token list | token revoke --id N`
 
-// tokenCmd manages the service tokens internal systems call the API with:
+// Token manages the service tokens internal systems call the API with:
 // `token create --name N` (the token is shown once), `token list`,
 // `token revoke --id N`.
-func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+func (c Commands) Token(ctx context.Context, args []string) error {
+	stdout := c.Stdout
 	if len(args) == 0 {
 		return errors.New(tokenUsage)
 	}
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(c.Stderr)
 	var name *string
 	var id *int64
 	switch args[0] {
@@ -40,18 +37,12 @@ func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.
 	if fs.NArg() > 0 || (id != nil && *id <= 0) {
 		return errors.New(tokenUsage)
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("config: set SUPPORTAL_DATABASE_URL")
-	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	services, closeFn, err := c.Open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc, err := cliIdentity(db, cfg)
-	if err != nil {
-		return err
-	}
+	defer closeFn()
+	svc := services.Identity
 	switch {
 	case name != nil:
 		secret, t, err := svc.CreateToken(ctx, *name)
@@ -84,12 +75,4 @@ func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, when(&t.CreatedAt), when(t.LastUsedAt), when(t.RevokedAt))
 	}
 	return tw.Flush()
-}
-
-// when formats a time for the terminal, "-" when it has not happened.
-func when(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
 }

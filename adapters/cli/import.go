@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -16,11 +16,8 @@ import (
 	"golang.org/x/term"
 
 	"supportal/adapters/i18n"
-	"supportal/adapters/postgres"
 	"supportal/adapters/xlsx"
-	"supportal/domain"
 	"supportal/domain/warranty"
-	"supportal/ports"
 )
 
 const importUsage = `usage: supportal import warranty --file F.csv|F.xlsx [--mode upsert|snapshot] [--dry-run] [--skip-invalid] [--quiet]`
@@ -28,12 +25,13 @@ const importUsage = `usage: supportal import warranty --file F.csv|F.xlsx [--mod
 // shownRowErrors is how many row errors a failed import prints.
 const shownRowErrors = 20
 
-// importCmd imports warranty data from a CSV or XLSX file (SPEC §3.3):
+// Import imports warranty data from a CSV or XLSX file (SPEC §3.3):
 // `import warranty --file F`. It shows a progress bar on a terminal, then the
 // run's counts; a failed run prints its first row errors and fails, and an
 // interrupted one (ctx ends: Ctrl-C, SIGTERM) says that nothing was changed
-// and fails.
-func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+// and fails. The warranty service records and audits the run.
+func (c Commands) Import(ctx context.Context, args []string) error {
+	stdout, stderr := c.Stdout, c.Stderr
 	if len(args) == 0 || args[0] != "warranty" {
 		return errors.New(importUsage)
 	}
@@ -50,9 +48,6 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 	if *file == "" || fs.NArg() > 0 {
 		return errors.New(importUsage)
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("config: set SUPPORTAL_DATABASE_URL")
-	}
 	f, err := os.Open(*file)
 	if err != nil {
 		return err
@@ -62,26 +57,21 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	svc, closeFn, err := c.Open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeFn()
 
 	bar := newProgressBar(info.Size(), stderr, *quiet)
 	// Opened by the import, so that a file refused at its header is a
 	// recorded run too.
 	src := warranty.OpenLater(func() (warranty.Source, error) { return openImportFile(io.TeeReader(f, bar)) })
 	defer src.Close()
-	ws := postgres.NewWarrantyStore(db)
-	svc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws})
 	o := warranty.ImportOptions{Mode: warranty.Mode(*mode), DryRun: *dryRun, SkipInvalid: *skipInvalid,
-		Source: "cli:" + filepath.Base(*file)}
-	run, err := svc.Import(ctx, src, o)
+		Source: "cli:" + filepath.Base(*file), By: warranty.Actor{User: c.Operator, UserAgent: "supportal-cli"}}
+	run, err := svc.Warranty.Import(ctx, src, o)
 	_ = bar.Finish()
-	if run.ID != 0 {
-		auditImport(ctx, postgres.NewAudit(db), run, stderr)
-	}
 	printRun(stdout, run)
 	if run.Status == warranty.RunCancelled || (err != nil && ctx.Err() != nil) {
 		// Interrupted (Ctrl-C, SIGTERM): the batch was rolled back, or
@@ -92,15 +82,6 @@ func importCmd(ctx context.Context, cfg config, args []string, stdout, stderr io
 		return explain(err)
 	}
 	return nil
-}
-
-// explainKey returns the English text of the domain error e.
-func explainKey(e *domain.Error) error {
-	b, err := i18n.Load()
-	if err != nil {
-		return e
-	}
-	return errors.New(b.T(i18n.EN, e.Key, e.Data))
 }
 
 // openImportFile reads CSV or XLSX, told apart by the zip archive's first
@@ -187,19 +168,5 @@ func printRowErrors(w io.Writer, b *i18n.Bundle, errs []warranty.RowError) {
 		} else {
 			fmt.Fprintf(w, "line %d, column %s: %s\n", e.Line, e.Column, msg)
 		}
-	}
-}
-
-// auditImport writes the run to the security audit log; the import has
-// happened by then, so a failure is only reported.
-func auditImport(ctx context.Context, audit ports.Audit, run warranty.Run, stderr io.Writer) {
-	k := run.Counts
-	e := ports.AuditEvent{At: time.Now().UTC(), Type: "import", UserAgent: "supportal-cli",
-		Detail: fmt.Sprintf("run=%d source=%q mode=%s dry_run=%t status=%s read=%d inserted=%d updated=%d unchanged=%d removed=%d rejected=%d",
-			run.ID, run.Source, run.Mode, run.DryRun, run.Status, k.Read, k.Inserted, k.Updated, k.Unchanged, k.Removed, k.Rejected)}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := audit.Record(ctx, e); err != nil {
-		fmt.Fprintln(stderr, "supportal: import not audited:", err)
 	}
 }
