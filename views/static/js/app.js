@@ -63,9 +63,39 @@
     e.preventDefault();
     d.close();
   });
-  // After a rejected htmx form (422), move focus to the first invalid field.
+  // The error summary of a full-page form: its links follow the order of the
+  // fields on the page, a link focuses its field, and focus starts on it.
+  function errorSummary(root) {
+    var box = root.querySelector && root.querySelector("[data-error-summary]");
+    if (!box) return null;
+    var list = box.querySelector("ul");
+    if (list) {
+      var items = Array.prototype.slice.call(list.children);
+      items.sort(function (a, b) {
+        var fa = document.getElementById(a.firstElementChild.dataset.field);
+        var fb = document.getElementById(b.firstElementChild.dataset.field);
+        if (!fa || !fb) return 0;
+        return fa.compareDocumentPosition(fb) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      });
+      items.forEach(function (li) { list.appendChild(li); });
+    }
+    return box;
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("[data-error-summary] a[data-field]");
+    var field = link && document.getElementById(link.dataset.field);
+    if (!field) return;
+    e.preventDefault();
+    field.focus();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    (label || field).scrollIntoView({ block: "center" });
+  });
+  // After a rejected htmx form (422), move focus to its error summary, or to
+  // the first invalid field.
   document.addEventListener("htmx:afterSettle", function (e) {
     if (!e.detail.xhr || e.detail.xhr.status !== 422) return;
+    var box = errorSummary(e.detail.target || document);
+    if (box) { box.focus(); return; }
     var bad = document.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
@@ -75,6 +105,10 @@
     var next = e.target.querySelector("input[name=next]");
     if (next) next.value = window.location.pathname + window.location.search;
   });
-  document.addEventListener("DOMContentLoaded", function () { countdowns(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    countdowns(document);
+    var box = errorSummary(document);
+    if (box) box.focus();
+  });
   document.addEventListener("htmx:afterSwap", function (e) { countdowns(e.target); dialogs(e.target); });
 })();
