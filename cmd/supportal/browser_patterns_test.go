@@ -85,3 +85,69 @@ func (b *browser) expectFocus(id string) {
 		b.t.Fatalf("focus is on %s, want #%s (%v)", got, id, err)
 	}
 }
+
+// TestBrowserFocusAfterSwaps checks where the focus is after each htmx swap
+// of 服务查询 and of "get code", in both languages: never on <body>; on
+// the results summary after paging and 重置, on the chosen sort link after
+// sorting, on the code field after the code is sent; and the scrollable
+// results table can be reached with the keyboard.
+func TestBrowserFocusAfterSwaps(t *testing.T) {
+	chromiumPath(t)
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			app, a5000, _, _ := warrantyApp(t)
+			b := newBrowser(t, app, lang, true)
+			b.signInWithPassword("demo@example.com", demoPassword)
+			b.open("/warranty")
+			if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelector(".table-wrap[role=region]").tabIndex`)); err != nil || n != 0 {
+				t.Errorf("the scrollable results are not in the tab order: tabIndex %d (%v)", n, err)
+			}
+
+			b.fill("name", "a5000")
+			b.click("form[role=search] button[type=submit]")
+			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", a5000.Total)))
+			b.expectFocusNotBody("after 查询")
+
+			b.click(".sortnav a[data-focus-key=sort-asc]")
+			b.waitFor("ascending", `!!document.querySelector("th[aria-sort=ascending]")`)
+			b.expectFocusOn("after sorting", `[data-focus-key=sort-asc]`)
+
+			b.click("a.button[href='/warranty']")
+			b.waitFor("the reset", `location.search === "" && document.getElementById("f-name").value === ""`)
+			b.expectFocus("results-summary")
+
+			b.click("a[rel=next]")
+			b.waitFor("page 2", `location.search.includes("page=2")`)
+			b.expectFocus("results-summary")
+
+			b.fill("name", "no-such-device-anywhere")
+			b.click("form[role=search] button[type=submit]")
+			b.waitFor("no results", `!!document.getElementById("warranty-empty")`)
+			b.expectFocusNotBody("after a 查询 without results")
+			b.signOut()
+
+			b.chooseCustomerTab("code")
+			b.fill("email", "demo@example.com")
+			b.click("#coderow button[formaction='/login/code/send']")
+			b.expectText("#coderow .notice", "login.code_sent")
+			b.expectFocus("f-code")
+		})
+	}
+}
+
+// expectFocusNotBody checks that something other than <body> has the focus.
+func (b *browser) expectFocusNotBody(when string) {
+	b.t.Helper()
+	b.expectFocusOn(when, `:not(body)`)
+}
+
+// expectFocusOn waits until the focused element matches the selector.
+func (b *browser) expectFocusOn(when, sel string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`!!document.activeElement && document.activeElement.matches(`+jsString(sel)+`)`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		got, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : "none"`))
+		b.t.Fatalf("%s the focus is on %s, want %s (%v)", when, got, sel, err)
+	}
+}

@@ -90,14 +90,40 @@
     var label = document.querySelector("label[for='" + field.id + "']");
     (label || field).scrollIntoView({ block: "center" });
   });
-  // After a rejected htmx form (422), move focus to its error summary, or to
-  // the first invalid field.
+  // Focus after an htmx swap never falls to <body>. A rejected form (422)
+  // focuses its error summary or first invalid field; otherwise, when the
+  // swap removed the focused control, focus goes to the same control in the
+  // new content (data-focus-key: the sort links), else to what the content
+  // marks with data-swap-focus (the results summary, the code field), else
+  // to the swapped element or <main>.
+  var focusKey = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var a = document.activeElement;
+    focusKey = a && a.dataset ? a.dataset.focusKey || null : null;
+  });
+  function lost() {
+    var a = document.activeElement;
+    return !a || a === document.body || !document.contains(a);
+  }
   document.addEventListener("htmx:afterSettle", function (e) {
-    if (!e.detail.xhr || e.detail.xhr.status !== 422) return;
-    var box = errorSummary(e.detail.target || document);
-    if (box) { box.focus(); return; }
-    var bad = document.querySelector("[aria-invalid=true]");
-    if (bad) bad.focus();
+    var target = e.detail.elt && document.contains(e.detail.elt) ? e.detail.elt : e.detail.target;
+    if (target && target.type === "hidden") return; // an out-of-band field
+    if (e.detail.xhr && e.detail.xhr.status === 422) {
+      var box = errorSummary(target || document);
+      if (box) { box.focus(); return; }
+      var bad = document.querySelector("[aria-invalid=true]");
+      if (bad) { bad.focus(); return; }
+    }
+    if (!lost()) return;
+    var scope = target && document.contains(target) ? target : document.getElementById("main");
+    var next = focusKey && document.querySelector("[data-focus-key='" + focusKey + "']");
+    if (!next) next = scope.querySelector("[data-swap-focus]") || (scope.matches("[data-swap-focus]") ? scope : null);
+    if (!next && scope.id === "main") next = scope;
+    if (!next) {
+      if (!scope.hasAttribute("tabindex")) scope.setAttribute("tabindex", "-1");
+      next = scope;
+    }
+    next.focus();
   });
   // After htmx pushed a new URL (a search), the language switcher returns to it.
   document.addEventListener("submit", function (e) {
