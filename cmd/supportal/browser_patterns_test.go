@@ -151,3 +151,45 @@ func (b *browser) expectFocusOn(when, sel string) {
 		b.t.Fatalf("%s the focus is on %s, want %s (%v)", when, got, sel, err)
 	}
 }
+
+// TestBrowserLanguageSwitchKeepsInput types into registration step 1,
+// switches the language, and finds the page in the other language with what
+// was typed; after a rejected step (a page that answers a POST) the switch
+// returns to the form's page, again with the input.
+func TestBrowserLanguageSwitchKeepsInput(t *testing.T) {
+	chromiumPath(t)
+	for _, lang := range i18n.Langs {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			b := newBrowser(t, startApp(t), lang, true)
+			c := newCustomer(lang)
+			b.open("/register")
+			b.fill("name", c.name)
+			b.choose("job_title", "it_lead")
+			b.fill("email", c.email)
+			b.switchLanguage(otherLang(lang))
+			b.expectPath("/register")
+			b.expectText("main h1", "register.heading")
+			b.expectValue("name", c.name)
+			b.expectValue("job_title", "it_lead")
+			b.expectValue("email", c.email)
+
+			b.do("clear email", chromedp.SetValue(chromedp.ID("f-email"), "not-an-address"))
+			b.submit("form[action='/register/account'] button[type=submit]", http.StatusUnprocessableEntity)
+			b.expectPath("/register/account")
+			b.do("clear email", chromedp.SetValue(chromedp.ID("f-email"), c.email))
+			b.switchLanguage(lang)
+			b.expectPath("/register")
+			b.expectValue("name", c.name)
+			b.expectValue("email", c.email)
+		})
+	}
+}
+
+// switchLanguage presses the switcher's button for lang; from then on every
+// page must be in lang.
+func (b *browser) switchLanguage(lang string) {
+	b.t.Helper()
+	b.lang = lang
+	b.submit("form.langswitch button[name=lang][value='"+lang+"']", http.StatusOK)
+}

@@ -125,13 +125,54 @@
     }
     next.focus();
   });
-  // After htmx pushed a new URL (a search), the language switcher returns to it.
+  // The language switcher keeps what the user typed: the fields of the page's
+  // forms are kept in sessionStorage and filled in again on the page it
+  // returns to. What cannot be kept (a chosen file, a password) is warned
+  // about first. After htmx pushed a new URL (a search), it returns there.
+  var draftKey = "supportal.draft";
+  function keepable(el) {
+    if (!el.id || el.disabled || el.readOnly) return false;
+    var type = (el.type || "").toLowerCase();
+    return ["hidden", "password", "file", "submit", "button", "reset"].indexOf(type) < 0;
+  }
   document.addEventListener("submit", function (e) {
-    if (!e.target.matches || !e.target.matches("form.langswitch")) return;
-    var next = e.target.querySelector("input[name=next]");
-    if (next) next.value = window.location.pathname + window.location.search;
+    var form = e.target;
+    if (!form.matches || !form.matches("form.langswitch")) return;
+    var next = form.querySelector("input[name=next]");
+    if (next && history.state && history.state.htmx) next.value = location.pathname + location.search;
+    var fields = document.querySelectorAll("main input, main select, main textarea");
+    var lost = false, kept = {}, any = false;
+    fields.forEach(function (el) {
+      var type = (el.type || "").toLowerCase();
+      if ((type === "file" && el.files && el.files.length) || (type === "password" && el.value)) lost = true;
+      if (!keepable(el)) return;
+      // Every field, also those the server filled in: a page that answers a
+      // POST is not the page the switch returns to.
+      kept[el.id] = type === "checkbox" || type === "radio" ? el.checked : el.value;
+      any = true;
+    });
+    if (lost && form.dataset.warn && !window.confirm(form.dataset.warn)) { e.preventDefault(); return; }
+    try {
+      if (any) sessionStorage.setItem(draftKey, JSON.stringify({ path: next ? next.value : "", fields: kept }));
+    } catch (err) { /* storage off: the switch still works */ }
   });
+  function restoreDraft() {
+    var draft;
+    try {
+      draft = JSON.parse(sessionStorage.getItem(draftKey) || "null");
+      sessionStorage.removeItem(draftKey);
+    } catch (err) { return; }
+    // The page may add its own query on the way (/register → ?step=1).
+    if (!draft || draft.path.split("?")[0] !== location.pathname) return;
+    Object.keys(draft.fields).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (!el || !keepable(el)) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = draft.fields[id];
+      else el.value = draft.fields[id];
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft();
     countdowns(document);
     var box = errorSummary(document);
     if (box) box.focus();
