@@ -24,9 +24,9 @@ func TestBrowserErrorSummary(t *testing.T) {
 			b := newBrowser(t, startApp(t), lang, true)
 
 			b.open("/register")
-			b.expectTitle(b.tr("register.title"))
+			b.expectTitle(b.tr("register.title.step1"))
 			b.submit("form[action='/register/account'] button[type=submit]", http.StatusUnprocessableEntity)
-			b.expectTitle(b.tr("error.title_prefix") + b.tr("register.title"))
+			b.expectTitle(b.tr("error.title_prefix") + b.tr("register.title.step1"))
 			b.expectText("#error-summary h2", "error.summary.title")
 			b.expectFocus("error-summary")
 			links := b.strings(`Array.from(document.querySelectorAll("#error-summary a")).map(a => a.getAttribute("href").slice(1))`)
@@ -192,4 +192,35 @@ func (b *browser) switchLanguage(lang string) {
 	b.t.Helper()
 	b.lang = lang
 	b.submit("form.langswitch button[name=lang][value='"+lang+"']", http.StatusOK)
+}
+
+// TestBrowserBranding checks the favicon and the logo mark, the titles of
+// the wizard's first step and of a missing page, and the staff workbench's
+// footer and pending count (the dev seed leaves one submission waiting).
+func TestBrowserBranding(t *testing.T) {
+	chromiumPath(t)
+	app, _, _, _ := warrantyApp(t)
+	b := newBrowser(t, app, i18n.ZH, true)
+	b.open("/register")
+	b.expectTitle(b.tr("register.title.step1"))
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`fetch(document.querySelector("link[rel=icon]").href).then(r => r.ok && r.headers.get("Content-Type").startsWith("image/svg+xml"))`, chromedp.EvalAwaitPromise))
+	if err != nil || !ok {
+		t.Errorf("the favicon does not load (%v)", err)
+	}
+	if w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelector(".logo img").naturalWidth`)); err != nil || w == 0 {
+		t.Errorf("the logo mark is not shown: width %d (%v)", w, err)
+	}
+	b.expectText("footer", "footer.text")
+	b.open("/no-such-page")
+	b.expectTitle(b.tr("error.title.not_found"))
+	b.expectText("main h1", "error.title.not_found")
+
+	b.open("/staff/login")
+	b.fill("email", "reviewer@example.com")
+	b.fill("password", demoPassword)
+	b.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
+	b.enrolSecondFactor()
+	b.expectPath("/staff")
+	b.expectText("footer.footer-staff", "footer.staff")
+	b.expectText("#pending-count", "staff.home.pending", "Count", 1)
 }

@@ -45,6 +45,10 @@ func Register(s *web.Server, svc *verif.Service) *Handler {
 	staff.Post("/:id<int>/claim", h.claim)
 	staff.Post("/:id<int>/decision", h.decide)
 	staff.Post("/:id<int>/revoke", s.RequireStaff(identity.RoleAdmin), h.revoke)
+	s.PendingVerifications = func(ctx context.Context) (int, error) {
+		q, err := svc.Queue(ctx, verif.Query{State: verif.StatePending})
+		return q.Total, err
+	}
 	return h
 }
 
