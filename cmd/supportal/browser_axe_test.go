@@ -100,8 +100,8 @@ func (b *browser) screenshot(page string) {
 	name := fmt.Sprintf("%s-%02d%s.png", strings.ReplaceAll(b.t.Name(), "/", "-"), b.shots,
 		strings.NewReplacer("/", "_", " ", "_").Replace(where))
 	if err := os.MkdirAll(dir, 0o755); err == nil {
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err == nil {
-			b.t.Logf("screenshot of %s: %s", page, filepath.Join(dir, name))
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err == nil && b.shots == 1 {
+			b.t.Logf("screenshots of the pages in %s", dir)
 		}
 	}
 }
