@@ -136,6 +136,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.click("#verification-status a.button")
 			b.expectText("dialog #vd-title", "verification.form.title")
 			b.axe("/account/company with the verification dialog")
+			b.click("dialog #verification-form button[type=submit]")
+			b.do("the dialog's errors", chromedp.WaitVisible(chromedp.CSS("dialog #verification-form [aria-invalid=true]")))
+			b.axe("/account/company with the verification dialog's errors")
 			b.open("/no-such-page")
 			b.signOut()
 
