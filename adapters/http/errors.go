@@ -67,7 +67,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(fiber.Map{"error": msg, "code": key})
 	}
 	p := s.Page(c)
-	p.Title = "error.title"
+	p.Title = errorTitle(status)
 	p.FormError = msg
 	p.Data = fiber.Map{"Status": status}
 	if IsHTMX(c) {
@@ -110,6 +110,20 @@ func (s *Server) addFieldError(lang string, p *Page, e *domain.Error) {
 	if _, dup := p.Errors[e.Field]; !dup {
 		p.Errors[e.Field] = msg
 	}
+}
+
+// errorTitle is the title of the error page for a status: 403, 404 and
+// server errors each have their own.
+func errorTitle(status int) string {
+	switch {
+	case status == fiber.StatusForbidden:
+		return "error.title.forbidden"
+	case status == fiber.StatusNotFound, status == fiber.StatusMethodNotAllowed:
+		return "error.title.not_found"
+	case status >= 500:
+		return "error.title.server"
+	}
+	return "error.title"
 }
 
 func encodeQuery(s string) string { return url.QueryEscape(s) }

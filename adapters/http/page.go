@@ -18,7 +18,7 @@ var infoFlashes = map[string]bool{"flash.login_required": true, "flash.verificat
 
 // Page returns the layout data of the current request.
 func (s *Server) Page(c *fiber.Ctx) *Page {
-	p := &Page{Lang: Lang(c), Path: c.OriginalURL(), Route: string([]byte(c.Path())), Dev: s.cfg.Dev, Form: map[string]string{}}
+	p := &Page{Lang: Lang(c), Path: returnPath(c), Route: string([]byte(c.Path())), Dev: s.cfg.Dev, Form: map[string]string{}}
 	p.CSRF, _ = c.Locals(localCSRF).(string)
 	if a, ok := Account(c); ok {
 		p.User = &UserView{Name: a.Name, Email: a.Email, Staff: a.IsStaff(), Role: string(a.Role)}
@@ -36,6 +36,20 @@ func (s *Server) Page(c *fiber.Ctx) *Page {
 		}
 	}
 	return p
+}
+
+// returnPath is where the language switcher returns: the URL as requested,
+// or, for a page that answers a form's POST (which cannot be loaded again),
+// the same-origin page the form was on, from the Referer.
+func returnPath(c *fiber.Ctx) string {
+	if c.Method() != fiber.MethodPost {
+		return c.OriginalURL()
+	}
+	ref, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || ref.Host != c.Hostname() || ref.Path == "" {
+		return "/"
+	}
+	return LocalPath(ref.RequestURI())
 }
 
 // Render writes a whole page with status 200.

@@ -62,6 +62,9 @@ type Server struct {
 	// Verified reports whether a customer's company is verified (for the
 	// banner); nil means never.
 	Verified func(ctx context.Context, a identity.Account) bool
+	// PendingVerifications counts the submissions waiting for a reviewer
+	// (for the staff workbench); nil when no module provides it.
+	PendingVerifications func(ctx context.Context) (int, error)
 }
 
 // readBufferSize bounds a request's header (request line and cookies

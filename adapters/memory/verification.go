@@ -210,7 +210,9 @@ func (s *VerificationStore) History(_ context.Context, companyID int64) ([]verif
 	var out []verification.Entry
 	for _, e := range s.history {
 		if e.companyID == companyID {
-			out = append(out, e.Entry)
+			entry := e.Entry
+			entry.ActorName = s.names[entry.ActorID] // as PostgreSQL joins accounts
+			out = append(out, entry)
 		}
 	}
 	return out, nil

@@ -32,7 +32,7 @@ func TestNotifyInRecipientLanguage(t *testing.T) {
 	defer cancel()
 	data := map[string]any{"Code": "493017", "Count": 10}
 	tests := []struct{ lang, subject, body string }{
-		{i18n.ZH, "您的 Supportal 登录验证码", "您的登录验证码是 493017,10 分钟内有效"},
+		{i18n.ZH, "您的 Supportal 登录验证码", "您的登录验证码是 493017，10 分钟内有效"},
 		{i18n.EN, "Your Supportal sign-in code", "Your sign-in code is 493017. It is valid for 10 minutes."},
 		{"fr", "您的 Supportal 登录验证码", "493017"}, // unsupported → Chinese
 	}

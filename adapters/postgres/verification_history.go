@@ -127,6 +127,7 @@ type entryRow struct {
 	Version      int       `db:"version"`
 	At           time.Time `db:"at"`
 	ActorID      int64     `db:"actor_id"`
+	ActorName    string    `db:"actor_name"`
 	Action       string    `db:"action"`
 	CompanyName  string    `db:"company_name"`
 	DocType      string    `db:"doc_type"`
@@ -140,11 +141,12 @@ type entryRow struct {
 // company without submissions has an empty history.
 func (s *VerificationStore) History(ctx context.Context, companyID int64) ([]verification.Entry, error) {
 	const q = `
-SELECT submission_id, version, at, actor_id, action, company_name, doc_type, credit_code,
-	licence_key, reason, note
-FROM verification_history
-WHERE company_id = $1
-ORDER BY id`
+SELECT h.submission_id, h.version, h.at, h.actor_id, coalesce(a.name, '') AS actor_name, h.action,
+	h.company_name, h.doc_type, h.credit_code, h.licence_key, h.reason, h.note
+FROM verification_history h
+LEFT JOIN accounts a ON a.id = h.actor_id
+WHERE h.company_id = $1
+ORDER BY h.id`
 	var rows []entryRow
 	if err := sqlx.SelectContext(ctx, s.db, &rows, q, companyID); err != nil {
 		return nil, verificationErr("history", err)
@@ -156,6 +158,7 @@ ORDER BY id`
 			Version:      r.Version,
 			At:           r.At.UTC(),
 			ActorID:      r.ActorID,
+			ActorName:    r.ActorName,
 			Action:       verification.Action(r.Action),
 			Fields:       verification.Fields{CompanyName: r.CompanyName, DocType: r.DocType, CreditCode: r.CreditCode},
 			LicenceKey:   r.LicenceKey,

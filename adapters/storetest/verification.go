@@ -125,6 +125,9 @@ func sameHistory(t *testing.T, got, want []verification.Entry) {
 		sameTime(t, fmt.Sprintf("entry %d At", i), got[i].At, want[i].At)
 		g, w := got[i], want[i]
 		g.At, w.At = time.Time{}, time.Time{}
+		if w.ActorName == "" {
+			g.ActorName = "" // compared where the test knows the name
+		}
 		if g != w {
 			t.Errorf("entry %d = %+v\nwant      %+v", i, g, w)
 		}

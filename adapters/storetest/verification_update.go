@@ -131,6 +131,12 @@ func testHistory(t *testing.T, s VerificationStores, account NewAccount) {
 	h, err := s.History(ctx, first.CompanyID)
 	must(t, err)
 	sameHistory(t, h, want)
+	// The reviewer's entries carry the reviewer's name.
+	for _, e := range h {
+		if e.ActorID == reviewer && e.ActorName != "审核员" {
+			t.Errorf("%s by the reviewer: actor name %q, want 审核员", e.Action, e.ActorName)
+		}
+	}
 	h, err = s.History(ctx, other.CompanyID)
 	must(t, err)
 	if len(h) != 2 || h[0].Action != verification.ActionSubmitted || h[1].Action != verification.ActionModified {

@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"supportal/adapters/i18n"
@@ -27,6 +31,38 @@ type browser struct {
 	app  *testApp
 	lang string // the language the pages must be in: i18n.ZH or i18n.EN
 	js   bool
+	// audit runs axe-core on every page that open and submit reach.
+	audit bool
+	shots int // screenshots taken, numbering their files
+	// console collects what the pages logged as errors or violations.
+	console *consoleLog
+}
+
+// consoleLog is what a tab's pages reported on the console and in the log
+// (Content-Security-Policy violations among them), collected from the tab's
+// event loop.
+type consoleLog struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+func (l *consoleLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, s)
+}
+
+// matching returns the entries that contain sub.
+func (l *consoleLog) matching(sub string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, e := range l.entries {
+		if strings.Contains(e, sub) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // acceptLanguage is what a browser set to each language sends.
@@ -70,9 +106,33 @@ func newBrowser(t *testing.T, app *testApp, lang string, js bool) *browser {
 			t.Fatalf("disable JavaScript: %v", err)
 		}
 	}
+	console := &consoleLog{}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			console.add(fmt.Sprintf("%s %s: %s (%s)", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
+				}
+				console.add(fmt.Sprintf("console %s: %s", ev.Type, strings.Join(parts, " ")))
+			}
+		}
+	}); err != nil {
+		t.Fatalf("listen to the console: %v", err)
+	}
 	tctx, cancel := context.WithTimeout(ctx, journeyTimeout)
 	t.Cleanup(cancel)
-	b := &browser{t: t, ctx: tctx, app: app, lang: lang, js: js}
+	b := &browser{t: t, ctx: tctx, app: app, lang: lang, js: js, console: console}
+	// No page may break its own Content-Security-Policy (htmx's indicator
+	// styles did, until htmx-config turned them off).
+	t.Cleanup(func() {
+		for _, e := range console.matching("Content Security Policy") {
+			t.Errorf("CSP violation in the browser: %s", e)
+		}
+	})
 	t.Cleanup(func() { b.dumpOnFailure(ctx) }) // runs before the browser closes
 	return b
 }
@@ -122,6 +182,9 @@ func (b *browser) open(path string) {
 	b.t.Helper()
 	b.do("open "+path, chromedp.Navigate(b.app.url+path))
 	b.expectLang(b.lang)
+	if b.audit {
+		b.axe(path)
+	}
 }
 
 // click clicks the element and does not wait for a page (menus, htmx).
@@ -142,6 +205,9 @@ func (b *browser) submit(sel string, status int) {
 		b.t.Fatalf("submit %s: %s answered %d, want %d", sel, resp.URL, resp.Status, status)
 	}
 	b.expectLang(b.lang)
+	if b.audit {
+		b.axe(strings.TrimPrefix(resp.URL, b.app.url) + " after " + sel)
+	}
 }
 
 // expectScripts checks that the page's scripts ran (htmx is loaded) when

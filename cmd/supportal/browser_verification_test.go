@@ -97,6 +97,10 @@ func TestBrowserVerificationJourney(t *testing.T) {
 				t.Errorf("new name %q, want %q", got, renamed)
 			}
 			rev.expectContains("section[aria-labelledby=h-rchg] tbody", "verification.review.licence_replaced")
+			// The history names the reviewer who rejected the first version.
+			if got := rev.text("ol.timeline li.timeline-rejected"); !strings.Contains(got, "审核员 韩") {
+				t.Errorf("the rejection in the history shows %q, want the reviewer's name", got)
+			}
 			rev.submit("form[action$='/decision'] button.ok", http.StatusOK)
 			rev.expectText(".flash", "flash.verification_approved")
 

@@ -177,7 +177,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	}{
 		{identity.KindCustomer, info.Email, "wrong-password-x"},
 		{identity.KindCustomer, "nobody@example.com", pw},
-		{identity.KindPartner, info.Email, pw},
+		{identity.KindPartner, info.Email, "wrong-password-x"},
 		{identity.KindStaff, info.Email, pw},
 	}
 	for _, c := range cases {
@@ -185,6 +185,25 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 		if de := domain.As(err); de.Kind != domain.Unauthenticated || de.Key != "error.login.failed" {
 			t.Errorf("%+v: want the generic failure, got %v", c, err)
 		}
+	}
+}
+
+// TestCustomerOnPartnerTab: an enterprise customer who gives the right
+// password as a partner is told to sign in as 企业客户, and those attempts
+// count as no failure.
+func TestCustomerOnPartnerTab(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.CreateCustomer(ctx, info, co, pw); err != nil {
+		t.Fatal(err)
+	}
+	for range identity.MaxAccountFailures + 1 {
+		_, _, err := f.svc.Login(ctx, identity.KindPartner, info.Email, pw, client)
+		if de := domain.As(err); de.Kind != domain.Unauthenticated || de.Key != "error.login.use_customer" {
+			t.Fatalf("customer on the partner tab: want error.login.use_customer, got %v", err)
+		}
+	}
+	if _, _, err := f.svc.Login(ctx, identity.KindCustomer, info.Email, pw, client); err != nil {
+		t.Fatalf("then as a customer: %v (were the partner attempts counted?)", err)
 	}
 }
 

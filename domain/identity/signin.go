@@ -18,6 +18,10 @@ func (s *Service) checkLoginThrottle(ctx context.Context, email string, c Client
 	return s.throttled(ctx, scopeLoginIP, c.IP, MaxIPFailures, ThrottleWindow)
 }
 
+// errUseCustomerTab tells an enterprise customer who gave the right password
+// on the partner tab to sign in as 企业客户.
+var errUseCustomerTab = domain.E(domain.Unauthenticated, "error.login.use_customer")
+
 // loginFailed counts a failed sign-in and audits it through the stores of a
 // unit of work.
 func (s *Service) loginFailed(ctx context.Context, st Stores, email string, c Client, how string) error {
@@ -54,6 +58,10 @@ func (s *Service) Login(ctx context.Context, kind Kind, email, password string, 
 	ok, verr := s.d.Hasher.Verify(ctx, hash, password)
 	if verr != nil && err == nil {
 		return "", Account{}, fmt.Errorf("identity: verify: %w", verr)
+	}
+	if err == nil && ok && kind == KindPartner && a.Kind == KindCustomer {
+		// The right password on the wrong tab is no failed attempt.
+		return "", Account{}, errUseCustomerTab
 	}
 	if err != nil || !ok || a.Kind != kind {
 		return "", Account{}, s.refuseLogin(ctx, email, c, "password")

@@ -94,6 +94,7 @@ type Entry struct {
 	Version      int
 	At           time.Time
 	ActorID      int64
+	ActorName    string // the actor's account name, read with the history
 	Action       Action
 	Fields       Fields
 	LicenceKey   string

@@ -7,7 +7,12 @@ import (
 
 	web "supportal/adapters/http"
 	"supportal/adapters/smtp/mailbox"
+	"supportal/domain/identity"
 )
+
+// staffHome is the staff workbench's data: the number of submissions waiting
+// for a reviewer.
+type staffHome struct{ Pending int }
 
 // Register installs the routes. box is the development mailbox; nil outside
 // development.
@@ -23,6 +28,13 @@ func Register(s *web.Server, box *mailbox.Box) {
 	s.App.Get("/staff", s.RequireStaff(), func(c *fiber.Ctx) error {
 		p := s.Page(c)
 		p.Title = "staff.home.title"
+		if a, _ := web.Account(c); s.PendingVerifications != nil && (a.Role == identity.RoleReviewer || a.Role == identity.RoleAdmin) {
+			n, err := s.PendingVerifications(c.UserContext())
+			if err != nil {
+				return err
+			}
+			p.Data = staffHome{Pending: n}
+		}
 		return s.Render(c, "staff/home", p)
 	})
 	if box != nil {

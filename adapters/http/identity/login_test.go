@@ -45,8 +45,8 @@ func TestLoginPasswordRotatesSession(t *testing.T) {
 	webtest.WantRedirect(t, r, "/")
 }
 
-// TestLoginFailuresLookAlike: wrong password, unknown email and the wrong
-// door give one message and one status.
+// TestLoginFailuresLookAlike: a wrong password and an unknown email give
+// one message and one status.
 func TestLoginFailuresLookAlike(t *testing.T) {
 	for _, br := range browsers {
 		t.Run(br.lang, func(t *testing.T) {
@@ -59,30 +59,52 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 					t.Fatalf("%s %s signed in", typ, email)
 				}
 				webtest.WantText(t, r, webtest.T(br.lang, "error.login.failed", nil))
-				// The page names the door that was used; compare the rest.
-				body := strings.ReplaceAll(r.Body, "type=partner", "type=X")
-				body = strings.ReplaceAll(body, "type=customer", "type=X")
-				body = strings.ReplaceAll(body, `name="type" value="`+typ+`"`, `name="type" value="X"`)
-				return r.Status, normalize(body, b.Token, email)
+				return r.Status, normalize(r.Body, b.Token, email)
 			}
 			wrongStatus, wrongBody := try("customer", customerEmail, "Wrong-password-123")
 			unknownStatus, unknownBody := try("customer", "nobody@example.com", password)
-			doorStatus, doorBody := try("partner", customerEmail, password)
-			if wrongStatus != http.StatusUnauthorized || unknownStatus != wrongStatus || doorStatus != wrongStatus {
-				t.Fatalf("statuses: wrong password %d, unknown email %d, partner door %d", wrongStatus, unknownStatus, doorStatus)
+			if wrongStatus != http.StatusUnauthorized || unknownStatus != wrongStatus {
+				t.Fatalf("statuses: wrong password %d, unknown email %d", wrongStatus, unknownStatus)
 			}
-			// The door tabs mark the current one; only that may differ.
 			if wrongBody != unknownBody {
-				t.Errorf("unknown email page differs from wrong password page")
+				t.Errorf("unknown email page differs from wrong password page:\n%s", lineDiff(wrongBody, unknownBody))
 			}
-			if stripAriaCurrent(wrongBody) != stripAriaCurrent(doorBody) {
-				t.Errorf("partner door page differs from wrong password page:\n%s", lineDiff(wrongBody, doorBody))
+			// On the partner tab, a wrong password is the same failure.
+			if status, _ := try("partner", customerEmail, "Wrong-password-123"); status != http.StatusUnauthorized {
+				t.Fatalf("partner tab, wrong password: %d", status)
 			}
 		})
 	}
 }
 
-func stripAriaCurrent(s string) string { return strings.ReplaceAll(s, ` aria-current="page"`, " ") }
+// TestPartnerTab: the partner tab says whom it is for and offers no
+// registration; a customer who signs in there with the right password is
+// told to use 企业客户.
+func TestPartnerTab(t *testing.T) {
+	for _, br := range browsers {
+		t.Run(br.lang, func(t *testing.T) {
+			e := newEnv(t)
+			e.seedCustomer(customerEmail)
+			b := e.client(br.accept)
+			r := b.Get("/login?type=partner")
+			webtest.WantStatus(t, r, http.StatusOK)
+			webtest.WantText(t, r, webtest.T(br.lang, "login.partner.intro", nil))
+			if strings.Contains(r.Body, `href="/register"`) {
+				t.Error("the partner tab offers registration")
+			}
+			r = b.Get("/login?type=customer")
+			if !strings.Contains(r.Body, `href="/register"`) || strings.Contains(r.Body, "partner-intro") {
+				t.Error("the customer tab lacks the registration link or shows the partner text")
+			}
+			r = b.Post("/login", url.Values{"type": {"partner"}, "email": {customerEmail}, "password": {password}})
+			webtest.WantStatus(t, r, http.StatusUnauthorized)
+			webtest.WantText(t, r, webtest.T(br.lang, "error.login.use_customer", nil))
+			if b.sid() != "" {
+				t.Fatal("signed in on the partner tab")
+			}
+		})
+	}
+}
 
 // lineDiff lists the lines where a and b differ.
 func lineDiff(a, b string) string {

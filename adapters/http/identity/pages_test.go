@@ -74,7 +74,7 @@ func TestNotFound(t *testing.T) {
 		for _, path := range []string{"/no-such-page", "/register/nope", "/static/nope.css"} {
 			r := b.Get(path)
 			webtest.WantStatus(t, r, http.StatusNotFound)
-			webtest.WantText(t, r, webtest.T(br.lang, "error.not_found", nil), webtest.T(br.lang, "error.title", nil), webtest.T(br.lang, "error.back_home", nil))
+			webtest.WantText(t, r, webtest.T(br.lang, "error.not_found", nil), webtest.T(br.lang, "error.title.not_found", nil), webtest.T(br.lang, "error.back_home", nil))
 		}
 	}
 	// Signed in, the page keeps the user's header.

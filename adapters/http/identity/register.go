@@ -25,13 +25,16 @@ type registerView struct {
 	Sizes      []string
 }
 
+// registerTitles are the wizard's page titles, one per step.
+var registerTitles = [...]string{"register.title.step1", "register.title.step2", "register.title.step3"}
+
 func (h *Handler) registerView(c *fiber.Ctx, d ident.Draft, step int) *web.Page {
 	p := h.s.Page(c)
-	p.Title = "register.title"
 	max := d.Step()
 	if step < 1 || step > max {
 		step = max
 	}
+	p.Title = registerTitles[step-1]
 	p.Data = &registerView{Step: step, MaxStep: max, Email: d.Info.Email, Verified: max == 3,
 		Countries: ident.Countries, JobTitles: ident.JobTitles, Industries: ident.Industries, Sizes: ident.CompanySizes}
 	country := d.Info.Country

@@ -45,6 +45,10 @@ func Register(s *web.Server, svc *verif.Service) *Handler {
 	staff.Post("/:id<int>/claim", h.claim)
 	staff.Post("/:id<int>/decision", h.decide)
 	staff.Post("/:id<int>/revoke", s.RequireStaff(identity.RoleAdmin), h.revoke)
+	s.PendingVerifications = func(ctx context.Context) (int, error) {
+		q, err := svc.Queue(ctx, verif.Query{State: verif.StatePending}, 1)
+		return q.Page.Total, err
+	}
 	return h
 }
 
@@ -64,7 +68,8 @@ type timelineItem struct {
 	Action   string
 	Version  int
 	ActorID  int64
-	Customer bool // done by the customer (submitted, modified, resubmitted)
+	Actor    string // the reviewer's name
+	Customer bool   // done by the customer (submitted, modified, resubmitted)
 	Fields   verif.Fields
 	Reason   string
 	Note     string
@@ -75,7 +80,7 @@ func timeline(h []verif.Entry) []timelineItem {
 	out := make([]timelineItem, 0, len(h))
 	for i := len(h) - 1; i >= 0; i-- {
 		e := h[i]
-		out = append(out, timelineItem{At: e.At, Action: string(e.Action), Version: e.Version, ActorID: e.ActorID,
+		out = append(out, timelineItem{At: e.At, Action: string(e.Action), Version: e.Version, ActorID: e.ActorID, Actor: e.ActorName,
 			Customer: e.Action != verif.ActionApproved && e.Action != verif.ActionRejected && e.Action != verif.ActionRevoked,
 			Fields:   e.Fields, Reason: e.Reason, Note: e.Note})
 	}
