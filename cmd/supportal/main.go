@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones work without /usr/share/zoneinfo
 )
 
 const usage = `Usage: supportal <command> [flags]

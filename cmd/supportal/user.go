@@ -31,6 +31,7 @@ func userCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	role := fs.String("role", "", "reviewer, agent or admin")
 	name := fs.String("name", "", "display name (defaults to the email)")
 	password := fs.String("password", "", "password (12–128 characters); generated and printed when empty")
+	zone := fs.String("time-zone", identity.DefaultTimeZone, "IANA time zone the staff pages show times in")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func userCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	a, err := svc.CreateStaff(ctx, *email, *name, r, pw)
+	a, err := svc.CreateStaffInZone(ctx, *email, *name, r, pw, *zone)
 	if err != nil {
 		return explain(err)
 	}
