@@ -28,6 +28,9 @@ func (s *Server) Page(c *fiber.Ctx) *Page {
 		p.Zone = a.Location()
 		if !a.IsStaff() && (s.Verified == nil || !s.Verified(c.UserContext(), a)) {
 			p.Unverified = true
+			if s.GateState != nil {
+				p.Gate = s.GateState(c.UserContext(), a)
+			}
 		}
 	}
 	if f := c.Cookies("flash"); f != "" {

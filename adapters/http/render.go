@@ -110,6 +110,7 @@ type Page struct {
 	Data       any
 	Unverified bool
 	Zone       *time.Location // the viewer's time zone: every time is shown in it
+	Gate       *GateState     // where an unverified company's verification stands
 }
 
 // UserView is the signed-in user as the header shows it.

@@ -62,6 +62,19 @@ type Server struct {
 	// Verified reports whether a customer's company is verified (for the
 	// banner); nil means never.
 	Verified func(ctx context.Context, a identity.Account) bool
+	// GateState says where an unverified company's verification stands, for
+	// the banner and the gates; nil (or a nil answer) shows the plain text.
+	GateState func(ctx context.Context, a identity.Account) *GateState
+}
+
+// GateState is where an unverified company's verification stands: State is
+// pending (with SubmittedAt), rejected or revoked (with Reason and Note), or
+// none.
+type GateState struct {
+	State       string
+	SubmittedAt time.Time
+	Reason      string
+	Note        string
 }
 
 // readBufferSize bounds a request's header (request line and cookies
