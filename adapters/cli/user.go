@@ -27,6 +27,7 @@ func (c Commands) User(ctx context.Context, args []string) error {
 	role := fs.String("role", "", "reviewer, agent or admin")
 	name := fs.String("name", "", "display name (defaults to the email)")
 	password := fs.String("password", "", "password (12–128 characters); generated and printed when empty")
+	zone := fs.String("time-zone", identity.DefaultTimeZone, "IANA time zone the staff pages show times in")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (c Commands) User(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeFn()
-	a, err := services.Identity.CreateStaff(ctx, *email, *name, r, pw)
+	a, err := services.Identity.CreateStaffInZone(ctx, *email, *name, r, pw, *zone)
 	if err != nil {
 		return explain(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"supportal/domain/identity"
 )
 
 // Flash is a one-time message shown on the next page.
@@ -18,12 +20,17 @@ var infoFlashes = map[string]bool{"flash.login_required": true, "flash.verificat
 
 // Page returns the layout data of the current request.
 func (s *Server) Page(c *fiber.Ctx) *Page {
-	p := &Page{Lang: Lang(c), Path: returnPath(c), Route: string([]byte(c.Path())), Dev: s.cfg.Dev, Form: map[string]string{}}
+	p := &Page{Lang: Lang(c), Path: returnPath(c), Route: string([]byte(c.Path())), Dev: s.cfg.Dev, Form: map[string]string{},
+		Zone: identity.Location("")}
 	p.CSRF, _ = c.Locals(localCSRF).(string)
 	if a, ok := Account(c); ok {
-		p.User = &UserView{Name: a.Name, Email: a.Email, Staff: a.IsStaff(), Role: string(a.Role)}
+		p.User = &UserView{Name: a.Name, Email: a.Email, Staff: a.IsStaff(), Role: string(a.Role), TimeZone: a.TimeZone}
+		p.Zone = a.Location()
 		if !a.IsStaff() && (s.Verified == nil || !s.Verified(c.UserContext(), a)) {
 			p.Unverified = true
+			if s.GateState != nil {
+				p.Gate = s.GateState(c.UserContext(), a)
+			}
 		}
 	}
 	if f := c.Cookies("flash"); f != "" {

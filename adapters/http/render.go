@@ -63,7 +63,8 @@ func pageFiles() ([]string, error) {
 
 // Funcs returns the template functions for one language: t translates a
 // message id, tf translates with key/value template data, dict builds a map
-// for partials.
+// for partials, date formats a calendar date and datetime an instant in the
+// given zone (every page passes the viewer's, $.Zone).
 func Funcs(b *i18n.Bundle, lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(id string) string { return b.T(lang, id, nil) },
@@ -78,7 +79,8 @@ func Funcs(b *i18n.Bundle, lang string) template.FuncMap {
 			}
 			return t.Format("2 Jan 2006")
 		},
-		"datetime": func(t time.Time) string { return t.Format("2006-01-02 15:04") },
+		// datetime shows an instant in the viewer's zone ($.Zone), naming it.
+		"datetime": func(loc *time.Location, t time.Time) string { return i18n.DateTime(lang, t, loc) },
 		"eq2":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	}
 }
@@ -107,14 +109,17 @@ type Page struct {
 	Notice     string            // a translated confirmation shown above the form
 	Data       any
 	Unverified bool
+	Zone       *time.Location // the viewer's time zone: every time is shown in it
+	Gate       *GateState     // where an unverified company's verification stands
 }
 
 // UserView is the signed-in user as the header shows it.
 type UserView struct {
-	Name  string
-	Email string
-	Staff bool
-	Role  string
+	Name     string
+	Email    string
+	Staff    bool
+	Role     string
+	TimeZone string // IANA name
 }
 
 // render executes a page's set: the whole layout ("base"), or only the named

@@ -65,6 +65,19 @@ type Server struct {
 	// PendingVerifications counts the submissions waiting for a reviewer
 	// (for the staff workbench); nil when no module provides it.
 	PendingVerifications func(ctx context.Context) (int, error)
+	// GateState says where an unverified company's verification stands, for
+	// the banner and the gates; nil (or a nil answer) shows the plain text.
+	GateState func(ctx context.Context, a identity.Account) *GateState
+}
+
+// GateState is where an unverified company's verification stands: State is
+// pending (with SubmittedAt), rejected or revoked (with Reason and Note), or
+// none.
+type GateState struct {
+	State       string
+	SubmittedAt time.Time
+	Reason      string
+	Note        string
 }
 
 // readBufferSize bounds a request's header (request line and cookies

@@ -90,6 +90,9 @@ func (s *IdentityStore) insertAccount(a *identity.Account) error {
 		return errEmailTaken
 	}
 	a.ID = s.nextID()
+	if a.TimeZone == "" {
+		a.TimeZone = identity.DefaultTimeZone
+	}
 	a.CreatedAt, a.PasswordChangedAt = dbTime(a.CreatedAt), dbTime(a.PasswordChangedAt)
 	s.accounts[a.ID] = *a
 	return nil
@@ -146,7 +149,8 @@ func (s *IdentityStore) AccountByID(_ context.Context, id int64) (identity.Accou
 	return a, nil
 }
 
-// UpdateProfile sets the name, job title and mobile of the account. It
+// UpdateProfile sets the name, job title, mobile and (when given) time zone
+// of the account. It
 // returns NotFound (error.account.not_found).
 func (s *IdentityStore) UpdateProfile(_ context.Context, id int64, p identity.Profile) error {
 	s.mu.Lock()
@@ -156,6 +160,9 @@ func (s *IdentityStore) UpdateProfile(_ context.Context, id int64, p identity.Pr
 		return errAccountNotFound
 	}
 	a.Name, a.JobTitle, a.Mobile = p.Name, p.JobTitle, p.Mobile
+	if p.TimeZone != "" {
+		a.TimeZone = p.TimeZone
+	}
 	s.accounts[id] = a
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"supportal/adapters/i18n"
 	"supportal/ports"
@@ -21,7 +22,9 @@ type Notifier struct {
 // New returns a notifier over the bundle and mailer.
 func New(b *i18n.Bundle, m ports.Mailer) *Notifier { return &Notifier{bundle: b, mailer: m} }
 
-// Notify renders and sends one email. A data value whose name ends in "Key"
+// Notify renders and sends one email. A notice with "At" (RFC 3339) and
+// "TimeZone" says when, in the recipient's zone and language, above the
+// footer. A data value whose name ends in "Key"
 // is a message id: it is translated and given to the templates under the
 // name without the suffix (ReasonKey → Reason).
 func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data map[string]any) error {
@@ -29,15 +32,36 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 		lang = i18n.ZH
 	}
 	data = n.translateKeys(lang, data)
+	text := n.bundle.T(lang, "mail."+template+".body", data)
+	if at, ok := when(lang, data); ok {
+		text += "\n\n" + n.bundle.T(lang, "mail.at", map[string]any{"At": at})
+	}
 	m := ports.Mail{
 		To:      to,
 		Subject: n.bundle.T(lang, "mail."+template+".subject", data),
-		Text:    n.bundle.T(lang, "mail."+template+".body", data) + "\n\n" + n.bundle.T(lang, "mail.footer", nil),
+		Text:    text + "\n\n" + n.bundle.T(lang, "mail.footer", nil),
 	}
 	if err := n.mailer.Send(ctx, m); err != nil {
 		return fmt.Errorf("notify: %s: %w", template, err)
 	}
 	return nil
+}
+
+// when formats the notice's "At" (RFC 3339) in its "TimeZone" (an IANA name;
+// UTC when missing or unknown) for lang, the way the pages show times.
+func when(lang string, data map[string]any) (string, bool) {
+	s, _ := data["At"].(string)
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return "", false
+	}
+	loc := time.UTC
+	if z, _ := data["TimeZone"].(string); z != "" {
+		if l, err := time.LoadLocation(z); err == nil {
+			loc = l
+		}
+	}
+	return i18n.DateTime(lang, at, loc), true
 }
 
 // translateKeys returns data with every "…Key" message id translated.

@@ -9,6 +9,7 @@ import (
 	"supportal/adapters/i18n"
 	"supportal/adapters/smtp"
 	"supportal/adapters/smtp/mailbox"
+	"supportal/ports"
 )
 
 // TestNotifyInRecipientLanguage sends through the real SMTP adapter to an
@@ -46,6 +47,37 @@ func TestNotifyInRecipientLanguage(t *testing.T) {
 		}
 		if got.Subject != tt.subject || !strings.Contains(got.Text, tt.body) {
 			t.Errorf("%s: got %q / %q", tt.lang, got.Subject, got.Text)
+		}
+	}
+}
+
+// mails records what a Notifier sends.
+type mails []ports.Mail
+
+func (m *mails) Send(_ context.Context, mail ports.Mail) error { *m = append(*m, mail); return nil }
+
+// TestNotifyShowsTheTimeInTheRecipientsZone: a notice's At is written in
+// the recipient's zone and language, the zone named.
+func TestNotifyShowsTheTimeInTheRecipientsZone(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent mails
+	n := New(b, &sent)
+	data := map[string]any{"Name": "李雷", "At": "2026-12-01T01:30:00Z", "TimeZone": "Asia/Shanghai"}
+	for _, lang := range i18n.Langs {
+		if err := n.Notify(t.Context(), "li@example.com", lang, "password_changed", data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data["TimeZone"] = "Europe/Berlin"
+	if err := n.Notify(t.Context(), "li@example.com", i18n.EN, "password_changed", data); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"时间：2026年12月1日 09:30（UTC+8，Asia/Shanghai）", "Time: 1 Dec 2026, 09:30 (UTC+8, Asia/Shanghai)", "Time: 1 Dec 2026, 02:30 (UTC+1, Europe/Berlin)"} {
+		if !strings.Contains(sent[i].Text, want) {
+			t.Errorf("mail %d lacks %q:\n%s", i, want, sent[i].Text)
 		}
 	}
 }

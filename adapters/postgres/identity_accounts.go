@@ -25,6 +25,7 @@ type accountRow struct {
 	PasswordHash      string        `db:"password_hash"`
 	CompanyID         sql.NullInt64 `db:"company_id"`
 	Lang              string        `db:"lang"`
+	TimeZone          string        `db:"time_zone"`
 	CreatedAt         time.Time     `db:"created_at"`
 	PasswordChangedAt time.Time     `db:"password_changed_at"`
 }
@@ -42,6 +43,7 @@ func (r accountRow) account() identity.Account {
 		PasswordHash:      r.PasswordHash,
 		CompanyID:         r.CompanyID.Int64,
 		Lang:              r.Lang,
+		TimeZone:          r.TimeZone,
 		CreatedAt:         r.CreatedAt.UTC(),
 		PasswordChangedAt: r.PasswordChangedAt.UTC(),
 	}
@@ -49,7 +51,7 @@ func (r accountRow) account() identity.Account {
 
 // accountColumns lists the columns accountRow scans.
 const accountColumns = `id, email, kind, role, name, job_title, country, mobile, password_hash,
-	company_id, lang, created_at, password_changed_at`
+	company_id, lang, time_zone, created_at, password_changed_at`
 
 // CreateCustomer inserts the company c and the customer account a in one
 // statement, linking them, and fills a.ID, a.CompanyID and c.ID. The email is
@@ -63,9 +65,9 @@ WITH c AS (
 	RETURNING id
 )
 INSERT INTO accounts (email, kind, role, name, job_title, country, mobile, password_hash,
-	company_id, lang, created_at, password_changed_at)
+	company_id, lang, time_zone, created_at, password_changed_at)
 SELECT $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
-	c.id, $15::text, $6::timestamptz, $16::timestamptz
+	c.id, $15::text, $17::text, $6::timestamptz, $16::timestamptz
 FROM c
 RETURNING id, company_id`
 	email := strings.ToLower(a.Email)
@@ -73,7 +75,7 @@ RETURNING id, company_id`
 	err := s.db.QueryRowxContext(ctx, q,
 		c.Name, c.Industry, c.Size, c.Address, c.Business, a.CreatedAt,
 		email, a.Kind, a.Role, a.Name, a.JobTitle, a.Country, a.Mobile, a.PasswordHash,
-		a.Lang, a.PasswordChangedAt,
+		a.Lang, a.PasswordChangedAt, zoneOrDefault(a.TimeZone),
 	).Scan(&id, &companyID)
 	if isUniqueViolation(err) {
 		return domain.E(domain.Conflict, keyEmailTaken)
@@ -81,7 +83,7 @@ RETURNING id, company_id`
 	if err != nil {
 		return identityErr("create customer", err)
 	}
-	a.ID, a.Email, a.CompanyID, c.ID = id, email, companyID, companyID
+	a.ID, a.Email, a.CompanyID, c.ID, a.TimeZone = id, email, companyID, companyID, zoneOrDefault(a.TimeZone)
 	return nil
 }
 
@@ -91,14 +93,14 @@ RETURNING id, company_id`
 func (s *IdentityStore) CreateStaff(ctx context.Context, a *identity.Account) error {
 	const q = `
 INSERT INTO accounts (email, kind, role, name, job_title, country, mobile, password_hash,
-	lang, created_at, password_changed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	lang, created_at, password_changed_at, time_zone)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 RETURNING id`
 	email := strings.ToLower(a.Email)
 	var id int64
 	err := s.db.QueryRowxContext(ctx, q,
 		email, a.Kind, a.Role, a.Name, a.JobTitle, a.Country, a.Mobile, a.PasswordHash,
-		a.Lang, a.CreatedAt, a.PasswordChangedAt,
+		a.Lang, a.CreatedAt, a.PasswordChangedAt, zoneOrDefault(a.TimeZone),
 	).Scan(&id)
 	if isUniqueViolation(err) {
 		return domain.E(domain.Conflict, keyEmailTaken)
@@ -106,7 +108,7 @@ RETURNING id`
 	if err != nil {
 		return identityErr("create staff", err)
 	}
-	a.ID, a.Email, a.CompanyID = id, email, 0
+	a.ID, a.Email, a.CompanyID, a.TimeZone = id, email, 0, zoneOrDefault(a.TimeZone)
 	return nil
 }
 
@@ -132,12 +134,14 @@ func (s *IdentityStore) AccountByID(ctx context.Context, id int64) (identity.Acc
 	return r.account(), nil
 }
 
-// UpdateProfile sets the name, job title and mobile of the account. It
-// returns NotFound (error.account.not_found).
+// UpdateProfile sets the name, job title, mobile and (when given) time zone
+// of the account. It returns NotFound (error.account.not_found).
 func (s *IdentityStore) UpdateProfile(ctx context.Context, id int64, p identity.Profile) error {
-	const q = `UPDATE accounts SET name = $2, job_title = $3, mobile = $4 WHERE id = $1 RETURNING id`
+	const q = `
+UPDATE accounts SET name = $2, job_title = $3, mobile = $4, time_zone = COALESCE(NULLIF($5, ''), time_zone)
+WHERE id = $1 RETURNING id`
 	var got int64
-	err := s.db.QueryRowxContext(ctx, q, id, p.Name, p.JobTitle, p.Mobile).Scan(&got)
+	err := s.db.QueryRowxContext(ctx, q, id, p.Name, p.JobTitle, p.Mobile, p.TimeZone).Scan(&got)
 	if err != nil {
 		return identityErr("update profile", notFound(err, keyAccountNotFound))
 	}
@@ -180,4 +184,12 @@ RETURNING id`
 		return identityErr("update company", notFound(err, keyCompanyNotFound))
 	}
 	return nil
+}
+
+// zoneOrDefault is the zone stored for an account created without one.
+func zoneOrDefault(z string) string {
+	if z == "" {
+		return identity.DefaultTimeZone
+	}
+	return z
 }

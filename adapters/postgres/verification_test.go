@@ -11,23 +11,27 @@ import (
 
 	"supportal/adapters/postgres/pgtest"
 	"supportal/adapters/storetest"
-	"supportal/domain/identity"
 	"supportal/domain/verification"
 )
 
 // accounts returns a storetest.NewAccount that creates customers in db.
 func accounts(db *sqlx.DB) storetest.NewAccount {
-	ids := NewIdentityStore(db)
 	var n atomic.Int64
 	return func(t *testing.T, name string) (int64, int64) {
 		t.Helper()
-		a := identity.Account{Email: fmt.Sprintf("customer%d@example.com", n.Add(1)), Kind: identity.KindCustomer,
-			Role: identity.RoleCustomer, Name: name, PasswordHash: "h", Country: "CN"}
-		c := identity.Company{Name: name}
-		if err := ids.CreateCustomer(t.Context(), &a, &c); err != nil {
+		// Plain SQL over the columns of the first migration, so that tests of
+		// later migrations can create accounts before applying them.
+		const q = `
+WITH c AS (INSERT INTO companies (name) VALUES ($1) RETURNING id)
+INSERT INTO accounts (email, kind, role, name, password_hash, country, company_id)
+SELECT $2, 'customer', 'customer', $1, 'h', 'CN', c.id FROM c
+RETURNING company_id, id`
+		var companyID, accountID int64
+		email := fmt.Sprintf("customer%d@example.com", n.Add(1))
+		if err := db.QueryRowxContext(t.Context(), q, name, email).Scan(&companyID, &accountID); err != nil {
 			t.Fatal(err)
 		}
-		return c.ID, a.ID
+		return companyID, accountID
 	}
 }
 

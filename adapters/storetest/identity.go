@@ -104,7 +104,7 @@ func newCustomer(email string) (identity.Account, identity.Company) {
 	a := identity.Account{
 		Email: email, Kind: identity.KindCustomer, Role: identity.RoleCustomer, Name: "李雷",
 		JobTitle: "it_lead", Country: "CN", Mobile: "13800138000", PasswordHash: "hash-1",
-		Lang: "zh-CN", CreatedAt: base, PasswordChangedAt: base.Add(time.Second),
+		Lang: "zh-CN", TimeZone: "Asia/Hong_Kong", CreatedAt: base, PasswordChangedAt: base.Add(time.Second),
 	}
 	c := identity.Company{Name: "示例科技有限公司", Industry: "it", Size: "21-100", Address: "上海市浦东新区", Business: "服务器"}
 	return a, c
@@ -169,6 +169,9 @@ func testCreateStaff(t *testing.T, s IdentityStores) {
 	}
 	got, err := s.AccountByEmail(ctx, "ADMIN@example.com")
 	must(t, err)
+	if got.TimeZone != identity.DefaultTimeZone {
+		t.Errorf("TimeZone of staff created without one = %q, want %q", got.TimeZone, identity.DefaultTimeZone)
+	}
 	sameAccount(t, got, a)
 	if !got.IsStaff() || got.Role != identity.RoleAdmin {
 		t.Errorf("kind %q role %q, want staff admin", got.Kind, got.Role)
@@ -228,6 +231,12 @@ func testUpdateProfile(t *testing.T, s IdentityStores) {
 	got, err := s.AccountByID(ctx, a.ID)
 	must(t, err)
 	a.Name, a.JobTitle, a.Mobile = "韩梅梅", "finance", ""
+	sameAccount(t, got, a)
+
+	must(t, s.UpdateProfile(ctx, a.ID, identity.Profile{Name: "韩梅梅", JobTitle: "finance", TimeZone: "Europe/Berlin"}))
+	got, err = s.AccountByID(ctx, a.ID)
+	must(t, err)
+	a.TimeZone = "Europe/Berlin"
 	sameAccount(t, got, a)
 }
 

@@ -109,6 +109,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	idweb := identityweb.Register(srv, idsvc)
 	vweb := verificationweb.Register(srv, vsvc)
 	idweb.Status = vweb.Status
+	srv.GateState = vweb.Gate
 	vweb.CompanyName = func(ctx context.Context, a identity.Account) (string, error) {
 		co, err := idsvc.Company(ctx, a)
 		return co.Name, err

@@ -108,11 +108,17 @@ func TestBrowserVerificationJourney(t *testing.T) {
 			cust.expectText("#verification-status .badge", "verification.state.verified")
 			// Once verified, the only action is a new verification (name or code change).
 			cust.expectText("#verification-status a.button", "verification.action.change")
-			attrs, err := chromedp.Run(cust.ctx, chromedp.Attributes(chromedp.CSS("#f-company_name")))
-			if _, locked := attrs["readonly"]; err != nil || !locked {
-				t.Errorf("company name not read-only once verified: %v %v", attrs, err)
+			// The locked name and the verified code are text with a lock, not inputs.
+			if got := cust.text("#v-company_name"); got != renamed {
+				t.Errorf("locked company name %q, want %q", got, renamed)
 			}
-			cust.expectValue("company_name", renamed)
+			attrs, err := chromedp.Run(cust.ctx, chromedp.Attributes(chromedp.CSS(".field-locked svg.lock")))
+			if err != nil || attrs["aria-label"] != cust.tr("field.locked") {
+				t.Errorf("lock icon: %v %v", attrs, err)
+			}
+			if got := cust.text("#v-credit_code"); len(got) != 18 {
+				t.Errorf("verified credit code shown as %q", got)
+			}
 			cust.expectText("#h-company_name", "field.company_name.locked")
 			cust.do("no unverified banner", chromedp.WaitNotPresent(chromedp.CSS(".banner-warn")))
 			t.Logf("%s: set-up %v, journey %v", lang, setup.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))

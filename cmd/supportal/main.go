@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"supportal/adapters/cli"
+	_ "time/tzdata" // time zones work without /usr/share/zoneinfo
 )
 
 const usage = `Usage: supportal <command> [flags]

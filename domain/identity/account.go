@@ -72,6 +72,7 @@ type Account struct {
 	PasswordHash      string
 	CompanyID         int64 // 0 for staff
 	Lang              string
+	TimeZone          string // IANA name; times are shown in it
 	CreatedAt         time.Time
 	PasswordChangedAt time.Time
 }
@@ -84,6 +85,7 @@ type Profile struct {
 	Name     string
 	JobTitle string
 	Mobile   string
+	TimeZone string // IANA name; empty keeps the account's zone
 }
 
 // AccountInfo is step 1 of registration: the account fields.
@@ -196,6 +198,7 @@ func (p Profile) Normalize() Profile {
 	p.Name = strings.TrimSpace(p.Name)
 	p.JobTitle = strings.TrimSpace(p.JobTitle)
 	p.Mobile = NormalizeMobile(p.Mobile)
+	p.TimeZone = strings.TrimSpace(p.TimeZone)
 	return p
 }
 
@@ -210,6 +213,11 @@ func (p Profile) Validate(country string) error {
 	}
 	if e := ValidateMobile(country, p.Mobile); e != nil {
 		errs = append(errs, e)
+	}
+	if p.TimeZone != "" {
+		if e := ValidateTimeZone(p.TimeZone); e != nil {
+			errs = append(errs, e)
+		}
 	}
 	return errs.Err()
 }

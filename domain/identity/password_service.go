@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"supportal/domain"
 )
@@ -83,7 +84,8 @@ func (s *Service) setPassword(ctx context.Context, st Stores, a Account, hash st
 	if lang == "" {
 		lang = a.Lang
 	}
-	if err := s.notify(ctx, st, a.Email, lang, "password_changed", map[string]any{"Name": a.Name}); err != nil {
+	if err := s.notify(ctx, st, a.Email, lang, "password_changed", map[string]any{"Name": a.Name,
+		"At": s.now().Format(time.RFC3339), "TimeZone": a.Location().String()}); err != nil {
 		return err
 	}
 	return s.audit(ctx, st, event, a.ID, a.Email, c, "")

@@ -100,9 +100,21 @@ func (s *Service) SetVerifiedName(ctx context.Context, companyID int64, name str
 	return s.d.Companies.UpdateCompany(ctx, c)
 }
 
-// CreateStaff creates a staff account with the given role (for the CLI).
+// CreateStaff creates a staff account with the given role in DefaultTimeZone.
 func (s *Service) CreateStaff(ctx context.Context, email, name string, role Role, password string) (Account, error) {
+	return s.CreateStaffInZone(ctx, email, name, role, password, "")
+}
+
+// CreateStaffInZone creates a staff account with the given role whose pages
+// show times in zone (an IANA name of TimeZones; empty is DefaultTimeZone).
+func (s *Service) CreateStaffInZone(ctx context.Context, email, name string, role Role, password, zone string) (Account, error) {
 	email = NormalizeEmail(email)
+	if zone == "" {
+		zone = DefaultTimeZone
+	}
+	if e := ValidateTimeZone(zone); e != nil {
+		return Account{}, e
+	}
 	if e := ValidateEmail(email); e != nil {
 		return Account{}, e
 	}
@@ -120,7 +132,7 @@ func (s *Service) CreateStaff(ctx context.Context, email, name string, role Role
 		return Account{}, fmt.Errorf("identity: hash: %w", err)
 	}
 	now := s.now()
-	a := Account{Email: email, Kind: KindStaff, Role: role, Name: name, PasswordHash: h, Lang: "zh-CN", CreatedAt: now, PasswordChangedAt: now}
+	a := Account{Email: email, Kind: KindStaff, Role: role, Name: name, PasswordHash: h, Lang: "zh-CN", TimeZone: zone, CreatedAt: now, PasswordChangedAt: now}
 	if err := s.d.Accounts.CreateStaff(ctx, &a); err != nil {
 		return Account{}, err
 	}
@@ -157,7 +169,7 @@ func (s *Service) createCustomer(ctx context.Context, accounts Accounts, in Acco
 		lang = "zh-CN"
 	}
 	a := Account{Email: in.Email, Kind: KindCustomer, Role: RoleCustomer, Name: in.Name, JobTitle: in.JobTitle,
-		Country: in.Country, Mobile: in.Mobile, PasswordHash: hash, Lang: lang, CreatedAt: now, PasswordChangedAt: now}
+		Country: in.Country, Mobile: in.Mobile, PasswordHash: hash, Lang: lang, TimeZone: TimeZoneOf(in.Country), CreatedAt: now, PasswordChangedAt: now}
 	if err := accounts.CreateCustomer(ctx, &a, &c); err != nil {
 		return Account{}, err
 	}

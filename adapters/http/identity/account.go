@@ -2,11 +2,13 @@ package identity
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
 	verificationweb "supportal/adapters/http/verification"
+	"supportal/adapters/i18n"
 	ident "supportal/domain/identity"
 )
 
@@ -17,13 +19,27 @@ type accountView struct {
 	Email     string
 	Country   string
 	JobTitles []string
+	Zones     []zoneOption
+}
+
+// zoneOption is one time zone of the select: its IANA name and its label
+// with the current UTC offset.
+type zoneOption struct{ Value, Label string }
+
+// zoneOptions lists the selectable zones, labelled with their offsets at now.
+func zoneOptions(now time.Time) []zoneOption {
+	out := make([]zoneOption, 0, len(ident.TimeZones))
+	for _, z := range ident.TimeZones {
+		out = append(out, zoneOption{Value: z, Label: i18n.ZoneLabel(z, now)})
+	}
+	return out
 }
 
 func (h *Handler) accountView(c *fiber.Ctx, a ident.Account) *web.Page {
 	p := h.s.Page(c)
 	p.Title = "account.menu.info"
-	p.Data = &accountView{Email: a.Email, Country: a.Country, JobTitles: ident.JobTitles}
-	p.Form = map[string]string{"name": a.Name, "job_title": a.JobTitle, "mobile": a.Mobile}
+	p.Data = &accountView{Email: a.Email, Country: a.Country, JobTitles: ident.JobTitles, Zones: zoneOptions(time.Now())}
+	p.Form = map[string]string{"name": a.Name, "job_title": a.JobTitle, "mobile": a.Mobile, "time_zone": a.Location().String()}
 	return p
 }
 
@@ -34,8 +50,8 @@ func (h *Handler) accountPage(c *fiber.Ctx) error {
 
 func (h *Handler) updateProfile(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
-	f := form(c, "name", "job_title", "mobile")
-	err := h.svc.UpdateProfile(c.UserContext(), a, ident.Profile{Name: f["name"], JobTitle: f["job_title"], Mobile: f["mobile"]}, web.Client(c))
+	f := form(c, "name", "job_title", "mobile", "time_zone")
+	err := h.svc.UpdateProfile(c.UserContext(), a, ident.Profile{Name: f["name"], JobTitle: f["job_title"], Mobile: f["mobile"], TimeZone: f["time_zone"]}, web.Client(c))
 	if err != nil {
 		p := h.accountView(c, a)
 		p.Form = f

@@ -60,6 +60,7 @@ func newEnv(t *testing.T) *env {
 		idweb := identityweb.Register(s, e.ids)
 		vweb := verificationweb.Register(s, e.vsvc)
 		idweb.Status = vweb.Status
+		s.GateState = vweb.Gate
 		vweb.CompanyName = func(ctx context.Context, a ident.Account) (string, error) {
 			co, err := e.ids.Company(ctx, a)
 			return co.Name, err

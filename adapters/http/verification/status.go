@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
+	"supportal/domain/identity"
 	verif "supportal/domain/verification"
 )
 
@@ -53,6 +54,26 @@ func (h *Handler) Status(ctx context.Context, accountID int64) (*StatusView, err
 		return nil, err
 	}
 	return statusView(st), nil
+}
+
+// Gate returns where the account's company's verification stands, for the
+// banner and the gates of an unverified company (web.Server.GateState): in
+// review, rejected or revoked; nil otherwise or when it cannot be read.
+func (h *Handler) Gate(ctx context.Context, a identity.Account) *web.GateState {
+	st, err := h.svc.Status(ctx, a.ID)
+	if err != nil || st.Latest == nil {
+		return nil
+	}
+	g := &web.GateState{State: string(st.Latest.State)}
+	switch st.Latest.State {
+	case verif.StatePending:
+		g.SubmittedAt = st.Latest.UpdatedAt
+	case verif.StateRejected, verif.StateRevoked:
+		g.Reason, g.Note = st.Latest.Reason, st.Latest.Note
+	default:
+		return nil
+	}
+	return g
 }
 
 // detailsView is the data of the customer's verification details page.

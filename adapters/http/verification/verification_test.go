@@ -138,7 +138,9 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 
 			// Verified: no banner, the name is locked, the gate lets them through.
 			r = cust.Get("/account/company")
-			webtest.WantText(t, r, T("verification.state.verified"), T("field.company_name.locked"), "readonly")
+			webtest.WantText(t, r, T("verification.state.verified"), T("field.company_name.locked"),
+				`class="field field-locked"`, `aria-label="`+T("field.locked")+`"`, `<span class="mono" id="v-credit_code">91310110666007217T</span>`)
+			webtest.WantNoText(t, r, `id="f-company_name"`)
 			webtest.WantNoText(t, r, T("verification.action.submit"), T("verification.action.resubmit"))
 			webtest.WantNoText(t, cust.Get("/account"), T("banner.unverified"))
 			r = cust.Get("/warranty")

@@ -2,9 +2,7 @@ package warranty
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,7 +92,7 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 		return err
 	}
 	if ok {
-		v.Updated = updated(at, h.loc, web.Lang(c))
+		v.Updated = updated(at, p.Zone, web.Lang(c))
 	}
 	p.Form = map[string]string{"name": v.Name, "sn": v.SN}
 	p.Data = v
@@ -154,26 +152,7 @@ func sortedLines(lines []wty.Line, asc bool) []wty.Line {
 	return out
 }
 
-// updated formats 数据最后更新时间 for the language, in loc, with its offset.
+// updated formats 数据最后更新时间 for the language in the viewer's zone.
 func updated(at time.Time, loc *time.Location, lang string) *updatedView {
-	t := at.In(loc)
-	layout := "2 Jan 2006, 15:04"
-	if lang == i18n.ZH {
-		layout = "2006年1月2日 15:04"
-	}
-	return &updatedView{ISO: t.Format(time.RFC3339), Text: t.Format(layout) + " (" + offset(t) + ")"}
-}
-
-// offset names the UTC offset of t, like UTC+8 or UTC+5:30.
-func offset(t time.Time) string {
-	_, off := t.Zone()
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	s := "UTC" + sign + strconv.Itoa(off/3600)
-	if m := off % 3600 / 60; m != 0 {
-		s += fmt.Sprintf(":%02d", m)
-	}
-	return s
+	return &updatedView{ISO: at.In(loc).Format(time.RFC3339), Text: i18n.DateTime(lang, at, loc)}
 }

@@ -152,7 +152,7 @@ func TestLookupBadgesAndLastUpdated(t *testing.T) {
 
 			e.companyA()
 			r = c.Get("/warranty?sn=AB3000-0001")
-			want := map[string]string{i18n.ZH: "2026年11月27日 10:00 (UTC+8)", i18n.EN: "27 Nov 2026, 10:00 (UTC+8)"}[lang]
+			want := map[string]string{i18n.ZH: "2026年11月27日 10:00（UTC+8，Asia/Shanghai）", i18n.EN: "27 Nov 2026, 10:00 (UTC+8, Asia/Shanghai)"}[lang]
 			webtest.WantText(t, r, `<time datetime="2026-11-27T10:00:00+08:00">`+want+`</time>`)
 			webtest.WantNoText(t, r, webtest.T(lang, "warranty.updated.none", nil))
 			// One device, four lines (latest end first), one badge of each
