@@ -191,6 +191,20 @@ func TestBrowserLayout(t *testing.T) {
 			b.click("dialog #verification-form button[type=submit]")
 			b.do("the dialog's errors", chromedp.WaitVisible(chromedp.CSS("dialog #verification-form [aria-invalid=true]")))
 			b.saveScreenshot("verification-dialog-error-" + lang)
+
+			// The other pages of the side menu fit a phone too.
+			b.viewport(390, 844)
+			for _, path := range []string{"/account", "/account/company"} {
+				b.open(path)
+				var page struct {
+					ScrollWidth float64
+					Header      box
+				}
+				b.eval(path+" at 390 px", boxJS+`JSON.stringify({ScrollWidth: document.documentElement.scrollWidth, Header: box(document.querySelector("header.topbar"))})`, &page)
+				if page.ScrollWidth > 390 || page.Header.Height > 64 {
+					t.Errorf("%s at 390 px: %v px wide, header %v px high", path, page.ScrollWidth, page.Header.Height)
+				}
+			}
 		})
 	}
 }
