@@ -147,7 +147,7 @@ func (e *env) signedIn(lang, email string) *webtest.Client {
 }
 
 // snOrder returns the serial numbers of the page's devices in order.
-var snCell = regexp.MustCompile(`<td rowspan="\d+" class="mono">([^<]+)</td>`)
+var snCell = regexp.MustCompile(`<td rowspan="\d+" class="mono"[^>]*>([^<]+)</td>`)
 
 func sns(r *webtest.Response) []string {
 	var out []string

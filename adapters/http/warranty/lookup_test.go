@@ -123,7 +123,8 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); !slices.Equal(got, []string{"AB3000-0001"}) {
 				t.Fatalf("sn = %v", got)
 			}
-			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "Count", 1), `rowspan="4"`, "PO-2025-001")
+			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "Count", 1), `rowspan="4"`, "PO-2025-001",
+				`data-label="`+T("warranty.col.sn")+`"`, `data-label="`+T("warranty.col.end")+`"`)
 			if got := sns(c.Get("/warranty?sn=AB3000")); len(got) != 0 {
 				t.Fatalf("a partial serial number found %v", got)
 			}
