@@ -32,7 +32,7 @@ func (c Customers) Customer(ctx context.Context, accountID int64) (verification.
 		return verification.Customer{}, err
 	}
 	return verification.Customer{AccountID: a.ID, CompanyID: a.CompanyID, CompanyName: co.Name, Country: a.Country,
-		Email: a.Email, Name: a.Name, Lang: a.Lang}, nil
+		Email: a.Email, Name: a.Name, Lang: a.Lang, TimeZone: a.Location().String()}, nil
 }
 
 // CompanyLocks adapts a function to identity's Locks port. Identity and

@@ -80,4 +80,16 @@ func TestNotifyShowsTheTimeInTheRecipientsZone(t *testing.T) {
 			t.Errorf("mail %d lacks %q:\n%s", i, want, sent[i].Text)
 		}
 	}
+	sent = nil
+	data = map[string]any{"Name": "李雷", "Company": "上海示例数据科技有限公司", "At": "2026-12-01T01:30:00Z", "TimeZone": "Asia/Shanghai"}
+	for _, lang := range i18n.Langs {
+		if err := n.Notify(t.Context(), "li@example.com", lang, "verification_approved", data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []string{"时间：2026年12月1日 09:30（UTC+8，Asia/Shanghai）", "Time: 1 Dec 2026, 09:30 (UTC+8, Asia/Shanghai)"} {
+		if !strings.Contains(sent[i].Text, want) || !strings.Contains(sent[i].Text, "上海示例数据科技有限公司") {
+			t.Errorf("approval mail %d lacks %q or the company:\n%s", i, want, sent[i].Text)
+		}
+	}
 }

@@ -191,3 +191,38 @@ func TestReverify(t *testing.T) {
 	// The old code is free for another company.
 	f.approved(t, custB, fields)
 }
+
+// TestDecisionMailsSayWhen: the rejection, approval and revocation notices
+// carry the time of the decision (RFC 3339) and the customer's zone, which
+// the email shows the time in.
+func TestDecisionMailsSayWhen(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	want := func(to, template, zone string) {
+		t.Helper()
+		n := f.lastNotice(to)
+		if n.Template != template || n.Data["At"] != f.now.Format(time.RFC3339) || n.Data["TimeZone"] != zone {
+			t.Errorf("%s mail: template %q, At %v, TimeZone %v; want %s in %s", template, n.Template, n.Data["At"], n.Data["TimeZone"], f.now.Format(time.RFC3339), zone)
+		}
+	}
+	f.now = time.Date(2026, 12, 1, 1, 30, 0, 0, time.UTC)
+	sub, err := f.svc.Submit(ctx, custB, fields, upload(pngBytes(t, 300, 300)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.claimed(t, reviewer, sub.ID)
+	if _, err := f.svc.Decide(ctx, reviewer, sub.ID, sub.Version, false, "blurry", ""); err != nil {
+		t.Fatal(err)
+	}
+	want("b@example.com", "verification_rejected", "Europe/Berlin")
+
+	f.now = f.now.Add(time.Hour)
+	a := f.approved(t, custA, fields)
+	want("a@example.com", "verification_approved", "Asia/Shanghai")
+
+	f.now = f.now.Add(time.Hour)
+	if _, err := f.svc.Revoke(ctx, 900, a.ID, "营业执照系伪造"); err != nil {
+		t.Fatal(err)
+	}
+	want("a@example.com", "verification_revoked", "Asia/Shanghai")
+}

@@ -75,7 +75,7 @@ func (s *Service) Decide(ctx context.Context, reviewer, id int64, seen int, appr
 			data["ReasonKey"] = "reason." + sub.Reason
 			data["Note"] = sub.Note
 		}
-		return enqueue(ctx, st, c, template, data)
+		return enqueue(ctx, st, c, now, template, data)
 	})
 	if domain.As(err).Key == "error.verification.code_taken" {
 		if herr := s.codeFree(ctx, cur); herr != nil {
@@ -123,9 +123,11 @@ func record(ctx context.Context, st Stores, at time.Time, typ string, actor int6
 	return nil
 }
 
-// enqueue writes the customer's email in the unit of work st; the outbox
-// sends it in their language once the unit of work is committed.
-func enqueue(ctx context.Context, st Stores, c Customer, template string, data map[string]any) error {
+// enqueue writes the customer's email about a decision taken at in the unit
+// of work st; the outbox sends it in their language once the unit of work is
+// committed, saying when in their zone ("At" and "TimeZone").
+func enqueue(ctx context.Context, st Stores, c Customer, at time.Time, template string, data map[string]any) error {
+	data["At"], data["TimeZone"] = at.Format(time.RFC3339), c.TimeZone
 	if err := st.Outbox.Enqueue(ctx, ports.Notice{To: c.Email, Lang: c.Lang, Template: template, Data: data}); err != nil {
 		return fmt.Errorf("verification: notify: %w", err)
 	}

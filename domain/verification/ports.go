@@ -71,6 +71,7 @@ type Customer struct {
 	Email       string
 	Name        string
 	Lang        string
+	TimeZone    string // IANA name; the emails say when in it
 }
 
 // Customers looks up customer accounts (the identity module, wired by main).

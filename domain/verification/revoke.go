@@ -44,7 +44,7 @@ func (s *Service) Revoke(ctx context.Context, admin, id int64, reason string) (S
 		if !known {
 			return nil
 		}
-		return enqueue(ctx, st, c, "verification_revoked", map[string]any{"Name": c.Name, "Company": sub.Fields.CompanyName, "Reason": sub.Note})
+		return enqueue(ctx, st, c, now, "verification_revoked", map[string]any{"Name": c.Name, "Company": sub.Fields.CompanyName, "Reason": sub.Note})
 	})
 	if err != nil {
 		return cur, err

@@ -72,8 +72,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{customers: customers{
-		custA: {AccountID: custA, CompanyID: companyA, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN"},
-		custB: {AccountID: custB, CompanyID: companyB, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en"},
+		custA: {AccountID: custA, CompanyID: companyA, CompanyName: "上海示例", Country: "CN", Email: "a@example.com", Lang: "zh-CN", TimeZone: "Asia/Shanghai"},
+		custB: {AccountID: custB, CompanyID: companyB, CompanyName: "Other", Country: "CN", Email: "b@example.com", Lang: "en", TimeZone: "Europe/Berlin"},
 	}, store: memory.NewVerificationStore(), files: memory.NewFileStore(), outbox: memory.NewOutbox(), audit: memory.NewAudit(),
 		now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	f.tx = faultyTx{memory.NewVerificationTx(f.store, f.customers, f.outbox, f.audit), &f.fault}
