@@ -21,6 +21,12 @@ type Pager struct {
 	To     int
 	Total  int
 	Capped bool // Total is a lower bound: "200+"
+	// Range and RangeCapped are the message ids of the range (From, To,
+	// Count): "pager.range" and "pager.range_capped" count rows (条); a
+	// list of other things names its own unit, the same wording its
+	// summary uses.
+	Range       string
+	RangeCapped string
 }
 
 // PagerLink is one numbered page, or a gap between numbers.
@@ -55,7 +61,8 @@ func NewPager(c *fiber.Ctx, p page.Page, q url.Values, label, target string) Pag
 		}
 		return path + "?" + v.Encode()
 	}
-	pg := Pager{Label: label, Target: target, From: p.From, To: p.To, Total: p.Total, Capped: p.Capped}
+	pg := Pager{Label: label, Target: target, From: p.From, To: p.To, Total: p.Total, Capped: p.Capped,
+		Range: "pager.range", RangeCapped: "pager.range_capped"}
 	if n := p.Prev(); n > 0 {
 		pg.Prev = link(n)
 	}

@@ -106,7 +106,7 @@ func TestBrowserFocusAfterSwaps(t *testing.T) {
 
 			b.fill("name", "a5000")
 			b.click("form[role=search] button[type=submit]")
-			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", a5000.Page.Total)))
+			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.range", "From", a5000.Page.From, "To", a5000.Page.To, "Count", a5000.Page.Total)))
 			b.expectFocusNotBody("after 查询")
 
 			b.click(".sortnav a[data-focus-key=sort-asc]")

@@ -71,7 +71,7 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			b.expectScripts()
 			b.expectText("main h1", "nav.warranty")
 			b.expectText(".sidenav a[aria-current=page]", "nav.warranty")
-			b.expectText(".total", "warranty.total_capped", "Count", warranty.CountCap)
+			b.expectText(".total", "warranty.range_capped", "From", 1, "To", 20, "Count", warranty.CountCap)
 			b.expectContains(".updated", "warranty.updated")
 			b.expectDevices(20)
 			b.expectContains("th[aria-sort=descending]", "warranty.col.end")
@@ -81,7 +81,7 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			b.markPage()
 			b.fill("name", "a5000")
 			b.click("form[role=search] button[type=submit]")
-			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", a5000.Page.Total)))
+			b.waitFor("the A5000 results", `location.search.includes("name=a5000") && document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.range", "From", a5000.Page.From, "To", a5000.Page.To, "Count", a5000.Page.Total)))
 			b.expectSamePage()
 			b.expectDevices(min(a5000.Page.Total, 20))
 			for _, name := range b.texts("#results tbody.device th[scope=rowgroup]") {
@@ -93,14 +93,14 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			loc := b.location()
 			b.open(strings.TrimPrefix(loc, app.url))
 			b.expectValue("name", "a5000")
-			b.expectText(".total", "warranty.total", "Count", a5000.Page.Total)
+			b.expectText(".total", "warranty.range", "From", a5000.Page.From, "To", a5000.Page.To, "Count", a5000.Page.Total)
 			b.markPage()
 
 			// 查询 by serial number: lower case with spaces finds it exactly.
 			b.do("clear name", chromedp.Clear(chromedp.ID("f-name")))
 			b.fill("sn", "  "+strings.ToLower(sn)+" ")
 			b.click("form[role=search] button[type=submit]")
-			b.waitFor("the one device", `document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total", "Count", 1)))
+			b.waitFor("the one device", `document.querySelector(".total") && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.range", "From", 1, "To", 1, "Count", 1)))
 			if got := b.texts("#results tbody.device td.mono[rowspan]"); !slices.Equal(got, []string{sn}) {
 				t.Fatalf("serial numbers %q, want %s", got, sn)
 			}
@@ -111,14 +111,14 @@ func TestBrowserWarrantyJourney(t *testing.T) {
 			// 重置 clears the inputs and shows everything again.
 			b.expectText("a.button[href='/warranty']", "warranty.search.reset")
 			b.click("a.button[href='/warranty']")
-			b.waitFor("the reset", `location.pathname === "/warranty" && location.search === "" && document.getElementById("f-sn").value === "" && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.total_capped", "Count", warranty.CountCap)))
+			b.waitFor("the reset", `location.pathname === "/warranty" && location.search === "" && document.getElementById("f-sn").value === "" && document.querySelector(".total").textContent.trim() === `+jsString(b.tr("warranty.range_capped", "From", 1, "To", 20, "Count", warranty.CountCap)))
 			b.expectValue("name", "")
 			b.expectSamePage()
 
 			// Pages: next and back, the query kept.
 			b.click("a[rel=next]")
 			b.waitFor("page 2", `location.search.includes("page=2")`)
-			b.expectContains(".pager", "pager.range_capped", "From", 21, "To", 40, "Count", warranty.CountCap)
+			b.expectContains(".pager", "warranty.range_capped", "From", 21, "To", 40, "Count", warranty.CountCap)
 			b.expectDevices(20)
 			b.click("a[rel=prev]")
 			b.waitFor("page 1", `!location.search.includes("page=") && !document.querySelector("a[rel=prev]")`)
@@ -172,16 +172,16 @@ func TestBrowserWarrantyNoJavaScript(t *testing.T) {
 	if loc := b.location(); !strings.Contains(loc, "/warranty?name=a5000") {
 		t.Fatalf("the form went to %s", loc)
 	}
-	b.expectText(".total", "warranty.total", "Count", a5000.Page.Total)
+	b.expectText(".total", "warranty.range", "From", a5000.Page.From, "To", a5000.Page.To, "Count", a5000.Page.Total)
 	b.expectValue("name", "a5000")
 	b.submit("a.button[href='/warranty']", http.StatusOK)
 	b.expectValue("name", "")
-	b.expectText(".total", "warranty.total_capped", "Count", warranty.CountCap)
+	b.expectText(".total", "warranty.range_capped", "From", 1, "To", 20, "Count", warranty.CountCap)
 	b.submit("a[rel=next]", http.StatusOK)
-	b.expectContains(".pager", "pager.range_capped", "From", 21, "To", 40, "Count", warranty.CountCap)
+	b.expectContains(".pager", "warranty.range_capped", "From", 21, "To", 40, "Count", warranty.CountCap)
 	b.fill("sn", strings.ToLower(sn))
 	b.submit("form[role=search] button[type=submit]", http.StatusOK)
-	b.expectText(".total", "warranty.total", "Count", 1)
+	b.expectText(".total", "warranty.range", "From", 1, "To", 1, "Count", 1)
 	recs := b.exportCSV(b.attr(".export a[href^='/warranty/export.csv']", "href"))
 	if len(recs) < 2 || recs[1][1] != sn {
 		t.Fatalf("csv %q", recs)

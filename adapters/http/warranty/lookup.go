@@ -29,6 +29,7 @@ type lookupView struct {
 	Devices  []deviceRow
 	Total    int  // matching devices, at most wty.CountCap
 	Capped   bool // the count stopped at Total
+	From, To int  // 1-based range of the devices shown
 	Page     int
 	Pager    web.Pager
 	DescURL  string // the same query sorted by end date, latest first
@@ -87,6 +88,7 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 	}
 	v := h.view(res, func(cv wty.Coverage) string { return h.s.T(c, "coverage."+string(cv), nil) })
 	v.Pager = web.NewPager(c, res.Page, values(res.Input), "warranty.pages", "results")
+	v.Pager.Range, v.Pager.RangeCapped = "warranty.range", "warranty.range_capped" // devices (台), as the summary
 	at, ok, err := h.svc.LastUpdated(c.UserContext())
 	if err != nil {
 		return err
@@ -118,7 +120,8 @@ func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
 func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupView {
 	in := res.Input
 	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
-		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Page.Total, Capped: res.Page.Capped}
+		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Page.Total, Capped: res.Page.Capped,
+		From: res.Page.From, To: res.Page.To}
 	link := func(in wty.SearchInput) string { return "/warranty" + query(in) }
 	desc, asc := in, in
 	desc.Sort, asc.Sort = wty.SortEndDesc, wty.SortEndAsc

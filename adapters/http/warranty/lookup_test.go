@@ -64,23 +64,26 @@ func TestLookupSearches(t *testing.T) {
 			webtest.WantText(t, r, "<html", `<form method="get" action="/warranty"`, `hx-get="/warranty" hx-target="#results" hx-push-url="true"`,
 				`<label for="f-name">`+T("warranty.col.name"), `<label for="f-sn">`+T("warranty.col.sn"),
 				T("warranty.search.submit"), `href="/warranty"`, T("warranty.search.reset"),
-				T("warranty.total", "Count", 32), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
+				T("warranty.range", "From", 1, "To", 20, "Count", 32), T("warranty.updated"), T("warranty.col.order"), T("warranty.col.sku"),
 				T("warranty.col.service"), T("warranty.col.start"), T("warranty.col.end"))
 			if got := sns(r); len(got) != 20 || got[0] != "AB5000-0002" || got[1] != "AB3000-0001" || got[2] != "SRV0030" {
 				t.Fatalf("page 1 = %v, want 20 devices latest end first", got)
 			}
 			webtest.WantText(t, r, `<a href="/warranty?page=2" hx-get="/warranty?page=2" hx-target="#results" hx-push-url="true" rel="next">`,
-				`<nav class="pager" aria-label="`+T("warranty.pages")+`">`, T("pager.range", "From", 1, "To", 20, "Count", 32),
+				`<nav class="pager" aria-label="`+T("warranty.pages")+`">`, T("warranty.range", "From", 1, "To", 20, "Count", 32),
 				`<a href="/warranty" aria-current="page" aria-label="`+T("pager.page", "Page", 1)+`">1</a>`,
 				`<span class="disabled" aria-disabled="true">`+T("pager.prev")+`</span>`)
-			webtest.WantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP")
+			webtest.WantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP", T("pager.range", "From", 1, "To", 20, "Count", 32), `id="results-capped"`)
+			if n := strings.Count(r.Body, T("warranty.range", "From", 1, "To", 20, "Count", 32)); n != 2 {
+				t.Errorf("the range of devices shows %d times, want the summary above and the pager below", n)
+			}
 
 			r = c.Get("/warranty?page=2")
 			if got := sns(r); len(got) != 12 || got[0] != "SRV0012" || got[11] != "SRV0001" {
 				t.Fatalf("page 2 = %v, want the last 12", got)
 			}
 			webtest.WantText(t, r, `<a href="/warranty" hx-get="/warranty" hx-target="#results" hx-push-url="true" rel="prev">`,
-				T("pager.range", "From", 21, "To", 32, "Count", 32), `aria-current="page" aria-label="`+T("pager.page", "Page", 2)+`">2</a>`,
+				T("warranty.range", "From", 21, "To", 32, "Count", 32), `aria-current="page" aria-label="`+T("pager.page", "Page", 2)+`">2</a>`,
 				`<span class="disabled" aria-disabled="true">`+T("pager.next")+`</span>`)
 			webtest.WantNoText(t, r, `rel="next"`)
 
@@ -105,7 +108,7 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); !slices.Equal(got, []string{"AB5000-0002", "AB3000-0001"}) {
 				t.Fatalf("name anybackup = %v", got)
 			}
-			webtest.WantText(t, r, T("warranty.total", "Count", 2), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
+			webtest.WantText(t, r, T("warranty.range", "From", 1, "To", 2, "Count", 2), `value="ANYBACKUP"`, `href="/warranty/export.csv?name=ANYBACKUP"`,
 				`href="/warranty/export.xlsx?name=ANYBACKUP"`)
 			webtest.WantNoText(t, r, "BX9000", `rel="next"`)
 			r = c.Get("/warranty?name=" + url.QueryEscape("备份一体机"))
@@ -116,14 +119,14 @@ func TestLookupSearches(t *testing.T) {
 			if got := sns(r); len(got) != 20 || got[0] != "SRV0001" {
 				t.Fatalf("name 存储服务器 = %v", got)
 			}
-			webtest.WantText(t, r, T("warranty.total", "Count", 30), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
+			webtest.WantText(t, r, T("warranty.range", "From", 1, "To", 20, "Count", 30), `href="/warranty?name=`+url.QueryEscape("存储服务器")+`&page=2&sort=end_asc"`)
 
 			// The serial number: exact after trimming and upper-casing.
 			r = c.Get("/warranty?sn=" + url.QueryEscape("  ab3000-0001 "))
 			if got := sns(r); !slices.Equal(got, []string{"AB3000-0001"}) {
 				t.Fatalf("sn = %v", got)
 			}
-			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.total", "Count", 1), `rowspan="4"`, "PO-2025-001",
+			webtest.WantText(t, r, `value="AB3000-0001"`, T("warranty.range", "From", 1, "To", 1, "Count", 1), `rowspan="4"`, "PO-2025-001",
 				`data-label="`+T("warranty.col.sn")+`"`, `data-label="`+T("warranty.col.end")+`"`)
 			if got := sns(c.Get("/warranty?sn=AB3000")); len(got) != 0 {
 				t.Fatalf("a partial serial number found %v", got)
@@ -204,7 +207,7 @@ func TestLookupFragments(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(r.Body), `<div id="warranty">`) {
 		t.Fatalf("reset fragment:\n%s", r.Body)
 	}
-	webtest.WantText(t, r, `<form method="get"`, `id="results"`, webtest.T(i18n.ZH, "warranty.total", map[string]any{"Count": 32}))
+	webtest.WantText(t, r, `<form method="get"`, `id="results"`, webtest.T(i18n.ZH, "warranty.range", map[string]any{"From": 1, "To": 20, "Count": 32}))
 	webtest.WantNoText(t, r, "<html", "hx-swap-oob")
 	// A history restore gets the whole page.
 	r = c.Get("/warranty?name=anybackup", "HX-Request", "true", "HX-Target", "results", "HX-History-Restore-Request", "true")
@@ -292,14 +295,15 @@ func TestLookupPagerCapped(t *testing.T) {
 			base := "/warranty?name=" + url.QueryEscape("存储服务器") + "&sort=end_asc"
 
 			r := c.Get(base)
-			webtest.WantText(t, r, T("pager.range_capped", "From", 1, "To", 20, "Count", 200), T("warranty.total_capped", "Count", 200),
+			webtest.WantText(t, r, `id="results-summary" tabindex="-1" data-swap-focus>`+T("warranty.range_capped", "From", 1, "To", 20, "Count", 200)+"</p>",
+				`<p class="hint" id="results-capped">`+T("warranty.capped_hint", "Count", 200)+"</p>",
 				`href="`+link(2)+`" hx-get="`+link(2)+`" hx-target="#results" hx-push-url="true" rel="next"`,
 				`<a href="`+link(1)+`" aria-current="page"`)
 			webtest.WantNoText(t, r, `rel="prev"`, `page=3"`)
 
 			// Page 11 holds rows 201–220: the count stopped, the rows go on.
 			r = c.Get(base + "&page=11")
-			webtest.WantText(t, r, T("pager.range_capped", "From", 201, "To", 220, "Count", 200),
+			webtest.WantText(t, r, T("warranty.range_capped", "From", 201, "To", 220, "Count", 200),
 				`href="`+link(10)+`" hx-get="`+link(10)+`" hx-target="#results" hx-push-url="true" rel="prev"`,
 				`href="`+link(12)+`" hx-get="`+link(12)+`" hx-target="#results" hx-push-url="true" rel="next"`,
 				`<a href="`+link(1)+`" hx-get=`, `<span class="gap" aria-hidden="true">…</span>`, `aria-label="`+T("pager.page", "Page", 9)+`">9</a>`)
@@ -307,7 +311,7 @@ func TestLookupPagerCapped(t *testing.T) {
 			// The last page: no next, disabled legibly; htmx gets the fragment.
 			r = c.Get(base+"&page=12", "HX-Request", "true", "HX-Target", "results")
 			webtest.WantNoText(t, r, "<html", `rel="next"`)
-			webtest.WantText(t, r, T("pager.range_capped", "From", 221, "To", 230, "Count", 200),
+			webtest.WantText(t, r, T("warranty.range_capped", "From", 221, "To", 230, "Count", 200),
 				`<span class="disabled" aria-disabled="true">`+T("pager.next")+`</span>`, `href="`+link(11)+`"`)
 			if got := sns(r); len(got) != 10 {
 				t.Errorf("last page shows %d devices, want 10", len(got))
