@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -143,6 +145,7 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	vsvc = verification.NewService(verification.Deps{
 		Submissions: vstore, Queue: vstore, Customers: modules.Customers{Identity: idsvc}, Tx: postgres.NewVerificationTx(db),
 		Files: files, Attachments: postgres.NewAttachmentStore(db), Sniffer: sniff.Sniffer{}, Log: log, CacheFor: cacheFor,
+		HoldKey: subkey(cfg.Secret, "verification.held_licence"),
 	})
 	// 服务查询 and the imports: every lookup is scoped to the credit code the
 	// verification service reports for the caller's company.
@@ -151,6 +154,14 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 		Tx: postgres.NewWarrantyTx(db), CacheFor: cacheFor})
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
 		notifier: notifier, log: log}, nil
+}
+
+// subkey derives the key of one use from the server secret, so that no two
+// uses share a key.
+func subkey(secret, use string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(use))
+	return m.Sum(nil)
 }
 
 // close closes the database.

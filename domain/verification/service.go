@@ -34,6 +34,9 @@ type Deps struct {
 	// code clears this instance's cache at once and reaches the other
 	// instances within CacheFor.
 	CacheFor time.Duration
+	// HoldKey signs the tokens of licences held for the retry of a refused
+	// submission (SubmitHolding); nil holds nothing.
+	HoldKey []byte
 }
 
 // Service holds the verification use cases.
@@ -183,11 +186,27 @@ func codeTakenForReviewer(holder Submission) error {
 // name or code (SPEC §1.4): the verified code stays in force until the new
 // submission is approved. A credit code verified for another company is
 // refused next to the field. The licence is stored before the row is
-// committed.
+// committed; when the submission fails, it is deleted again.
 func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Upload) (Submission, error) {
+	sub, _, err := s.submit(ctx, accountID, f, u, "", false)
+	return sub, err
+}
+
+// SubmitHolding is Submit for the form, which the customer retries: when the
+// submission is refused for its fields (Invalid or a credit code taken) and a
+// valid licence was uploaded, the stored licence is kept and returned as a
+// Hold, whose token the retry passes as held; a retry without a new file
+// uses the held licence when its token is sound (signed, for this account,
+// not expired) and ignores it otherwise. A new file wins over a held one.
+// Without a HoldKey nothing is held.
+func (s *Service) SubmitHolding(ctx context.Context, accountID int64, f Fields, u *Upload, held string) (Submission, *Hold, error) {
+	return s.submit(ctx, accountID, f, u, held, true)
+}
+
+func (s *Service) submit(ctx context.Context, accountID int64, f Fields, u *Upload, heldToken string, keep bool) (Submission, *Hold, error) {
 	c, err := s.d.Customers.Customer(ctx, accountID)
 	if err != nil {
-		return Submission{}, err
+		return Submission{}, nil, err
 	}
 	f, verr := f.Validate(c.Country)
 	latest, err := s.d.Submissions.LatestSubmission(ctx, c.CompanyID)
@@ -196,30 +215,59 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 		state, err = StateNone, nil
 	}
 	if err != nil {
-		return Submission{}, err
+		return Submission{}, nil, err
 	}
-	if u == nil && state != StatePending {
-		if verr == nil {
-			return Submission{}, domain.FieldError("licence", "error.licence.required")
-		}
-		return Submission{}, append(verr.(domain.Errors), domain.FieldError("licence", "error.licence.required"))
-	}
+	var errs domain.Errors
 	if verr != nil {
-		return Submission{}, verr
+		errs = verr.(domain.Errors)
+	}
+	// The licence: a new file (stored now, deleted again unless held or
+	// committed), else a held one, else the pending submission's own.
+	var lic *Licence
+	fresh := false
+	expires := s.now().Add(holdFor)
+	switch {
+	case u != nil && (verr == nil || keep):
+		l, err := s.storeLicence(ctx, *u)
+		switch {
+		case err == nil:
+			lic, fresh = &l, true
+		case verr == nil:
+			return Submission{}, nil, err
+		case domain.KindOf(err) == domain.Invalid:
+			errs = append(errs, domain.As(err))
+		default: // the fields are refused anyway; the customer chooses the file again
+			s.d.Log.Warn("verification: licence not stored for a refused submission", "err", err)
+		}
+	case u == nil && keep:
+		if l, exp, ok := s.held(accountID, heldToken); ok {
+			lic, expires = &l, exp
+		}
+	}
+	if lic == nil && state != StatePending && (u == nil || keep) && !hasField(errs, "licence") {
+		errs = append(errs, domain.FieldError("licence", "error.licence.required"))
+	}
+	// refuse returns a refusal of the fields, holding the licence for the
+	// retry when the form asked for it, deleting a fresh one otherwise.
+	refuse := func(err error) (Submission, *Hold, error) {
+		if lic != nil && keep && domain.KindOf(err) != domain.Internal {
+			if h, ok := s.hold(accountID, *lic, expires); ok {
+				return Submission{}, &h, err
+			}
+		}
+		if fresh {
+			s.deleteQuietly(ctx, lic.Key)
+		}
+		return Submission{}, nil, err
+	}
+	if len(errs) > 0 {
+		return refuse(errs)
 	}
 	switch holder, err := s.d.Queue.CodeHolder(ctx, f.CreditCode, c.CompanyID); {
 	case err == nil:
-		return Submission{}, codeTakenForCustomer(holder)
+		return refuse(codeTakenForCustomer(holder))
 	case domain.KindOf(err) != domain.NotFound:
-		return Submission{}, err
-	}
-	var lic *Licence
-	if u != nil {
-		l, err := s.storeLicence(ctx, *u)
-		if err != nil {
-			return Submission{}, err
-		}
-		lic = &l
+		return refuse(err)
 	}
 	now := s.now()
 	var out Submission
@@ -243,12 +291,22 @@ func (s *Service) Submit(ctx context.Context, accountID int64, f Fields, u *Uplo
 		return st.Submissions.CreateSubmission(ctx, &out, entry(&out, action, accountID, now))
 	})
 	if err != nil {
-		if lic != nil {
+		if fresh {
 			s.deleteQuietly(ctx, lic.Key)
 		}
-		return Submission{}, err
+		return Submission{}, nil, err
 	}
-	return out, nil
+	return out, nil, nil
+}
+
+// hasField reports whether errs hold an error of the field.
+func hasField(errs domain.Errors, field string) bool {
+	for _, e := range errs {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 func entry(sub *Submission, a Action, actor int64, now time.Time) Entry {

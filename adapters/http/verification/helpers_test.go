@@ -51,7 +51,7 @@ func newEnv(t *testing.T) *env {
 	e.ids = ident.NewService(deps)
 	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Attachments: e.vstore, Customers: modules.Customers{Identity: e.ids},
 		Tx:    memory.NewVerificationTx(e.vstore, memory.CompanyNames{Store: idStore}, e.outbox, e.audit),
-		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now})
+		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now, HoldKey: []byte("test hold key")})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {
 			ok, err := e.vsvc.CompanyLocked(ctx, a.CompanyID)

@@ -20,7 +20,12 @@ type formView struct {
 	// (变更认证信息: a new verification while the current one stays).
 	State   verif.State
 	Licence *verif.Licence // the licence kept when none is chosen (pending only)
-	MaxMB   int
+	// Held is the licence stored for a submission refused for its fields,
+	// used by the retry unless another file is chosen; HeldToken is the
+	// form's held_licence that names it.
+	Held      *verif.Licence
+	HeldToken string
+	MaxMB     int
 }
 
 // formState loads the current submission and fills the form from it, or from
@@ -72,6 +77,8 @@ func (h *Handler) formPage(c *fiber.Ctx) error {
 // multipart form (StreamForm), keeping at most a little more of the licence
 // than its limit, so that a larger file is refused next to its field with the
 // other fields kept; without a licence, the pending submission keeps its own.
+// A valid licence sent with fields that are refused is held for the retry
+// (held_licence), shown as 已上传; a new file replaces it.
 func (h *Handler) submit(c *fiber.Ctx) error {
 	a, _ := web.Account(c)
 	f := form(c, "company_name", "doc_type", "credit_code")
@@ -88,7 +95,7 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 		defer file.Close()
 		up = &verif.Upload{Name: fh.Filename, Size: fh.Size, R: file}
 	}
-	_, err = h.svc.Submit(c.UserContext(), a.ID, verif.Fields{CompanyName: f["company_name"], DocType: f["doc_type"], CreditCode: f["credit_code"]}, up)
+	_, held, err := h.svc.SubmitHolding(c.UserContext(), a.ID, verif.Fields{CompanyName: f["company_name"], DocType: f["doc_type"], CreditCode: f["credit_code"]}, up, web.FormValue(c, "held_licence"))
 	if err == nil {
 		h.s.SetFlash(c, "flash.verification_submitted")
 		return h.s.Redirect(c, "/account/company")
@@ -98,6 +105,10 @@ func (h *Handler) submit(c *fiber.Ctx) error {
 		return serr
 	}
 	p.Form = f
+	if held != nil {
+		v := p.Data.(*formView)
+		v.Held, v.HeldToken = &held.Licence, held.Token
+	}
 	if !h.s.FormErrors(c, p, err) {
 		return err
 	}
