@@ -46,14 +46,25 @@ func (h *Handler) toStaffLogin(c *fiber.Ctx, next string) error {
 	return h.s.Redirect(c, "/staff/login?next="+url.QueryEscape(next))
 }
 
-func (h *Handler) secondFactorPage(c *fiber.Ctx) error {
-	next := staffNext(c)
+// awaitingSecondStep returns the signed-in staff member who still owes the
+// second factor and where to go after it. Anyone else is answered here (sent
+// to the staff sign-in, or on to next) and answered is true.
+func (h *Handler) awaitingSecondStep(c *fiber.Ctx) (a ident.Account, next string, answered bool, err error) {
+	next = staffNext(c)
 	a, pending, ok := pendingStaff(c)
 	switch {
 	case !ok:
-		return h.toStaffLogin(c, next)
+		return a, next, true, h.toStaffLogin(c, next)
 	case !pending:
-		return h.s.Redirect(c, next)
+		return a, next, true, h.s.Redirect(c, next)
+	}
+	return a, next, false, nil
+}
+
+func (h *Handler) secondFactorPage(c *fiber.Ctx) error {
+	a, next, answered, err := h.awaitingSecondStep(c)
+	if answered {
+		return err
 	}
 	st, err := h.svc.SecondFactorState(c.UserContext(), a)
 	if err != nil {

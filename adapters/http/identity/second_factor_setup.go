@@ -27,13 +27,9 @@ type setupView struct {
 }
 
 func (h *Handler) secondFactorSetupPage(c *fiber.Ctx) error {
-	next := staffNext(c)
-	a, pending, ok := pendingStaff(c)
-	switch {
-	case !ok:
-		return h.toStaffLogin(c, next)
-	case !pending:
-		return h.s.Redirect(c, next)
+	a, next, answered, err := h.awaitingSecondStep(c)
+	if answered {
+		return err
 	}
 	p := h.s.Page(c)
 	return h.renderSetup(c, fiber.StatusOK, p, a, next)
