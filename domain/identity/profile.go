@@ -86,20 +86,6 @@ func (s *Service) CompanyNameLocked(ctx context.Context, a Account) (bool, error
 	return locked, nil
 }
 
-// SetVerifiedName sets the company name to the one verification approved;
-// unlike UpdateCompany it ignores the lock, which protects exactly this name.
-func (s *Service) SetVerifiedName(ctx context.Context, companyID int64, name string) error {
-	c, err := s.d.Companies.CompanyByID(ctx, companyID)
-	if err != nil {
-		return err
-	}
-	if c.Name == name {
-		return nil
-	}
-	c.Name = name
-	return s.d.Companies.UpdateCompany(ctx, c)
-}
-
 // CreateStaff creates a staff account with the given role in DefaultTimeZone.
 func (s *Service) CreateStaff(ctx context.Context, email, name string, role Role, password string) (Account, error) {
 	return s.CreateStaffInZone(ctx, email, name, role, password, "")
