@@ -111,24 +111,3 @@ func TestHalfWidthNextToChinese(t *testing.T) {
 		}
 	}
 }
-
-// preferred names the one term the portal uses for each thing, against the
-// variants that crept in elsewhere.
-var preferred = map[string]string{"账号": "账户", "帐户": "账户", "帐号": "账户", "登陆": "登录", "校验码": "验证码", "电子邮件": "邮箱", "邮件地址": "邮箱"}
-
-// TestChineseTerms: one thing, one name, on every page, mail and export.
-func TestChineseTerms(t *testing.T) {
-	var msgs map[string]any
-	if _, err := toml.DecodeFS(FS, Files["zh-CN"], &msgs); err != nil {
-		t.Fatal(err)
-	}
-	for id, v := range msgs {
-		for form, text := range texts(v) {
-			for variant, term := range preferred {
-				if strings.Contains(text, variant) {
-					t.Errorf("%s%s says %q: the portal calls it %q (%q)", id, form, variant, term, text)
-				}
-			}
-		}
-	}
-}

@@ -19,6 +19,7 @@ type ctxKey string
 
 const (
 	localLang    = "lang"
+	localLogged  = "logged"
 	localCSRF    = "csrf"
 	localAccount = "account"
 	localSession = "session"
@@ -54,6 +55,10 @@ func staticCache(c *fiber.Ctx) error {
 // logRequests puts the request id and a logger into the request's context and
 // writes one structured line per request.
 func (s *Server) logRequests(c *fiber.Ctx) error {
+	if c.Locals(localLogged) != nil {
+		return c.Next() // routed again (switchLanguage): logged once, by the first pass
+	}
+	c.Locals(localLogged, true)
 	start := time.Now()
 	rid, _ := c.Locals("requestid").(string)
 	c.SetUserContext(withRequestID(c.UserContext(), rid))

@@ -19,8 +19,8 @@ type Pager struct {
 	Links  []PagerLink
 	From   int // 1-based range of the page's rows, 0 when it has none
 	To     int
-	Total  int
-	Capped bool // Total is a lower bound: "200+"
+	Total  int  // the count as shown (page.Page.Shown)
+	Capped bool // Total is a lower bound: "more than 200"
 	// Range and RangeCapped are the message ids of the range (From, To,
 	// Count): "pager.range" and "pager.range_capped" count rows (条); a
 	// list of other things names its own unit, the same wording its
@@ -61,8 +61,8 @@ func NewPager(c *fiber.Ctx, p page.Page, q url.Values, label, target string) Pag
 		}
 		return path + "?" + v.Encode()
 	}
-	pg := Pager{Label: label, Target: target, From: p.From, To: p.To, Total: p.Total, Capped: p.Capped,
-		Range: "pager.range", RangeCapped: "pager.range_capped"}
+	pg := Pager{Label: label, Target: target, From: p.From, To: p.To, Range: "pager.range", RangeCapped: "pager.range_capped"}
+	pg.Total, pg.Capped = p.Shown()
 	if n := p.Prev(); n > 0 {
 		pg.Prev = link(n)
 	}

@@ -111,6 +111,12 @@ type Page struct {
 	Unverified bool
 	Zone       *time.Location // the viewer's time zone: every time is shown in it
 	Gate       *GateState     // where an unverified company's verification stands
+	// SwitchForm is the id of the page's form that the language buttons
+	// submit (switchLanguage): without JavaScript, what was typed in it is
+	// kept. SwitchNote is a message id shown next to the buttons, for what
+	// the switch cannot keep.
+	SwitchForm string
+	SwitchNote string
 }
 
 // UserView is the signed-in user as the header shows it.
@@ -135,6 +141,7 @@ func (s *Server) render(c *fiber.Ctx, status int, page, block string, p *Page) e
 	if tok, ok := c.Locals(localCSRF).(string); ok {
 		p.CSRF = tok
 	}
+	carry(c, p)
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, block, p); err != nil {
 		return fmt.Errorf("views: render %s/%s: %w", page, block, err)

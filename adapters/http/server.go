@@ -157,15 +157,6 @@ func (s *Server) ready(c *fiber.Ctx) error {
 	return c.Status(status).JSON(out)
 }
 
-// switchLanguage stores the chosen language and returns to the same page.
-func (s *Server) switchLanguage(c *fiber.Ctx) error {
-	lang := c.FormValue("lang")
-	if i18n.Valid(lang) {
-		c.Cookie(&fiber.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HTTPOnly: true, Secure: s.cfg.Secure, SameSite: "Lax"})
-	}
-	return s.Redirect(c, LocalPath(c.FormValue("next")))
-}
-
 // Redirect sends htmx an HX-Redirect and everyone else a 303.
 func (s *Server) Redirect(c *fiber.Ctx, to string) error {
 	if IsHTMX(c) {

@@ -1,7 +1,7 @@
 // Package page cuts a list into numbered pages: a bounded request, the
 // offset and limit a store reads with (one row more than the page, to tell
 // whether another page follows), and the page as shown, with its row range
-// and a total that may stop at a cap ("200+").
+// and a total that may stop at a cap ("more than 200").
 package page
 
 // Limits bound the requests of one list.
@@ -53,7 +53,7 @@ type Page struct {
 	HasNext bool
 	// Total is the number of rows of the whole list, at most the cap.
 	Total int
-	// Capped tells that counting stopped at the cap: "200+".
+	// Capped tells that counting stopped at the cap: "more than 200".
 	Capped bool
 	// From and To are the 1-based range of the page's rows (0 and 0 for a
 	// page without rows).
@@ -73,6 +73,17 @@ func (r Request) Page(rows int, more bool, total, cap int) Page {
 		p.From, p.To = r.Offset()+1, r.Offset()+rows
 	}
 	return p
+}
+
+// Shown is the count of the whole list as a range shows it, and whether it
+// is a lower bound ("more than"). Within the cap it is Total (capped or
+// not). Past the cap the page tells more than the count: before the last
+// page the list has more than To rows, on the last page exactly To.
+func (p Page) Shown() (count int, more bool) {
+	if !p.Capped || p.To <= p.Total {
+		return p.Total, p.Capped
+	}
+	return p.To, p.HasNext
 }
 
 // Pages is the number of pages when the total is known (at least 1), or 0

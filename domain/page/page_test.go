@@ -87,3 +87,32 @@ func TestPage(t *testing.T) {
 		}
 	}
 }
+
+// TestShown: a range never contradicts its count. Within the cap the count
+// is the cap, a lower bound; past it the page's own rows tell more (more
+// than To while rows follow, exactly To on the last page).
+func TestShown(t *testing.T) {
+	r := func(n int) page.Request { return page.Request{Number: n, Size: 20} }
+	tests := []struct {
+		name  string
+		p     page.Page
+		count int
+		more  bool
+	}{
+		{"not capped", r(2).Page(20, true, 300, 0), 300, false},
+		{"exactly the cap", r(10).Page(20, false, 200, 200), 200, false},
+		{"capped, within the cap", r(10).Page(20, true, 230, 200), 200, true},
+		{"capped, past the cap, rows follow", r(11).Page(20, true, 230, 200), 220, true},
+		{"capped, past the cap, last page", r(12).Page(10, false, 230, 200), 230, false},
+		{"capped, past the end", r(50).Page(0, false, 230, 200), 200, true},
+	}
+	for _, tt := range tests {
+		n, more := tt.p.Shown()
+		if n != tt.count || more != tt.more {
+			t.Errorf("%s: %d, %v; want %d, %v", tt.name, n, more, tt.count, tt.more)
+		}
+		if tt.p.To > 0 && n < tt.p.To {
+			t.Errorf("%s: count %d below the range's end %d", tt.name, n, tt.p.To)
+		}
+	}
+}

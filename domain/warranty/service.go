@@ -61,7 +61,7 @@ func (s *Service) now() time.Time { return s.d.Now().UTC() }
 // Lookup limits.
 const (
 	PageSize    = 20
-	CountCap    = 200 // counts stop here and show "200+"
+	CountCap    = 200 // counts stop here and show "more than 200"
 	maxNameFrag = 100
 )
 
@@ -99,7 +99,7 @@ type Result struct {
 	Input   SearchInput
 	Devices []Device
 	// Page is where the devices stand in the whole result; its total stops
-	// at CountCap ("200+").
+	// at CountCap ("more than 200").
 	Page page.Page
 }
 

@@ -38,6 +38,7 @@ func zoneOptions(now time.Time) []zoneOption {
 func (h *Handler) accountView(c *fiber.Ctx, a ident.Account) *web.Page {
 	p := h.s.Page(c)
 	p.Title = "account.menu.info"
+	p.SwitchForm, p.SwitchNote = "profile-form", "lang.switch.note.password"
 	p.Data = &accountView{Email: a.Email, Country: a.Country, JobTitles: ident.JobTitles, Zones: zoneOptions(time.Now())}
 	p.Form = map[string]string{"name": a.Name, "job_title": a.JobTitle, "mobile": a.Mobile, "time_zone": a.Location().String()}
 	return p
@@ -94,6 +95,7 @@ type companyView struct {
 func (h *Handler) companyView(c *fiber.Ctx, a ident.Account, co ident.Company) (*web.Page, error) {
 	p := h.s.Page(c)
 	p.Title = "account.menu.company"
+	p.SwitchForm = "company-form"
 	v := &companyView{Industries: ident.Industries, Sizes: ident.CompanySizes}
 	p.Data = v
 	p.Form = map[string]string{"company_name": co.Name, "industry": co.Industry, "size": co.Size, "address": co.Address, "business": co.Business}

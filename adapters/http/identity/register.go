@@ -28,6 +28,9 @@ type registerView struct {
 // registerTitles are the wizard's page titles, one per step.
 var registerTitles = [...]string{"register.title.step1", "register.title.step2", "register.title.step3"}
 
+// registerSwitchNotes say, per step, what the language switch cannot keep.
+var registerSwitchNotes = [...]string{"", "lang.switch.note.password", ""}
+
 func (h *Handler) registerView(c *fiber.Ctx, d ident.Draft, step int) *web.Page {
 	p := h.s.Page(c)
 	max := d.Step()
@@ -35,6 +38,8 @@ func (h *Handler) registerView(c *fiber.Ctx, d ident.Draft, step int) *web.Page 
 		step = max
 	}
 	p.Title = registerTitles[step-1]
+	p.SwitchForm = "register-form"
+	p.SwitchNote = registerSwitchNotes[step-1]
 	p.Data = &registerView{Step: step, MaxStep: max, Email: d.Info.Email, Verified: max == 3,
 		Countries: ident.Countries, JobTitles: ident.JobTitles, Industries: ident.Industries, Sizes: ident.CompanySizes}
 	country := d.Info.Country
@@ -76,6 +81,7 @@ func (h *Handler) registerPage(c *fiber.Ctx) error {
 func (h *Handler) registerFailed(c *fiber.Ctx, d ident.Draft, step int, typed map[string]string, err error) error {
 	p := h.registerView(c, d, step)
 	p.Data.(*registerView).Step = step
+	p.SwitchNote = registerSwitchNotes[step-1]
 	for k, v := range typed {
 		p.Form[k] = v
 	}

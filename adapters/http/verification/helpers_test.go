@@ -39,6 +39,23 @@ type env struct {
 	outbox *memory.Outbox   // verification's notices
 	audit  *memory.Audit
 	clock  *webtest.Clock
+	// staleRead makes the service read every latest submission as still
+	// pending, as a read made just before a reviewer decided it.
+	staleRead bool
+}
+
+// staleSubmissions is the store as the service reads it (see staleRead).
+type staleSubmissions struct {
+	*memory.VerificationStore
+	e *env
+}
+
+func (s staleSubmissions) LatestSubmission(ctx context.Context, companyID int64) (verif.Submission, error) {
+	sub, err := s.VerificationStore.LatestSubmission(ctx, companyID)
+	if err == nil && s.e.staleRead {
+		sub.State = verif.StatePending
+	}
+	return sub, err
 }
 
 func newEnv(t *testing.T) *env {
@@ -49,7 +66,7 @@ func newEnv(t *testing.T) *env {
 	deps := webtest.IdentityDeps(idStore, memory.NewOutbox(), memory.NewAudit(), "test") // apart: the tests count verification's events
 	deps.Locks = modules.CompanyLocks(func(ctx context.Context, id int64) (bool, error) { return e.vsvc.CompanyLocked(ctx, id) })
 	e.ids = ident.NewService(deps)
-	e.vsvc = verif.NewService(verif.Deps{Submissions: e.vstore, Queue: e.vstore, Attachments: e.vstore, Customers: modules.Customers{Identity: e.ids},
+	e.vsvc = verif.NewService(verif.Deps{Submissions: staleSubmissions{e.vstore, e}, Queue: e.vstore, Attachments: e.vstore, Customers: modules.Customers{Identity: e.ids},
 		Tx:    memory.NewVerificationTx(e.vstore, memory.CompanyNames{Store: idStore}, e.outbox, e.audit),
 		Files: e.files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now, HoldKey: []byte("test hold key")})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20}, e.ids, func(s *web.Server) {

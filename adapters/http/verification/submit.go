@@ -39,6 +39,7 @@ func (h *Handler) formState(c *fiber.Ctx, a identity.Account) (*web.Page, error)
 	v := &formView{DocTypes: verif.DocTypes, Mainland: mainland(a.Country), State: st.State, MaxMB: verif.MaxLicenceBytes >> 20}
 	p := h.s.Page(c)
 	p.Title = "verification.form.title"
+	p.SwitchForm, p.SwitchNote = "verification-form", "lang.switch.note.file"
 	p.Data = v
 	if st.Latest != nil {
 		f := st.Latest.Fields

@@ -27,8 +27,8 @@ type lookupView struct {
 	Asc      bool
 	Filtered bool // a name or serial number was given
 	Devices  []deviceRow
-	Total    int  // matching devices, at most wty.CountCap
-	Capped   bool // the count stopped at Total
+	Total    int  // matching devices as shown (page.Page.Shown)
+	Capped   bool // Total is a lower bound: "more than"
 	From, To int  // 1-based range of the devices shown
 	Page     int
 	Pager    web.Pager
@@ -120,8 +120,9 @@ func (h *Handler) render(c *fiber.Ctx, p *web.Page) error {
 func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupView {
 	in := res.Input
 	v := &lookupView{Name: in.Name, SN: in.SN, Sort: in.Sort, Asc: in.Sort == wty.SortEndAsc,
-		Filtered: in.Name != "" || in.SN != "", Page: in.Page, Total: res.Page.Total, Capped: res.Page.Capped,
+		Filtered: in.Name != "" || in.SN != "", Page: in.Page,
 		From: res.Page.From, To: res.Page.To}
+	v.Total, v.Capped = res.Page.Shown()
 	link := func(in wty.SearchInput) string { return "/warranty" + query(in) }
 	desc, asc := in, in
 	desc.Sort, asc.Sort = wty.SortEndDesc, wty.SortEndAsc

@@ -269,8 +269,10 @@ func TestLookupNeedsCustomer(t *testing.T) {
 }
 
 // TestLookupPagerCapped pages through 230 devices, more than the count
-// shows: the range says "200+", next leads on while rows follow, and every
-// link keeps the name and the sort, in both languages.
+// shows: the range says "more than 200", past the cap "more than" the
+// range's end while rows follow and the exact count on the last page (never
+// "201–220 of 200+"); next leads on while rows follow, and every link keeps
+// the name and the sort, in both languages.
 func TestLookupPagerCapped(t *testing.T) {
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
@@ -303,15 +305,18 @@ func TestLookupPagerCapped(t *testing.T) {
 
 			// Page 11 holds rows 201–220: the count stopped, the rows go on.
 			r = c.Get(base + "&page=11")
-			webtest.WantText(t, r, T("warranty.range_capped", "From", 201, "To", 220, "Count", 200),
+			webtest.WantText(t, r, `data-swap-focus>`+T("warranty.range_capped", "From", 201, "To", 220, "Count", 220)+"</p>",
+				`<p class="pager-range">`+T("warranty.range_capped", "From", 201, "To", 220, "Count", 220)+"</p>",
 				`href="`+link(10)+`" hx-get="`+link(10)+`" hx-target="#results" hx-push-url="true" rel="prev"`,
 				`href="`+link(12)+`" hx-get="`+link(12)+`" hx-target="#results" hx-push-url="true" rel="next"`,
 				`<a href="`+link(1)+`" hx-get=`, `<span class="gap" aria-hidden="true">…</span>`, `aria-label="`+T("pager.page", "Page", 9)+`">9</a>`)
+			webtest.WantText(t, r, map[string]string{i18n.ZH: "第 201–220 台，共超过 220 台", i18n.EN: "Devices 201–220 of more than 220"}[lang])
 
 			// The last page: no next, disabled legibly; htmx gets the fragment.
 			r = c.Get(base+"&page=12", "HX-Request", "true", "HX-Target", "results")
 			webtest.WantNoText(t, r, "<html", `rel="next"`)
-			webtest.WantText(t, r, T("warranty.range_capped", "From", 221, "To", 230, "Count", 200),
+			webtest.WantText(t, r, `data-swap-focus>`+T("warranty.range", "From", 221, "To", 230, "Count", 230)+"</p>",
+				`<p class="pager-range">`+T("warranty.range", "From", 221, "To", 230, "Count", 230)+"</p>",
 				`<span class="disabled" aria-disabled="true">`+T("pager.next")+`</span>`, `href="`+link(11)+`"`)
 			if got := sns(r); len(got) != 10 {
 				t.Errorf("last page shows %d devices, want 10", len(got))

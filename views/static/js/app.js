@@ -156,6 +156,13 @@
       if (any) sessionStorage.setItem(draftKey, JSON.stringify({ path: next ? next.value : "", fields: kept }));
     } catch (err) { /* storage off: the switch still works */ }
   });
+  // Without JavaScript the buttons may submit the page's own form (the
+  // server keeps its fields); here they go back to the switcher's form.
+  function ownSwitch() {
+    document.querySelectorAll("form.langswitch button[data-carry]").forEach(function (b) {
+      ["form", "formaction", "formmethod", "formenctype", "formnovalidate"].forEach(function (a) { b.removeAttribute(a); });
+    });
+  }
   function restoreDraft() {
     var draft;
     try {
@@ -172,6 +179,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    ownSwitch();
     restoreDraft();
     countdowns(document);
     var box = errorSummary(document);
