@@ -100,3 +100,38 @@ func (e *env) events() []ports.AuditEvent {
 	}
 	return ev
 }
+
+// The sign-in and password pages keep the address (and the reset code)
+// across a switch without JavaScript, never the password, and the switch
+// signs nobody in and sends no code.
+func TestLanguageSwitchKeepsSignInFieldsWithoutJS(t *testing.T) {
+	e := newEnv(t)
+	e.seedCustomer(customerEmail)
+	b := e.client("zh-CN")
+	for _, c := range []struct {
+		path  string
+		typed url.Values
+		want  []string
+	}{
+		{"/login", url.Values{"type": {"customer"}, "email": {customerEmail}, "password": {password}},
+			[]string{`value="` + customerEmail + `"`, webtest.T(i18n.EN, "lang.switch.note.password", nil)}},
+		{"/login?method=code", url.Values{"type": {"customer"}, "method": {"code"}, "email": {customerEmail}, "code": {"654321"}},
+			[]string{`value="` + customerEmail + `"`, `value="654321"`}},
+		{"/password/forgot", url.Values{"email": {customerEmail}}, []string{`value="` + customerEmail + `"`}},
+		{"/password/reset", url.Values{"email": {customerEmail}, "code": {"112233"}, "password": {password}, "password_confirm": {password}},
+			[]string{`value="` + customerEmail + `"`, `value="112233"`, webtest.T(i18n.EN, "lang.switch.note.password", nil)}},
+		{"/staff/login", url.Values{"email": {"agent@vendor.example"}, "password": {password}},
+			[]string{`value="agent@vendor.example"`, webtest.T(i18n.EN, "lang.switch.note.password", nil)}},
+	} {
+		r := b.Get(c.path)
+		r = b.SwitchLanguage(r, i18n.EN, c.typed)
+		webtest.WantStatus(t, r, http.StatusOK)
+		webtest.WantText(t, r, append([]string{`<html lang="en">`}, c.want...)...)
+		webtest.WantNoText(t, r, password)
+		r = b.SwitchLanguage(r, i18n.ZH, c.typed)
+		webtest.WantText(t, r, `<html lang="zh-CN">`)
+	}
+	if n := len(e.mails()); n != 0 || b.Jar["session"] != "" {
+		t.Fatalf("the switch acted: %d emails, session %q", n, b.Jar["session"])
+	}
+}

@@ -36,6 +36,10 @@ func (h *Handler) loginView(c *fiber.Ctx) (*web.Page, *loginView) {
 	if m := c.Query("method", c.FormValue("method")); m == "code" {
 		v.Method = m
 	}
+	p.SwitchForm = "login-form"
+	if v.Method == "password" {
+		p.SwitchNote = "lang.switch.note.password"
+	}
 	p.Data = v
 	return p, v
 }
@@ -132,6 +136,7 @@ func (h *Handler) staffLoginPage(c *fiber.Ctx) error {
 	}
 	p := h.s.Page(c)
 	p.Title = "staff.login.title"
+	p.SwitchForm, p.SwitchNote = "staff-login-form", "lang.switch.note.password"
 	p.Data = &loginView{Next: web.LocalPath(c.Query("next", "/staff"))}
 	return h.s.Render(c, "identity/staff_login", p)
 }

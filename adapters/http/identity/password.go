@@ -11,6 +11,7 @@ import (
 func (h *Handler) forgotPage(c *fiber.Ctx) error {
 	p := h.s.Page(c)
 	p.Title = "forgot.title"
+	p.SwitchForm = "forgot-form"
 	p.Form["email"] = c.Query("email")
 	return h.s.Render(c, "identity/forgot", p)
 }
@@ -38,6 +39,7 @@ func (h *Handler) forgot(c *fiber.Ctx) error {
 func (h *Handler) resetPage(c *fiber.Ctx) error {
 	p := h.s.Page(c)
 	p.Title = "reset.title"
+	p.SwitchForm, p.SwitchNote = "reset-form", "lang.switch.note.password"
 	p.Form["email"] = c.Query("email")
 	return h.s.Render(c, "identity/reset", p)
 }
