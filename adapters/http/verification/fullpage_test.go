@@ -10,6 +10,7 @@ import (
 	"supportal/adapters/http/webtest"
 	"supportal/adapters/i18n"
 	ident "supportal/domain/identity"
+	verif "supportal/domain/verification"
 )
 
 // The 企业证件认证 form as a whole page (no JavaScript): the fields' messages
@@ -94,5 +95,29 @@ func TestFullPageFormLanguageSwitch(t *testing.T) {
 	}
 	if n := len(e.events()); n != 0 {
 		t.Fatalf("the switch audited %d events", n)
+	}
+}
+
+// A reviewer's rejection note survives a language switch without
+// JavaScript, and the switch decides nothing.
+func TestReviewLanguageSwitchKeepsTheNote(t *testing.T) {
+	e := newEnv(t)
+	a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
+	e.staff("rev@vendor.example", ident.RoleReviewer)
+	cust, rev := e.client(i18n.ZH), e.client(i18n.ZH)
+	cust.Login("/login", "li@example.com")
+	rev.Login("/staff/login", "rev@vendor.example")
+	webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", pngOf(300, 200)), http.StatusSeeOther)
+	m := subLink.FindStringSubmatch(rev.Get("/staff/verifications").Body)
+	if m == nil {
+		t.Fatal("no submission in the queue")
+	}
+	rev.claim(m[1])
+	r := rev.Get("/staff/verifications/" + m[1])
+	r = rev.SwitchLanguage(r, i18n.EN, url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"name_mismatch"}, "note": {"请与执照一致"}})
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, `<html lang="en">`, webtest.T(i18n.EN, "verification.review.title", nil), "请与执照一致", `value="name_mismatch" selected`)
+	if s, ok := e.latest(a); !ok || s.State != verif.StatePending {
+		t.Fatalf("after the switch: %+v %v, want it still pending", s, ok)
 	}
 }

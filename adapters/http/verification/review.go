@@ -78,6 +78,14 @@ func (h *Handler) review(c *fiber.Ctx, id int64) (*web.Page, error) {
 	p := h.s.Page(c)
 	p.Title = "verification.review.title"
 	p.Data = v
+	// The language switch carries what the reviewer typed in the form the
+	// page offers.
+	switch {
+	case v.CanDecide:
+		p.SwitchForm = "reject-form"
+	case v.CanRevoke:
+		p.SwitchForm = "revoke-form"
+	}
 	p.Form = map[string]string{"version": strconv.Itoa(d.Submission.Version)}
 	return p, nil
 }
