@@ -146,15 +146,17 @@ func (s *TicketStore) Count(ctx context.Context, f ticket.Filter, countCap int) 
 // partial indexes of 00016 name them.
 const openStatuses = `('new', 'in_progress', 'waiting')`
 
-// OpenOnDevice returns the company's open tickets on the device, newest
-// first.
-func (s *TicketStore) OpenOnDevice(ctx context.Context, companyID, deviceID int64) ([]ticket.Ticket, error) {
-	const q = `SELECT ` + ticketColumns + `
+// openOnDeviceSQL is the query of OpenOnDevice (tickets_device_idx).
+const openOnDeviceSQL = `SELECT ` + ticketColumns + `
 FROM tickets t
 WHERE t.company_id = $1 AND t.device_id = $2 AND t.status IN ` + openStatuses + `
 ORDER BY t.created_at DESC, t.id DESC`
+
+// OpenOnDevice returns the company's open tickets on the device, newest
+// first.
+func (s *TicketStore) OpenOnDevice(ctx context.Context, companyID, deviceID int64) ([]ticket.Ticket, error) {
 	var rows []ticketRow
-	if err := sqlx.SelectContext(ctx, s.db, &rows, q, companyID, deviceID); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &rows, openOnDeviceSQL, companyID, deviceID); err != nil {
 		return nil, ticketErr("open on device", err)
 	}
 	out, err := tickets(rows)
@@ -164,6 +166,13 @@ ORDER BY t.created_at DESC, t.id DESC`
 	return out, nil
 }
 
+// The queries of CreatedSince for an account (tickets_opener_idx) and a
+// company (tickets_company_created_idx).
+const (
+	createdByAccountSQL = `SELECT count(*) FROM tickets WHERE opened_by = $1 AND created_at >= $2`
+	createdByCompanySQL = `SELECT count(*) FROM tickets WHERE company_id = $1 AND created_at >= $2`
+)
+
 // CreatedSince counts the tickets the account (accountID > 0) opened, or
 // the company's (companyID > 0), or those of both conditions when both are
 // given, created at or after since.
@@ -171,17 +180,15 @@ func (s *TicketStore) CreatedSince(ctx context.Context, accountID, companyID int
 	const q = `
 SELECT count(*) FROM tickets
 WHERE ($1 = 0 OR opened_by = $1) AND ($2 = 0 OR company_id = $2) AND created_at >= $3`
-	const byAccount = `SELECT count(*) FROM tickets WHERE opened_by = $1 AND created_at >= $2`
-	const byCompany = `SELECT count(*) FROM tickets WHERE company_id = $1 AND created_at >= $2`
 	var (
 		n   int
 		err error
 	)
 	switch {
 	case accountID > 0 && companyID <= 0:
-		err = sqlx.GetContext(ctx, s.db, &n, byAccount, accountID, since)
+		err = sqlx.GetContext(ctx, s.db, &n, createdByAccountSQL, accountID, since)
 	case companyID > 0 && accountID <= 0:
-		err = sqlx.GetContext(ctx, s.db, &n, byCompany, companyID, since)
+		err = sqlx.GetContext(ctx, s.db, &n, createdByCompanySQL, companyID, since)
 	default:
 		err = sqlx.GetContext(ctx, s.db, &n, q, max(accountID, 0), max(companyID, 0), since)
 	}
