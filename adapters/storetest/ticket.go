@@ -235,6 +235,9 @@ func testTicketUpdate(t *testing.T, b TicketBackend) {
 		x.Status, x.AssigneeID, x.AssigneeName, x.UpdatedAt = ticket.StatusInProgress, agent, "张工", at
 		x.FirstResponseAt, x.NextDue, x.Priority = at, at.Add(time.Hour), ticket.P2
 		x.Snapshot = ticket.Snapshot{DeviceID: 9, SN: "SN9"}
+		// What the ticket was opened as stays.
+		x.Number, x.CompanyID, x.OpenedBy, x.FollowUpOf = "T20991231-000001", x.CompanyID+1, agent, x.ID
+		x.CreatedAt = at
 		return nil
 	})
 	must(t, err)

@@ -55,6 +55,8 @@ type Tickets interface {
 	// Update locks the ticket, calls fn and, when fn returns nil, stores
 	// the changed ticket with its version increased by one; it returns the
 	// stored ticket, or fn's error with the ticket as it was.
+	// The number, company, opener, follow-up link and creation time are
+	// kept whatever fn sets.
 	Update(ctx context.Context, id int64, fn func(*Ticket) error) (Ticket, error)
 	// List returns a page of the tickets the filter selects and their
 	// count, up to countCap (0: exact).
