@@ -20,6 +20,7 @@ type Filter struct {
 	Covered    *bool
 	// Search matches the number exactly, or a substring of the title or
 	// the device SN, or (in the queue) of the company name.
+	// Substrings match in any case, and % and _ are text, not wildcards.
 	Search string
 	// DueBefore keeps the tickets whose next SLA target falls before it.
 	DueBefore time.Time
@@ -54,11 +55,16 @@ type Tickets interface {
 	// Update locks the ticket, calls fn and, when fn returns nil, stores
 	// the changed ticket with its version increased by one; it returns the
 	// stored ticket, or fn's error with the ticket as it was.
+	// The number, company, opener, follow-up link and creation time are
+	// kept whatever fn sets.
 	Update(ctx context.Context, id int64, fn func(*Ticket) error) (Ticket, error)
 	// List returns a page of the tickets the filter selects and their
 	// count, up to countCap (0: exact).
+	// A Limit of 0 or less lists no ticket, only the count.
 	List(ctx context.Context, f Filter, countCap int) ([]Ticket, int, error)
 	// Count returns how many tickets the filter selects, up to countCap.
+	// With countCap > 0 counting stops after countCap+1 tickets, so that a
+	// count above countCap tells "more than countCap" (page.Request.Page).
 	Count(ctx context.Context, f Filter, countCap int) (int, error)
 	// OpenOnDevice returns the company's open tickets on the device,
 	// newest first.
