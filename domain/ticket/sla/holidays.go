@@ -60,8 +60,8 @@ func ParseDays(r io.Reader) ([]Day, domain.Errors) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -69,6 +69,7 @@ func ParseDays(r io.Reader) ([]Day, domain.Errors) {
 			errs = append(errs, lineErr(line, "error.sla.csv.syntax"))
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		if !header {
 			header = true
 			if len(rec) != 3 || !strings.EqualFold(strings.TrimSpace(rec[0]), "date") ||
