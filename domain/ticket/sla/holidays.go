@@ -145,3 +145,9 @@ func WriteDays(w io.Writer, days []Day) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// sortDays sorts days by date.
+func sortDays(days []Day) []Day {
+	sort.Slice(days, func(i, j int) bool { return days[i].Date < days[j].Date })
+	return days
+}
