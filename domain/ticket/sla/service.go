@@ -99,10 +99,8 @@ func (s *Service) SaveCalendar(ctx context.Context, actorID int64, in CalendarIn
 		es = append(es, e)
 	}
 	c.Days = days
-	if len(es) == 0 {
-		if err := c.Validate(); err != nil {
-			es = append(es, err.(domain.Errors)...)
-		}
+	if err := c.Validate(); err != nil {
+		es = append(es, err.(domain.Errors)...)
 	}
 	if err := es.Err(); err != nil {
 		return Calendar{}, err
