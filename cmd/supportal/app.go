@@ -19,6 +19,7 @@ import (
 	"supportal/adapters/http/api"
 	"supportal/adapters/http/home"
 	identityweb "supportal/adapters/http/identity"
+	slaweb "supportal/adapters/http/sla"
 	verificationweb "supportal/adapters/http/verification"
 	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/i18n"
@@ -30,6 +31,7 @@ import (
 	"supportal/adapters/smtp/mailbox"
 	"supportal/adapters/sniff"
 	"supportal/domain/identity"
+	"supportal/domain/ticket/sla"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
 	"supportal/ports"
@@ -57,6 +59,11 @@ type services struct {
 	// mailPoll is how long the outbox worker waits when it found nothing to
 	// send (0: the worker's default).
 	mailPoll time.Duration
+
+	// slaEngine computes entitlement and SLA clocks (ticket.Clocks) under
+	// the settings slaSettings edits.
+	slaEngine   *sla.Engine
+	slaSettings *sla.Service
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -119,6 +126,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	warrantyweb.Register(srv, wsvc).Log = log
 	// The API for internal systems: bearer service tokens from identity.
 	api.Register(srv, idsvc, wsvc).Log = log
+	slaweb.Register(srv, s.slaSettings)
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
@@ -152,8 +160,13 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	ws := postgres.NewWarrantyStore(db)
 	wsvc := warranty.NewService(warranty.Deps{Importer: ws, Runs: ws, Lookup: ws, Verifications: vsvc,
 		Tx: postgres.NewWarrantyTx(db), CacheFor: cacheFor})
+	// SLA: the engine reads the settings once and again after each change.
+	slaStore := postgres.NewSLAStore(db)
+	slaEngine := sla.NewEngine(slaStore)
+	slaSettings := sla.NewService(sla.Deps{Store: slaStore, Tx: postgres.NewSLATx(db),
+		Changed: func(context.Context) { slaEngine.Reload() }})
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
-		notifier: notifier, log: log}, nil
+		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings}, nil
 }
 
 // subkey derives the key of one use from the server secret, so that no two
