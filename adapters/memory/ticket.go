@@ -17,8 +17,9 @@ import (
 // memory, for service tests. It satisfies ticket.Tickets, ticket.Threads and
 // the attachment index of the tickets' files.
 type TicketStore struct {
-	mu sync.Mutex
-	st ticketState
+	upd sync.Mutex // held by Update while its function runs
+	mu  sync.Mutex
+	st  ticketState
 }
 
 // ticketState is everything a unit of work may change.
@@ -175,21 +176,29 @@ func (s *TicketStore) ByNumber(_ context.Context, number string) (ticket.Ticket,
 	return ticket.Ticket{}, errTicketNotFound
 }
 
-// Update calls fn on a copy of the ticket under the store's lock and keeps
-// the copy, its version increased, when fn returns nil.
+// Update calls fn on a copy of the ticket, one Update at a time (as the
+// row lock of PostgreSQL), and keeps the copy, its version increased, when
+// fn returns nil. fn may read the store.
 func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
+	s.upd.Lock()
+	defer s.upd.Unlock()
+	s.mu.Lock()
+	old, err := s.byID(id)
+	s.mu.Unlock()
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	t := copyTicket(old)
+	if err := fn(&t); err != nil {
+		return old, err
+	}
+	t.ID, t.Version = old.ID, old.Version+1
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := s.index(id)
 	if i < 0 {
 		return ticket.Ticket{}, errTicketNotFound
 	}
-	old := copyTicket(s.st.tickets[i])
-	t := copyTicket(old)
-	if err := fn(&t); err != nil {
-		return old, err
-	}
-	t.ID, t.Version = old.ID, old.Version+1
 	s.st.tickets[i] = copyTicket(t)
 	return t, nil
 }
