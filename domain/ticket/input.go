@@ -86,4 +86,3 @@ func validPhone(p string) bool {
 	}
 	return digits >= 5
 }
-
