@@ -19,9 +19,9 @@ func TestQueue(t *testing.T) {
 		in.Priority, in.DeviceID, in.Title = p, dev, title
 		return e.open(t, a, in)
 	}
-	p1 := mk(asA, ticket.P1, devOK, "P1 宕机")      // due t0+30m
-	p4 := mk(asA2, ticket.P4, devOK, "P4 咨询")     // due t0+24h
-	old := mk(asA, ticket.P2, devOld, "过保设备")     // uncovered
+	p1 := mk(asA, ticket.P1, devOK, "P1 宕机")        // due t0+30m
+	p4 := mk(asA2, ticket.P4, devOK, "P4 咨询")       // due t0+24h
+	old := mk(asA, ticket.P2, devOld, "过保设备")       // uncovered
 	b3 := mk(asB, ticket.P3, devB, "B switch down") // due t0+8h
 	*e.now = t0.Add(40 * time.Minute)               // p1 overdue
 	q, err := e.svc.Queue(ctx, asAg1, ticket.QueueQuery{})

@@ -79,7 +79,9 @@ func (d devices) DeviceByID(_ context.Context, companyID, id int64) (ticket.Devi
 	return ticket.Device{}, domain.E(domain.NotFound, "error.device.not_found")
 }
 
-func (d devices) Suggest(context.Context, int64, string, int) ([]ticket.Device, error) { return nil, nil }
+func (d devices) Suggest(context.Context, int64, string, int) ([]ticket.Device, error) {
+	return nil, nil
+}
 
 func (d devices) CompanyLines(_ context.Context, companyID int64, at time.Time) ([]ticket.Line, error) {
 	var out []ticket.Line
