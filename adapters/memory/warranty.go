@@ -275,6 +275,8 @@ func (s *WarrantyStore) ActiveLines(ctx context.Context, owner string, day time.
 	for _, l := range seen {
 		out = append(out, l)
 	}
-	slices.SortFunc(out, func(a, b warranty.Line) int { return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.ServiceName, b.ServiceName)) })
+	slices.SortFunc(out, func(a, b warranty.Line) int {
+		return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.ServiceName, b.ServiceName))
+	})
 	return out, nil
 }
