@@ -103,4 +103,3 @@ func (s *TicketStore) Count(_ context.Context, f ticket.Filter, countCap int) (i
 	}
 	return capCount(n, countCap), nil
 }
-

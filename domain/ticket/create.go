@@ -256,3 +256,15 @@ func truncate(s string, n int) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// maxSuggest is how many devices the form's type-ahead offers.
+const maxSuggest = 10
+
+// Suggest returns the devices of the customer's company whose SN or name
+// contains q, for the form's type-ahead.
+func (s *Service) Suggest(ctx context.Context, a Actor, q string) ([]Device, error) {
+	if _, err := s.customer(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.d.Devices.Suggest(ctx, a.CompanyID, strings.TrimSpace(q), maxSuggest)
+}

@@ -201,6 +201,12 @@ func TestPrepareAndUncovered(t *testing.T) {
 	if f, _ := e.svc.Prepare(ctx, asA, 0, ""); f.Device != nil || !f.Entitlement.Covered {
 		t.Errorf("no device: %+v", f)
 	}
+	if got, err := e.svc.Suggest(ctx, asB, "sn-"); err != nil || len(got) != 1 || got[0].ID != devB {
+		t.Errorf("B's type-ahead = %+v, %v", got, err)
+	}
+	if _, err := e.svc.Suggest(ctx, asUnver, "sn-"); domain.KindOf(err) != domain.Forbidden {
+		t.Errorf("unverified type-ahead: %v", err)
+	}
 	if _, err := e.svc.Prepare(ctx, asB, devOK, ""); fieldKeys(err)["device"] != "error.ticket.device_unknown" {
 		t.Errorf("B preparing with A's device: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"strings"
 	"sync"
 	"testing"
 	"time"
