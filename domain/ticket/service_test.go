@@ -80,8 +80,14 @@ func (d devices) DeviceByID(_ context.Context, companyID, id int64) (ticket.Devi
 	return ticket.Device{}, domain.E(domain.NotFound, "error.device.not_found")
 }
 
-func (d devices) Suggest(context.Context, int64, string, int) ([]ticket.Device, error) {
-	return nil, nil
+func (d devices) Suggest(_ context.Context, companyID int64, q string, limit int) ([]ticket.Device, error) {
+	var out []ticket.Device
+	for _, x := range d[companyID] {
+		if len(out) < limit && (strings.Contains(strings.ToLower(x.SN), strings.ToLower(q)) || strings.Contains(x.Name, q)) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
 }
 
 func (d devices) CompanyLines(_ context.Context, companyID int64, at time.Time) ([]ticket.Line, error) {
