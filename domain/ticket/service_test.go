@@ -22,14 +22,18 @@ import (
 // people are the accounts of the tests; agents are those with an agent or
 // admin role.
 type people struct {
-	mu   sync.Mutex
-	byID map[int64]ticket.Person
-	fail error // Agents fails with it
+	mu      sync.Mutex
+	byID    map[int64]ticket.Person
+	fail    error // Agents fails with it
+	failFor int64 // Person fails for this account
 }
 
 func (p *people) Person(_ context.Context, id int64) (ticket.Person, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if id == p.failFor {
+		return ticket.Person{}, errors.New("directory down")
+	}
 	if x, ok := p.byID[id]; ok {
 		return x, nil
 	}
