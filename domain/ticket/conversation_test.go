@@ -72,8 +72,12 @@ func TestConversation(t *testing.T) {
 		t.Fatalf("resolve: %+v %v", tk, err)
 	}
 	*e.now = e.now.Add(29 * 24 * time.Hour)
+	from = len(e.outbox.Notices())
 	if tk, err = e.svc.Reopen(ctx, asA, tk.ID); err != nil || tk.Status != ticket.StatusInProgress || !tk.ResolvedAt.IsZero() {
 		t.Fatalf("reopen: %+v %v", tk, err)
+	}
+	if ns := e.notices(from); len(ns) != 1 || ns[0].To != "a1@example.com" || ns[0].Template != ticket.NoticeStatus {
+		t.Errorf("reopen notices %+v", ns)
 	}
 	tk, _ = e.svc.SetStatus(ctx, asAg1, tk.ID, loaded(tk), ticket.StatusResolved)
 	*e.now = e.now.Add(31 * 24 * time.Hour)
@@ -86,8 +90,16 @@ func TestConversation(t *testing.T) {
 	if _, err := e.svc.FollowUp(ctx, asA, tk.ID); domain.As(err).Key != "error.ticket.follow_up_open" {
 		t.Errorf("follow-up of a resolved ticket: %v", err)
 	}
+	from = len(e.outbox.Notices())
 	if tk, err = e.svc.Close(ctx, asA, tk.ID); err != nil || tk.Status != ticket.StatusClosed {
 		t.Fatalf("close: %v", err)
+	}
+	got = map[string]string{}
+	for _, n := range e.notices(from) {
+		got[n.To] = n.Template
+	}
+	if len(got) != 2 || got["lily@example.com"] != ticket.NoticeStatus || got["a1@example.com"] != ticket.NoticeStatus {
+		t.Errorf("close notices: %v (the colleague and the assignee, not the closer)", got)
 	}
 	if _, err := e.svc.Reply(ctx, asA, tk.ID, "again", nil); domain.As(err).Key != "error.ticket.closed" {
 		t.Errorf("reply on a closed ticket: %v", err)

@@ -223,8 +223,10 @@ func (s *Service) customerMove(ctx context.Context, a Actor, id int64, to Status
 		if err != nil {
 			return err
 		}
-		if err := s.notifyCustomers(ctx, st, out, NoticeStatus, now, p.ID, nil); err != nil {
-			return err
+		if statusNotified(to) {
+			if err := s.notifyCustomers(ctx, st, out, NoticeStatus, now, p.ID, nil); err != nil {
+				return err
+			}
 		}
 		if err := s.notifyStaff(ctx, st, out, NoticeStatus, now, nil); err != nil {
 			return err
