@@ -3,6 +3,7 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -147,6 +148,20 @@ func (s *IdentityStore) AccountByID(_ context.Context, id int64) (identity.Accou
 		return identity.Account{}, errAccountNotFound
 	}
 	return a, nil
+}
+
+// StaffWithRoles returns the staff accounts having one of roles, by id.
+func (s *IdentityStore) StaffWithRoles(_ context.Context, roles []identity.Role) ([]identity.Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []identity.Account
+	for _, a := range s.accounts {
+		if a.IsStaff() && slices.Contains(roles, a.Role) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b identity.Account) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // UpdateProfile sets the name, job title, mobile and (when given) time zone

@@ -153,8 +153,10 @@ func (s *WarrantyStore) RunByID(_ context.Context, id int64) (warranty.Run, erro
 
 // matches reports whether the device k, d is one of q's.
 func matches(q warranty.Query, k deviceKey, d device) bool {
-	return k.owner == q.Owner && (q.SN == "" || k.sn == q.SN) &&
-		(q.Name == "" || strings.Contains(strings.ToLower(d.name), strings.ToLower(q.Name)))
+	text := strings.ToLower(q.Text)
+	return k.owner == q.Owner && (q.SN == "" || k.sn == q.SN) && (q.ID == 0 || d.id == q.ID) &&
+		(q.Name == "" || strings.Contains(strings.ToLower(d.name), strings.ToLower(q.Name))) &&
+		(text == "" || strings.Contains(strings.ToLower(d.name), text) || strings.Contains(strings.ToLower(k.sn), text))
 }
 
 // SearchDevices returns at most q.Limit devices of q.Owner matching q, in the
@@ -234,4 +236,47 @@ func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo
 		}
 	}
 	return n, nil
+}
+
+// ActiveLines returns the distinct services of owner's lines active on day,
+// with the earliest start and latest end of each, by SKU, as the PostgreSQL
+// store does.
+func (s *WarrantyStore) ActiveLines(ctx context.Context, owner string, day time.Time) ([]warranty.Line, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	y, m, dd := day.Date()
+	day = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type svc struct{ sku, name string }
+	seen := map[svc]warranty.Line{}
+	for k, d := range s.devices {
+		if k.owner != owner {
+			continue
+		}
+		for _, l := range d.lines {
+			if l.Start.After(day) || l.End.Before(day) {
+				continue
+			}
+			key := svc{l.SKU, l.ServiceName}
+			if o, ok := seen[key]; ok {
+				if o.Start.Before(l.Start) {
+					l.Start = o.Start
+				}
+				if o.End.After(l.End) {
+					l.End = o.End
+				}
+			}
+			seen[key] = l
+		}
+	}
+	out := make([]warranty.Line, 0, len(seen))
+	for _, l := range seen {
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b warranty.Line) int {
+		return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.ServiceName, b.ServiceName))
+	})
+	return out, nil
 }

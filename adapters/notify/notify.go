@@ -26,12 +26,15 @@ func New(b *i18n.Bundle, m ports.Mailer) *Notifier { return &Notifier{bundle: b,
 // "TimeZone" says when, in the recipient's zone and language, above the
 // footer. A data value whose name ends in "Key"
 // is a message id: it is translated and given to the templates under the
-// name without the suffix (ReasonKey → Reason).
+// name without the suffix (ReasonKey → Reason); one whose name ends in
+// "Time" is an RFC 3339 time, formatted like "At" in the recipient's zone
+// and language and given under the name without the suffix (DueTime → Due).
 func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data map[string]any) error {
 	if !i18n.Valid(lang) {
 		lang = i18n.ZH
 	}
 	data = n.translateKeys(lang, data)
+	data = formatTimes(lang, data)
 	text := n.bundle.T(lang, "mail."+template+".body", data)
 	if at, ok := when(lang, data); ok {
 		text += "\n\n" + n.bundle.T(lang, "mail.at", map[string]any{"At": at})
@@ -62,6 +65,34 @@ func when(lang string, data map[string]any) (string, bool) {
 		}
 	}
 	return i18n.DateTime(lang, at, loc), true
+}
+
+// formatTimes returns data with every "…Time" value (RFC 3339) formatted in
+// the notice's "TimeZone" for lang.
+func formatTimes(lang string, data map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range data {
+		s, ok := v.(string)
+		name, cut := strings.CutSuffix(k, "Time")
+		if !ok || !cut || name == "" {
+			continue
+		}
+		at, ok := when(lang, map[string]any{"At": s, "TimeZone": data["TimeZone"]})
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(data)+1)
+			for kk, vv := range data {
+				out[kk] = vv
+			}
+		}
+		out[name] = at
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 // translateKeys returns data with every "…Key" message id translated.

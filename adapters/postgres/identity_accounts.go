@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"supportal/domain"
 	"supportal/domain/identity"
@@ -132,6 +133,24 @@ func (s *IdentityStore) AccountByID(ctx context.Context, id int64) (identity.Acc
 		return identity.Account{}, identityErr("find by id", notFound(err, keyAccountNotFound))
 	}
 	return r.account(), nil
+}
+
+// StaffWithRoles returns the staff accounts having one of roles, by id.
+func (s *IdentityStore) StaffWithRoles(ctx context.Context, roles []identity.Role) ([]identity.Account, error) {
+	const q = `SELECT ` + accountColumns + ` FROM accounts WHERE kind = 'staff' AND role = ANY($1) ORDER BY id`
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	var rows []accountRow
+	if err := sqlx.SelectContext(ctx, s.db, &rows, q, pq.Array(names)); err != nil {
+		return nil, identityErr("staff with roles", err)
+	}
+	out := make([]identity.Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.account()
+	}
+	return out, nil
 }
 
 // UpdateProfile sets the name, job title, mobile and (when given) time zone

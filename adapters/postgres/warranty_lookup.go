@@ -58,6 +58,13 @@ func deviceFilter(q warranty.Query) (string, []any) {
 	if q.SN != "" {
 		b.WriteString(" AND d.sn = " + arg(q.SN))
 	}
+	if q.ID != 0 {
+		b.WriteString(" AND d.id = " + arg(q.ID))
+	}
+	if q.Text != "" {
+		p := arg(namePattern(q.Text))
+		b.WriteString(" AND (d.name ILIKE " + p + " OR d.sn ILIKE " + p + ")")
+	}
 	if q.Name != "" {
 		words, whole := nameWords(q.Name)
 		b.WriteString(" AND d.name ILIKE " + arg(words))
@@ -146,7 +153,7 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 	query, args := searchSQL(q)
 	var devs []warranty.Device
 	err := s.lookup(ctx, "search devices", func(ctx context.Context) error {
-		rows, err := s.stmt(ctx, query, q.Name == "").QueryContext(ctx, args...)
+		rows, err := s.stmt(ctx, query, q.Name == "" && q.Text == "").QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}
@@ -199,7 +206,7 @@ func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo
 	query, args := countSQL(q, upTo)
 	var n int
 	err := s.lookup(ctx, "count devices", func(ctx context.Context) error {
-		return s.stmt(ctx, query, q.Name == "").QueryRowContext(ctx, args...).Scan(&n)
+		return s.stmt(ctx, query, q.Name == "" && q.Text == "").QueryRowContext(ctx, args...).Scan(&n)
 	})
 	return n, err
 }

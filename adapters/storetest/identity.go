@@ -6,6 +6,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -39,6 +41,7 @@ func Identity(t *testing.T, newStore func(t *testing.T) IdentityStores) {
 	}{
 		{"CreateCustomer", testCreateCustomer},
 		{"CreateStaff", testCreateStaff},
+		{"StaffWithRoles", testStaffWithRoles},
 		{"DuplicateEmail", testDuplicateEmail},
 		{"NotFound", testNotFound},
 		{"UpdateProfile", testUpdateProfile},
@@ -175,6 +178,30 @@ func testCreateStaff(t *testing.T, s IdentityStores) {
 	sameAccount(t, got, a)
 	if !got.IsStaff() || got.Role != identity.RoleAdmin {
 		t.Errorf("kind %q role %q, want staff admin", got.Kind, got.Role)
+	}
+}
+
+func testStaffWithRoles(t *testing.T, s IdentityStores) {
+	ctx := t.Context()
+	createCustomer(t, s, "customer@example.com")
+	var ids []int64
+	for _, r := range []identity.Role{identity.RoleAgent, identity.RoleReviewer, identity.RoleAdmin, identity.RoleAgent} {
+		a := identity.Account{Email: string(r) + strconv.Itoa(len(ids)) + "@example.com", Kind: identity.KindStaff, Role: r,
+			Name: string(r), PasswordHash: "h", CreatedAt: base, PasswordChangedAt: base}
+		must(t, s.CreateStaff(ctx, &a))
+		ids = append(ids, a.ID)
+	}
+	got, err := s.StaffWithRoles(ctx, []identity.Role{identity.RoleAgent, identity.RoleAdmin})
+	must(t, err)
+	var gotIDs []int64
+	for _, a := range got {
+		gotIDs = append(gotIDs, a.ID)
+	}
+	if want := []int64{ids[0], ids[2], ids[3]}; fmt.Sprint(gotIDs) != fmt.Sprint(want) {
+		t.Errorf("agents and admins = %v, want %v", gotIDs, want)
+	}
+	if got, err := s.StaffWithRoles(ctx, []identity.Role{identity.RoleCustomer}); err != nil || len(got) != 0 {
+		t.Errorf("customers as staff: %v, %v", got, err)
 	}
 }
 

@@ -62,6 +62,7 @@ func Warranty(t *testing.T, newBackend func(t *testing.T) WarrantyBackend) {
 		{"SearchName", testSearchName},
 		{"SearchSN", testSearchSN},
 		{"OwnerIsolation", testOwnerIsolation},
+		{"DeviceLookups", testDeviceLookups},
 		{"SortByEndDate", testSortByEnd},
 		{"Paging", testPaging},
 		{"CountCapped", testCountCapped},

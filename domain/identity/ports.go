@@ -16,6 +16,8 @@ type Accounts interface {
 	AccountByID(ctx context.Context, id int64) (Account, error)
 	UpdateProfile(ctx context.Context, id int64, p Profile) error
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
+	// StaffWithRoles returns the staff accounts having one of roles, by id.
+	StaffWithRoles(ctx context.Context, roles []Role) ([]Account, error)
 }
 
 // Companies stores customer companies. CompanyByID returns NotFound.

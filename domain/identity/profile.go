@@ -13,6 +13,12 @@ func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
 	return s.d.Accounts.AccountByID(ctx, id)
 }
 
+// Agents returns the staff accounts that handle tickets (agents and
+// admins), by id.
+func (s *Service) Agents(ctx context.Context) ([]Account, error) {
+	return s.d.Accounts.StaffWithRoles(ctx, []Role{RoleAgent, RoleAdmin})
+}
+
 // Company returns the company of a customer account.
 func (s *Service) Company(ctx context.Context, a Account) (Company, error) {
 	if a.CompanyID == 0 {

@@ -75,9 +75,13 @@ const (
 
 // Query selects devices of one owner.
 type Query struct {
-	Owner  string
-	Name   string // case-insensitive substring of the device name
-	SN     string // exact serial number (normalised)
+	Owner string
+	Name  string // case-insensitive substring of the device name
+	SN    string // exact serial number (normalised)
+	ID    int64  // one device by its id (0: any)
+	// Text is a case-insensitive substring of the name or the serial
+	// number, for the ticket form's type-ahead.
+	Text   string
 	Sort   string
 	Offset int
 	Limit  int

@@ -75,6 +75,11 @@ type Lookup interface {
 	// ignored), all from one snapshot: an import committed meanwhile shows
 	// in every device or in none. It returns fn's first error.
 	EachDevice(ctx context.Context, q Query, fn func(Device) error) error
+	// ActiveLines returns the distinct services (SKU and name, with the
+	// earliest start and latest end among them) of owner's lines that are
+	// active on day (a date at midnight UTC, start and end inclusive), by
+	// SKU.
+	ActiveLines(ctx context.Context, owner string, day time.Time) ([]Line, error)
 }
 
 // Verifications answers which credit code a company is verified for (the

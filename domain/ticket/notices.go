@@ -1,0 +1,99 @@
+package ticket
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"supportal/ports"
+)
+
+// The notices' templates: the message ids mail.<template>.subject and
+// mail.<template>.body.
+const (
+	NoticeCreated       = "ticket_created"        // to the opener: number and first-response target
+	NoticeReply         = "ticket_reply"          // to the customers: a public staff reply
+	NoticeStatus        = "ticket_status"         // to the customers: waiting, resolved, closed
+	NoticeNewAgent      = "ticket_new_agent"      // to the assignee or the agents: a new ticket
+	NoticeCustomerReply = "ticket_customer_reply" // to the assignee or the agents: a customer message
+)
+
+// notice enqueues one notice about t to p in p's language. The data carries
+// the ticket's number, title, status and priority (as message ids), the
+// first-response target (DueTime, RFC 3339, which the notifier formats in
+// TimeZone) and the time of the event (At).
+func (s *Service) notice(ctx context.Context, st Stores, p Person, template string, t Ticket, now time.Time, extra map[string]any) error {
+	if p.Email == "" {
+		return nil
+	}
+	data := map[string]any{
+		"Name": p.Name, "Number": t.Number, "Title": t.Title, "Company": t.CompanyName,
+		"StatusKey": "ticket.status." + string(t.Status), "PriorityKey": "ticket.priority." + itoa(int64(t.Priority)),
+		"Covered": t.Covered, "TimeZone": p.TimeZone, "At": now.UTC().Format(time.RFC3339),
+	}
+	if !t.FirstResponseDue.IsZero() {
+		data["DueTime"] = t.FirstResponseDue.UTC().Format(time.RFC3339)
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
+}
+
+// notifyCustomers sends the notice to the ticket's followers who are
+// customers of its company (the opener and colleagues), except the actor.
+// Callers never put an internal note's text in extra.
+func (s *Service) notifyCustomers(ctx context.Context, st Stores, t Ticket, template string, now time.Time, except int64, extra map[string]any) error {
+	ids, err := st.Threads.Followers(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(ids, t.OpenedBy) {
+		ids = append(ids, t.OpenedBy)
+	}
+	for _, id := range ids {
+		if id == except {
+			continue
+		}
+		p, err := s.d.People.Person(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Staff || p.CompanyID != t.CompanyID {
+			continue
+		}
+		if err := s.notice(ctx, st, p, template, t, now, extra); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyStaff sends the notice to the ticket's assignee or, when it has
+// none, to every agent.
+func (s *Service) notifyStaff(ctx context.Context, st Stores, t Ticket, template string, now time.Time, extra map[string]any) error {
+	var to []Person
+	if t.AssigneeID != 0 {
+		p, err := s.d.People.Person(ctx, t.AssigneeID)
+		if err != nil {
+			return err
+		}
+		to = append(to, p)
+	} else {
+		var err error
+		if to, err = s.d.People.Agents(ctx); err != nil {
+			return err
+		}
+	}
+	for _, p := range to {
+		if err := s.notice(ctx, st, p, template, t, now, extra); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statusNotified tells whether the customers hear of a move to the status.
+func statusNotified(to Status) bool {
+	return to == StatusWaiting || to == StatusResolved || to == StatusClosed
+}

@@ -1,0 +1,189 @@
+package ticket
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"supportal/domain"
+)
+
+// The saved views of the agents' queue.
+const (
+	ViewUnassigned = "unassigned" // 未分配
+	ViewMine       = "mine"       // 我的
+	ViewDueSoon    = "due_soon"   // 即将超时: the next target within the hour
+	ViewOverdue    = "overdue"    // 已超时
+	ViewWaiting    = "waiting"    // 待客户反馈
+	ViewOpen       = "open"       // all open
+)
+
+// Views lists the saved views in the order the queue shows them.
+var Views = []string{ViewUnassigned, ViewMine, ViewDueSoon, ViewOverdue, ViewWaiting, ViewOpen}
+
+// DueSoonWithin is how near a target must be for 即将超时.
+const DueSoonWithin = time.Hour
+
+var openStatuses = []Status{StatusNew, StatusInProgress, StatusWaiting}
+
+// QueueQuery selects tickets of the agents' queue: a view (ViewOpen by
+// default) narrowed by the filters and the search (number, title, SN or
+// company name), sorted by the next SLA target, then age.
+type QueueQuery struct {
+	View       string
+	Status     Status
+	Priority   Priority
+	Category   Category
+	AssigneeID int64
+	Covered    *bool
+	Search     string
+	Page       int
+}
+
+// Queue is one page of the queue and the count of every view.
+type Queue struct {
+	List
+	Counts map[string]int
+}
+
+// viewFilter returns the filter of a view for the agent at now.
+func viewFilter(view string, me int64, now time.Time) Filter {
+	f := Filter{Statuses: openStatuses, Sort: SortDue}
+	switch view {
+	case ViewUnassigned:
+		f.Unassigned = true
+	case ViewMine:
+		f.AssigneeID = me
+	case ViewDueSoon:
+		f.DueBefore = now.Add(DueSoonWithin)
+	case ViewOverdue:
+		f.DueBefore = now
+	case ViewWaiting:
+		f.Statuses = []Status{StatusWaiting}
+	}
+	return f
+}
+
+// Queue returns the agents' queue (agents and admins only).
+func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, error) {
+	if _, err := s.agent(ctx, a); err != nil {
+		return Queue{}, err
+	}
+	now := s.now()
+	if !slices.Contains(Views, q.View) {
+		q.View = ViewOpen
+	}
+	out := Queue{Counts: make(map[string]int, len(Views))}
+	overdue := 0
+	for _, v := range Views {
+		n, err := s.d.Tickets.Count(ctx, viewFilter(v, a.AccountID, now), s.d.Limits.CountCap)
+		if err != nil {
+			return Queue{}, err
+		}
+		out.Counts[v] = n
+		if v == ViewOverdue {
+			overdue = n
+		}
+	}
+	// 即将超时 counts what is due within the hour and not overdue yet.
+	out.Counts[ViewDueSoon] = max(out.Counts[ViewDueSoon]-overdue, 0)
+	f := viewFilter(q.View, a.AccountID, now)
+	if q.Status != "" {
+		if !slices.Contains(f.Statuses, q.Status) {
+			return Queue{Counts: out.Counts, List: List{Page: s.d.Limits.List.Request(1, 0).Page(0, false, 0, 0)}}, nil
+		}
+		f.Statuses = []Status{q.Status}
+	}
+	f.Priority, f.Category, f.Covered, f.Search = q.Priority, q.Category, q.Covered, strings.TrimSpace(q.Search)
+	if q.AssigneeID != 0 && q.View != ViewUnassigned {
+		f.AssigneeID = q.AssigneeID
+	}
+	if q.View != ViewDueSoon {
+		l, err := s.page(ctx, f, q.Page)
+		out.List = l
+		return out, err
+	}
+	// The due-soon rows follow the overdue ones in due order: skip those.
+	od := f
+	od.DueBefore = now
+	skip, err := s.d.Tickets.Count(ctx, od, 0)
+	if err != nil {
+		return Queue{}, err
+	}
+	r := s.d.Limits.List.Request(q.Page, 0)
+	f.Offset, f.Limit = skip+r.Offset(), r.Limit()
+	rows, total, err := s.d.Tickets.List(ctx, f, 0)
+	if err != nil {
+		return Queue{}, err
+	}
+	rows, more := cut(r.Size, rows)
+	out.List = List{Tickets: rows, Page: r.Page(len(rows), more, max(total-skip, 0), 0)}
+	return out, nil
+}
+
+func cut(size int, rows []Ticket) ([]Ticket, bool) {
+	if len(rows) > size {
+		return rows[:size], true
+	}
+	return rows, false
+}
+
+// AgentView is a ticket as the agents' page shows it: the thread with
+// internal notes, the history, the company's other open tickets and the
+// device's live warranty beside the snapshot.
+type AgentView struct {
+	View
+	Events      []Event
+	CompanyOpen []Ticket
+	// Device is the device as the warranty data has it now (nil: no
+	// device, or the device is gone).
+	Device *Device
+}
+
+// maxCompanyOpen bounds the company's other open tickets on the page.
+const maxCompanyOpen = 20
+
+// AgentDetail returns a ticket for an agent or admin.
+func (s *Service) AgentDetail(ctx context.Context, a Actor, id int64) (AgentView, error) {
+	if _, err := s.agent(ctx, a); err != nil {
+		return AgentView{}, err
+	}
+	t, err := s.d.Tickets.Ticket(ctx, id)
+	if err != nil {
+		return AgentView{}, err
+	}
+	msgs, err := s.d.Threads.Messages(ctx, id, true)
+	if err != nil {
+		return AgentView{}, err
+	}
+	evs, err := s.d.Threads.Events(ctx, id)
+	if err != nil {
+		return AgentView{}, err
+	}
+	v := AgentView{View: View{Ticket: t, Messages: msgs}, Events: evs}
+	if t.Covered {
+		if v.SLA, err = s.d.Clocks.State(ctx, t, evs, s.now()); err != nil {
+			return AgentView{}, err
+		}
+	}
+	others, _, err := s.d.Tickets.List(ctx, Filter{CompanyID: t.CompanyID, Statuses: openStatuses, Sort: SortActivity,
+		Limit: maxCompanyOpen + 1}, 0)
+	if err != nil {
+		return AgentView{}, err
+	}
+	for _, o := range others {
+		if o.ID != t.ID && len(v.CompanyOpen) < maxCompanyOpen {
+			v.CompanyOpen = append(v.CompanyOpen, o)
+		}
+	}
+	if t.Snapshot.DeviceID != 0 {
+		switch d, err := s.d.Devices.DeviceByID(ctx, t.CompanyID, t.Snapshot.DeviceID); {
+		case err == nil:
+			v.Device = &d
+		case domain.KindOf(err) != domain.NotFound:
+			return AgentView{}, err
+		}
+	}
+	return v, nil
+}
