@@ -191,7 +191,9 @@ func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket
 	if err := fn(&t); err != nil {
 		return old, err
 	}
+	// What identifies a ticket and its origin never changes.
 	t.ID, t.Version = old.ID, old.Version+1
+	t.Number, t.CompanyID, t.OpenedBy, t.FollowUpOf, t.CreatedAt = old.Number, old.CompanyID, old.OpenedBy, old.FollowUpOf, old.CreatedAt
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := s.index(id)

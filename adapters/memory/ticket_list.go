@@ -72,7 +72,7 @@ func (s *TicketStore) selected(f ticket.Filter) []ticket.Ticket {
 
 func capCount(n, countCap int) int {
 	if countCap > 0 && n > countCap {
-		return countCap
+		return countCap + 1
 	}
 	return n
 }

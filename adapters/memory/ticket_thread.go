@@ -79,7 +79,7 @@ func (s *TicketStore) Attachment(_ context.Context, id int64) (ticket.Attachment
 			}
 		}
 	}
-	return ticket.Attachment{}, false, domain.E(domain.NotFound, "error.ticket.attachment_not_found")
+	return ticket.Attachment{}, false, errTicketNotFound
 }
 
 // AddEvent appends e to its ticket's history.

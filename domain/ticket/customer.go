@@ -59,7 +59,7 @@ func (s *Service) List(ctx context.Context, a Actor, q ListQuery) (List, error) 
 func (s *Service) page(ctx context.Context, f Filter, number int) (List, error) {
 	r := s.d.Limits.List.Request(number, s.d.Limits.List.DefaultSize)
 	f.Offset, f.Limit = r.Offset(), r.Limit()
-	rows, total, err := s.d.Tickets.List(ctx, f, s.d.Limits.CountCap+1)
+	rows, total, err := s.d.Tickets.List(ctx, f, s.d.Limits.CountCap)
 	if err != nil {
 		return List{}, err
 	}

@@ -1,0 +1,30 @@
+package memory_test
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"supportal/adapters/memory"
+	"supportal/adapters/storetest"
+)
+
+// TestTicketContract runs the ticket stores' contract on the memory store,
+// as adapters/postgres runs it on PostgreSQL; accounts and companies are
+// only ids here.
+func TestTicketContract(t *testing.T) {
+	storetest.Tickets(t, func(t *testing.T) storetest.TicketBackend {
+		s := memory.NewTicketStore()
+		var ids atomic.Int64
+		return storetest.TicketBackend{
+			Tickets: s,
+			Threads: s,
+			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
+				if companyID == 0 {
+					companyID = ids.Add(1)
+				}
+				return companyID, ids.Add(1)
+			},
+			Agent: func(t *testing.T, name string) int64 { return ids.Add(1) },
+		}
+	})
+}
