@@ -20,6 +20,8 @@ import (
 	"supportal/adapters/http/home"
 	identityweb "supportal/adapters/http/identity"
 	slaweb "supportal/adapters/http/sla"
+	ticketweb "supportal/adapters/http/ticket"
+	ticketstaff "supportal/adapters/http/ticket/staff"
 	verificationweb "supportal/adapters/http/verification"
 	warrantyweb "supportal/adapters/http/warranty"
 	"supportal/adapters/i18n"
@@ -31,6 +33,7 @@ import (
 	"supportal/adapters/smtp/mailbox"
 	"supportal/adapters/sniff"
 	"supportal/domain/identity"
+	"supportal/domain/ticket"
 	"supportal/domain/ticket/sla"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
@@ -64,6 +67,9 @@ type services struct {
 	// the settings slaSettings edits.
 	slaEngine   *sla.Engine
 	slaSettings *sla.Service
+	ticket      *ticket.Service
+	// attachments index every stored file, for the sweeper.
+	attachments *postgres.AttachmentStore
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -127,6 +133,8 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	// The API for internal systems: bearer service tokens from identity.
 	api.Register(srv, idsvc, wsvc).Log = log
 	slaweb.Register(srv, s.slaSettings)
+	ticketweb.Register(srv, s.ticket)
+	ticketstaff.Register(srv, s.ticket)
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
@@ -165,8 +173,13 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	slaEngine := sla.NewEngine(slaStore)
 	slaSettings := sla.NewService(sla.Deps{Store: slaStore, Tx: postgres.NewSLATx(db),
 		Changed: func(context.Context) { slaEngine.Reload() }})
+	// 工单: tickets reach the other modules only through their ports.
+	tsvc := ticket.NewService(ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
+		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: idsvc}, Verified: vsvc,
+		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log})
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
-		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings}, nil
+		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc,
+		attachments: postgres.NewAttachmentStore(db)}, nil
 }
 
 // subkey derives the key of one use from the server secret, so that no two
@@ -250,6 +263,11 @@ func (a *app) purgeLoop(ctx context.Context) {
 			a.log.Warn("licence sweep failed", "err", err)
 		} else if n > 0 {
 			a.log.Info("orphaned licence files removed", "count", n)
+		}
+		if n, err := a.ticket.Sweep(ctx, a.attachments, time.Now().Add(-time.Hour)); err != nil && ctx.Err() == nil {
+			a.log.Warn("ticket file sweep failed", "err", err)
+		} else if n > 0 {
+			a.log.Info("orphaned ticket files removed", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,32 @@
+// Package staff serves the agents' ticket workspace (SPEC §4.4) under
+// /staff/tickets: the queue with its saved views and counts, and a ticket's
+// page with internal notes, history and the actions on the loaded version.
+package staff
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	web "supportal/adapters/http"
+	"supportal/domain/identity"
+	tk "supportal/domain/ticket"
+)
+
+// Handler holds the agents' pages' dependencies.
+type Handler struct {
+	s   *web.Server
+	svc *tk.Service
+}
+
+// Register installs the agents' ticket routes on the server.
+func Register(s *web.Server, svc *tk.Service) *Handler {
+	h := &Handler{s: s, svc: svc}
+	g := s.App.Group("/staff/tickets", s.RequireStaff(identity.RoleAgent, identity.RoleAdmin))
+	h.routes(g)
+	return h
+}
+
+// actor is the signed-in staff member as the ticket service knows them.
+func actor(c *fiber.Ctx) tk.Actor {
+	a, _ := web.Account(c)
+	return tk.Actor{AccountID: a.ID, StaffRole: string(a.Role)}
+}
