@@ -68,6 +68,9 @@ type services struct {
 	slaEngine   *sla.Engine
 	slaSettings *sla.Service
 	ticket      *ticket.Service
+	// ticketDeps are the ticket service's ports, for the demo data's
+	// service on an earlier clock.
+	ticketDeps ticket.Deps
 	// attachments index every stored file, for the sweeper.
 	attachments *postgres.AttachmentStore
 }
@@ -174,11 +177,12 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	slaSettings := sla.NewService(sla.Deps{Store: slaStore, Tx: postgres.NewSLATx(db),
 		Changed: func(context.Context) { slaEngine.Reload() }})
 	// 工单: tickets reach the other modules only through their ports.
-	tsvc := ticket.NewService(ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
+	tdeps := ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
 		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: idsvc}, Verified: vsvc,
-		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log})
+		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log}
+	tsvc := ticket.NewService(tdeps)
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
-		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc,
+		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc, ticketDeps: tdeps,
 		attachments: postgres.NewAttachmentStore(db)}, nil
 }
 

@@ -53,6 +53,9 @@ func seed(ctx context.Context, a *app, out io.Writer) error {
 	if err := seedWarranty(ctx, a, out); err != nil {
 		return err
 	}
+	if err := seedTickets(ctx, a, out); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, `
 Demo logins (password for all: %s)
   customer  demo@example.com      (上海示例数据科技有限公司, verified)
