@@ -174,13 +174,21 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	// SLA: the engine reads the settings once and again after each change.
 	slaStore := postgres.NewSLAStore(db)
 	slaEngine := sla.NewEngine(slaStore)
+	// A change of the settings reloads the engine and moves the targets of
+	// the open tickets (tsvc is built below).
+	var tsvc *ticket.Service
 	slaSettings := sla.NewService(sla.Deps{Store: slaStore, Tx: postgres.NewSLATx(db),
-		Changed: func(context.Context) { slaEngine.Reload() }})
+		Changed: func(ctx context.Context) {
+			slaEngine.Reload()
+			if n, err := tsvc.Retarget(ctx); err != nil {
+				log.Error("sla: open tickets keep their old targets", "err", err, "retargeted", n)
+			}
+		}})
 	// 工单: tickets reach the other modules only through their ports.
 	tdeps := ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
 		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: idsvc}, Verified: vsvc,
 		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log}
-	tsvc := ticket.NewService(tdeps)
+	tsvc = ticket.NewService(tdeps)
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
 		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc, ticketDeps: tdeps,
 		attachments: postgres.NewAttachmentStore(db)}, nil

@@ -205,14 +205,7 @@ func newEnv(t *testing.T, l ticket.Limits) *env {
 		admin:  {ID: admin, Name: "Admin", Email: "admin@example.com", Lang: "en", Staff: true, Role: "admin"},
 		review: {ID: review, Name: "Rev", Email: "rev@example.com", Lang: "en", Staff: true, Role: "reviewer"},
 	}}
-	year := 365 * 24 * time.Hour
-	devs := devices{
-		coA: {
-			{ID: devOK, SN: "SN-OK-1", Name: "存储阵列 A", Lines: []ticket.Line{{SKU: "SVC-PREM-1Y", ServiceName: "高级维保", Start: t0.Add(-year), End: t0.Add(year)}}},
-			{ID: devOld, SN: "SN-OLD-1", Name: "旧服务器", Lines: []ticket.Line{{SKU: "SVC-STD-1Y", ServiceName: "标准维保", Start: t0.Add(-2 * year), End: t0.Add(-year)}}},
-		},
-		coB: {{ID: devB, SN: "SN-B-1", Name: "B 的交换机", Lines: []ticket.Line{{SKU: "SVC-PREM-1Y", Start: t0.Add(-year), End: t0.Add(year)}}}},
-	}
+	devs := newEnvDevices()
 	e := &env{store: memory.NewTicketStore(), outbox: memory.NewOutbox(), audit: memory.NewAudit(), files: memory.NewFileStore(), people: ppl, now: &now}
 	e.svc = ticket.NewService(ticket.Deps{Tickets: e.store, Threads: e.store, Tx: memory.NewTicketTx(e.store, e.outbox, e.audit),
 		People: ppl, Verified: verified{coA: true, coB: true}, Devices: devs, Clocks: clocks{},
@@ -294,4 +287,16 @@ func zipBytes(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// newEnvDevices returns the devices of companies A and B.
+func newEnvDevices() devices {
+	year := 365 * 24 * time.Hour
+	return devices{
+		coA: {
+			{ID: devOK, SN: "SN-OK-1", Name: "存储阵列 A", Lines: []ticket.Line{{SKU: "SVC-PREM-1Y", ServiceName: "高级维保", Start: t0.Add(-year), End: t0.Add(year)}}},
+			{ID: devOld, SN: "SN-OLD-1", Name: "旧服务器", Lines: []ticket.Line{{SKU: "SVC-STD-1Y", ServiceName: "标准维保", Start: t0.Add(-2 * year), End: t0.Add(-year)}}},
+		},
+		coB: {{ID: devB, SN: "SN-B-1", Name: "B 的交换机", Lines: []ticket.Line{{SKU: "SVC-PREM-1Y", Start: t0.Add(-year), End: t0.Add(year)}}}},
+	}
 }
