@@ -17,6 +17,9 @@ import (
 type Notifier struct {
 	bundle *i18n.Bundle
 	mailer ports.Mailer
+	// BaseURL is the portal's address ("https://support.example.com"): a
+	// notice's "Path" is given to the templates as "Link", BaseURL + Path.
+	BaseURL string
 }
 
 // New returns a notifier over the bundle and mailer.
@@ -29,11 +32,16 @@ func New(b *i18n.Bundle, m ports.Mailer) *Notifier { return &Notifier{bundle: b,
 // name without the suffix (ReasonKey → Reason); one whose name ends in
 // "Time" is an RFC 3339 time, formatted like "At" in the recipient's zone
 // and language and given under the name without the suffix (DueTime → Due).
+// A "Path" on the portal ("/tickets/12") is given as "Link", the full
+// address.
 func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data map[string]any) error {
 	if !i18n.Valid(lang) {
 		lang = i18n.ZH
 	}
 	data = n.translateKeys(lang, data)
+	if p, ok := data["Path"].(string); ok {
+		data = with(data, "Link", strings.TrimRight(n.BaseURL, "/")+p)
+	}
 	data = formatTimes(lang, data)
 	text := n.bundle.T(lang, "mail."+template+".body", data)
 	if at, ok := when(lang, data); ok {
@@ -114,5 +122,15 @@ func (n *Notifier) translateKeys(lang string, data map[string]any) map[string]an
 	if out == nil {
 		return data
 	}
+	return out
+}
+
+// with returns a copy of data with key set to v.
+func with(data map[string]any, key string, v any) map[string]any {
+	out := make(map[string]any, len(data)+1)
+	for k, vv := range data {
+		out[k] = vv
+	}
+	out[key] = v
 	return out
 }

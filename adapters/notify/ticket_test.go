@@ -19,10 +19,12 @@ func TestTicketNotices(t *testing.T) {
 	}
 	var box lastMail
 	n := New(b, &box)
+	n.BaseURL = "https://support.example.com/"
 	xss := `<script>alert("x")</script>`
 	data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警 " + xss, "Company": "上海示例数据科技有限公司",
 		"StatusKey": "ticket.status.waiting", "PriorityKey": "ticket.priority.2", "Covered": true, "TimeZone": "Asia/Shanghai",
-		"At": "2026-11-27T02:00:00Z", "DueTime": "2026-11-27T04:00:00Z", "Body": "第一行\n" + xss, "Author": "赵工", "Files": "<img src=x onerror=alert(1)>.png"}
+		"At": "2026-11-27T02:00:00Z", "DueTime": "2026-11-27T04:00:00Z", "Body": "第一行\n" + xss, "Author": "赵工", "Files": "<img src=x onerror=alert(1)>.png",
+		"Path": "/tickets/7"}
 	due := map[string]string{i18n.ZH: "2026年11月27日 12:00", i18n.EN: "12:00"}
 	status := map[string]string{i18n.ZH: "待客户反馈", i18n.EN: "Waiting for your reply"}
 	for _, tmpl := range []string{"ticket_created", "ticket_reply", "ticket_status", "ticket_new_agent", "ticket_customer_reply"} {
@@ -33,7 +35,7 @@ func TestTicketNotices(t *testing.T) {
 			m := box.m
 			all := m.Subject + "\n" + m.Text
 			if m.HTML != "" || strings.Contains(all, "<no value>") || strings.Contains(all, "mail.") || strings.Contains(all, "ticket.status") ||
-				!strings.Contains(all, "T20261127-000001") || !strings.Contains(all, xss) || strings.Contains(all, "&lt;") {
+				!strings.Contains(all, "T20261127-000001") || !strings.Contains(all, xss) || !strings.Contains(m.Text, "\nhttps://support.example.com/tickets/7\n") || strings.Contains(all, "&lt;") {
 				t.Errorf("%s %s:\n%s", tmpl, lang, all)
 			}
 			switch tmpl {

@@ -153,6 +153,7 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	}
 	store := postgres.NewIdentityStore(db)
 	notifier := notify.New(bundle, mailer)
+	notifier.BaseURL = cfg.BaseURL
 	// identity and verification need each other through ports: identity asks
 	// whether a company's name is locked, verification looks up customers.
 	var vsvc *verification.Service

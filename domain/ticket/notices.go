@@ -21,7 +21,7 @@ const (
 // notice enqueues one notice about t to p in p's language. The data carries
 // the ticket's number, title, status and priority (as message ids), the
 // first-response target (DueTime, RFC 3339, which the notifier formats in
-// TimeZone) and the time of the event (At).
+// TimeZone), the ticket's page (Path) and the time of the event (At).
 func (s *Service) notice(ctx context.Context, st Stores, p Person, template string, t Ticket, now time.Time, extra map[string]any) error {
 	if p.Email == "" {
 		return nil
@@ -30,6 +30,11 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 		"Name": p.Name, "Number": t.Number, "Title": t.Title, "Company": t.CompanyName,
 		"StatusKey": "ticket.status." + string(t.Status), "PriorityKey": "ticket.priority." + itoa(int64(t.Priority)),
 		"Covered": t.Covered, "TimeZone": p.TimeZone, "At": now.UTC().Format(time.RFC3339),
+	}
+	// The link leads to the ticket's page of the recipient's side.
+	data["Path"] = "/tickets/" + itoa(t.ID)
+	if p.Staff {
+		data["Path"] = "/staff/tickets/" + itoa(t.ID)
 	}
 	if !t.FirstResponseDue.IsZero() {
 		data["DueTime"] = t.FirstResponseDue.UTC().Format(time.RFC3339)
