@@ -33,7 +33,7 @@ func (r report) tickets(w io.Writer) {
 		fmt.Fprintf(w, "| tickets | %d | %s | %.0f |\n", ti.Tickets, secs(ti.TicketsDur), perSec(ti.Tickets, ti.TicketsDur))
 		n := ti.Messages + ti.Events + ti.Followers
 		fmt.Fprintf(w, "| messages, events, followers (three connections at once) | %d | %s | %.0f |\n", n, secs(ti.Threads), perSec(n, ti.Threads))
-		fmt.Fprintf(w, "| `ANALYZE` | | %s | |\n", secs(ti.Analyze))
+		fmt.Fprintf(w, "| `VACUUM (ANALYZE)` | | %s | |\n", secs(ti.Analyze))
 		fmt.Fprintf(w, "| all (CPU: bench %s, PostgreSQL %s) | %d | %s | %.0f |\n\n", secs(ti.SelfCPU), secs(ti.PGCPU),
 			ti.Tickets+n, secs(ti.Elapsed), perSec(ti.Tickets+n, ti.Elapsed))
 	}
