@@ -19,7 +19,7 @@ type allOptions struct {
 	dbURL, data                  string
 	pgPID                        int
 	keep, statements, importOnly bool
-	again, analyze               bool
+	again, analyze, lookups      bool
 }
 
 // allCmd runs the whole benchmark on throwaway services: PostgreSQL (default
@@ -31,6 +31,9 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	var lf loadFlags
 	lf.register(fs)
 	var o allOptions
+	var tf ticketFlags
+	tf.register(fs, 0)
+	fs.BoolVar(&o.lookups, "lookups", true, "run the warranty lookup loads (false: only the ticket loads, with --tickets)")
 	fs.StringVar(&o.dir, "dir", "", "work folder (default: a new folder under $TMPDIR, removed at the end)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder (data, PostgreSQL, logs)")
 	fs.StringVar(&o.mixes, "mixes", "fuzzy-rare=60,sn=30,common=10;sn=100;fuzzy-rare=100;common=100", "load runs on the htmx fragment, separated by ;")
@@ -50,6 +53,7 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	tf.finish(spec.Seed)
 	top := g.Companies()[0]
 	a := &allRun{out: stdout, r: report{Spec: *spec, Concurrency: lf.concurrency, Duration: lf.duration,
 		Company: top.Code, CompanyDevices: top.Devices}}
@@ -58,7 +62,7 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		return err
 	}
 	if o.dbURL != "" {
-		return a.existing(ctx, lf, o, spec.Seed)
+		return a.existing(ctx, lf, o, tf, spec.Seed)
 	}
 	if err := a.startPostgres(ctx); err != nil {
 		return err
@@ -73,22 +77,44 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	if err := a.importFile(ctx, o.again, o.analyze); err != nil {
 		return err
 	}
+	if tf.spec.Tickets > 0 {
+		res, err := loadTicketData(ctx, a.url, *spec, tf, a.pgPID, a.out)
+		if err != nil {
+			return err
+		}
+		a.r.Tickets, a.r.TicketImport = tf.spec, &res
+	}
 	if !o.importOnly {
-		if err := a.lookup(ctx, lf, o, spec.Seed); err != nil {
+		if err := a.loads(ctx, lf, o, tf, spec.Seed); err != nil {
 			return err
 		}
 	}
 	return a.finish(ctx)
 }
 
+// loads runs the lookup loads (unless --lookups=false) and, with a ticket
+// data set, the ticket loads.
+func (a *allRun) loads(ctx context.Context, lf loadFlags, o allOptions, tf ticketFlags, seed uint64) error {
+	if o.lookups {
+		if err := a.lookup(ctx, lf, o, seed); err != nil {
+			return err
+		}
+	}
+	if tf.spec.Tickets > 0 {
+		a.r.Tickets = tf.spec
+		return a.ticketLoads(ctx, lf, o, tf)
+	}
+	return nil
+}
+
 // existing runs the lookups against a database imported before (see the
 // --database-url flag), e.g. to compare code changes without importing again.
-func (a *allRun) existing(ctx context.Context, lf loadFlags, o allOptions, seed uint64) error {
+func (a *allRun) existing(ctx context.Context, lf loadFlags, o allOptions, tf ticketFlags, seed uint64) error {
 	if o.data == "" || o.statements {
 		return errors.New("all: --database-url needs --data, and cannot restart PostgreSQL for --statements")
 	}
 	a.url, a.data, a.pgPID = o.dbURL, o.data, o.pgPID
-	if err := a.lookup(ctx, lf, o, seed); err != nil {
+	if err := a.loads(ctx, lf, o, tf, seed); err != nil {
 		return err
 	}
 	return a.finish(ctx)
@@ -112,6 +138,7 @@ type allRun struct {
 	data  string // the data file, when not the work folder's
 	pgPID int
 	pgLog *os.File
+	srv   *server // once started
 	stops []func() error
 	r     report
 }
@@ -208,7 +235,7 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 		a.url = a.pg.URL()
 		a.logf("PostgreSQL restarted with pg_stat_statements at %s, pid %d", a.url, a.pgPID)
 	}
-	srv, err := a.startServer(ctx, o.env)
+	srv, err := a.server(ctx, o.env)
 	if err != nil {
 		return err
 	}
@@ -251,6 +278,16 @@ func (a *allRun) lookup(ctx context.Context, lf loadFlags, o allOptions, seed ui
 		a.r.ServerHWM = m.HWM
 	}
 	return nil
+}
+
+// server returns the running server, started on first use.
+func (a *allRun) server(ctx context.Context, env string) (*server, error) {
+	if a.srv != nil {
+		return a.srv, nil
+	}
+	srv, err := a.startServer(ctx, env)
+	a.srv = srv
+	return srv, err
 }
 
 // startServer builds the supportal binary and serves it over the throwaway

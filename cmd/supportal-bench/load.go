@@ -75,7 +75,16 @@ type LoadOptions struct {
 	Seed        uint64
 	// BeforeMeasure, when set, is called after the warm-up.
 	BeforeMeasure func() error
+	// Request, when set, makes the requests instead of the lookup's mix:
+	// it returns the kind (one of Kinds), the request and a check of the
+	// answer ("" when it is right), or ok false when there is nothing left
+	// to ask (the worker stops).
+	Request func(w *worker) (kind string, req *http.Request, check Check, ok bool)
+	Kinds   []string
 }
+
+// Check tells why an answer is wrong, or "" when it is right.
+type Check func(resp *http.Response, body []byte) string
 
 // LoadResult is what a load run measured.
 type LoadResult struct {
@@ -120,7 +129,11 @@ func RunLoad(ctx context.Context, c *http.Client, o LoadOptions) (LoadResult, er
 	}
 	srv1, pg1, cli1 := cpuOf(o.ServerPID, ProcCPU), cpuOf(o.PGPID, TreeCPU), SelfCPU()
 	res.LoadAvg[1] = loadAvg()
-	res.Full, res.Concurrency, res.Elapsed, res.Summaries = o.Full, o.Concurrency, elapsed, rec.Summaries(kindsOf(o.Mix), elapsed)
+	kinds := o.Kinds
+	if o.Request == nil {
+		kinds = kindsOf(o.Mix)
+	}
+	res.Full, res.Concurrency, res.Elapsed, res.Summaries = o.Full, o.Concurrency, elapsed, rec.Summaries(kinds, elapsed)
 	if n := time.Duration(res.Summaries[len(res.Summaries)-1].Requests); n > 0 {
 		res.ServerCPU, res.PGCPU, res.ClientCPU = (srv1-srv0)/n, (pg1-pg0)/n, (cli1-cli0)/n
 	}
@@ -154,7 +167,11 @@ func phase(ctx context.Context, c *http.Client, o LoadOptions, d time.Duration, 
 			wk := worker{c: c, o: o, cookie: o.Sessions[w%len(o.Sessions)], rec: recs[w],
 				rng: rand.New(rand.NewPCG(o.Seed, uint64(w)))}
 			for ctx.Err() == nil && issued.Add(1) <= max {
-				wk.one(ctx)
+				if o.Request == nil {
+					wk.one(ctx)
+				} else if !wk.custom(ctx) {
+					return
+				}
 			}
 		})
 	}
@@ -212,6 +229,35 @@ func (w *worker) one(ctx context.Context) {
 		failure = "200 without the serial number asked for"
 	}
 	w.rec.Add(kind, d, q.Encode(), failure)
+}
+
+// custom issues one request of o.Request and records it; it returns false
+// when o.Request has nothing left to ask.
+func (w *worker) custom(ctx context.Context) bool {
+	kind, req, check, ok := w.o.Request(w)
+	if !ok {
+		return false
+	}
+	req = req.WithContext(ctx)
+	start := time.Now()
+	resp, err := w.c.Do(req)
+	if err == nil {
+		w.buf.Reset()
+		_, err = io.Copy(&w.buf, resp.Body)
+		resp.Body.Close()
+	}
+	d := time.Since(start)
+	failure := ""
+	switch {
+	case ctx.Err() != nil:
+		return true
+	case err != nil:
+		failure = err.Error()
+	default:
+		failure = check(resp, w.buf.Bytes())
+	}
+	w.rec.Add(kind, d, req.Method+" "+req.URL.RequestURI(), failure)
+	return true
 }
 
 // query draws a request kind from the mix and its search input.

@@ -26,6 +26,11 @@ type report struct {
 	ServerHWM      int64
 	Loads          []LoadResult
 	Machine        string
+	// The ticket data set, its loading and the ticket runs.
+	Tickets      TicketSpec
+	TicketImport *TicketImport
+	TicketLoads  []LoadResult
+	TicketNotes  []string
 }
 
 // The targets of the performance issue.
@@ -42,6 +47,21 @@ const (
 func (r report) markdown(w io.Writer) {
 	im := r.Import
 	fmt.Fprintf(w, "Machine: %s\n\n", r.Machine)
+	if im.Rows > 0 {
+		r.importTable(w)
+	}
+	if len(r.Loads) > 0 {
+		r.lookupTable(w)
+	}
+	if im.Rows > 0 || len(r.Loads) > 0 {
+		r.targets(w)
+	}
+	r.tickets(w)
+}
+
+// importTable writes the import's table.
+func (r report) importTable(w io.Writer) {
+	im := r.Import
 	fmt.Fprintf(w, "Data: %d companies, %d devices, %d service lines each (%d rows); the largest company %s holds %d devices.\n\n",
 		r.Spec.Companies, r.Spec.Devices, r.Spec.LinesPerDevice, im.Rows, r.Company, r.CompanyDevices)
 	fmt.Fprintln(w, "| import | rows | time | rows/s | peak RSS | CPU: importer | CPU: PostgreSQL |")
@@ -59,10 +79,10 @@ func (r report) markdown(w io.Writer) {
 	fmt.Fprintf(w, "The import runs at %.0f %% of the raw COPY's rate; devices and service_lines take %s on disk.\n\n",
 		100*im.RowsPerSec/im.CopyPerSec, mib(im.TablesBytes))
 
-	if len(r.Loads) == 0 {
-		r.targets(w)
-		return
-	}
+}
+
+// lookupTable writes the lookup runs' table.
+func (r report) lookupTable(w io.Writer) {
 	fmt.Fprintf(w, "Lookup, %d workers, %s each after a warm-up; server RSS idle %s, VmHWM at the end %s. "+
 		"CPU columns are milliseconds of CPU per request; \"ceiling\" is %d cores divided by server + PostgreSQL CPU per request.\n\n",
 		r.Concurrency, r.Duration, mib(r.ServerIdleRSS), mib(r.ServerHWM), runtime.NumCPU())
@@ -89,20 +109,15 @@ func (r report) markdown(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
-	r.targets(w)
 }
 
 // targets says, for each target of the issue, whether it was met and by how
 // much it was missed.
 func (r report) targets(w io.Writer) {
-	check := func(name string, ok bool, got, want string) {
-		verdict := "met"
-		if !ok {
-			verdict = "MISSED"
-		}
-		fmt.Fprintf(w, "- %s: %s (measured %s, target %s)\n", name, verdict, got, want)
+	check := checker(w)
+	if r.Import.Rows > 0 {
+		check("import ≥ 25,000 rows/s", r.Import.RowsPerSec >= targetImport, fmt.Sprintf("%.0f rows/s", r.Import.RowsPerSec), "25,000 rows/s")
 	}
-	check("import ≥ 25,000 rows/s", r.Import.RowsPerSec >= targetImport, fmt.Sprintf("%.0f rows/s", r.Import.RowsPerSec), "25,000 rows/s")
 	var peak int64
 	for _, l := range r.Loads {
 		peak = max(peak, l.ServerPeakRSS)
@@ -119,6 +134,17 @@ func (r report) targets(w io.Writer) {
 	}
 	if len(r.Loads) > 0 {
 		check("server RSS ≤ 64 MB under load", peak <= targetRSSByte, mib(peak), "64 MB")
+	}
+}
+
+// checker returns the function that prints one target's verdict.
+func checker(w io.Writer) func(name string, ok bool, got, want string) {
+	return func(name string, ok bool, got, want string) {
+		verdict := "met"
+		if !ok {
+			verdict = "MISSED"
+		}
+		fmt.Fprintf(w, "- %s: %s (measured %s, target %s)\n", name, verdict, got, want)
 	}
 }
 
