@@ -133,6 +133,9 @@ func (c *client) sid() string {
 // CSRF token and the address each typed.
 func normalize(s, token, email string) string {
 	s = strings.ReplaceAll(s, token, "CSRF")
+	// The address may be escaped twice: in the page's own address, which
+	// the language switch's formaction carries.
+	s = strings.ReplaceAll(s, url.QueryEscape(url.QueryEscape(email)), "EMAIL")
 	s = strings.ReplaceAll(s, url.QueryEscape(email), "EMAIL")
 	return strings.ReplaceAll(s, email, "EMAIL")
 }
