@@ -35,7 +35,7 @@ const localForm = "form"
 // streamedForm is a multipart form read by readForm.
 type streamedForm struct {
 	values map[string]string
-	files  map[string][]*File // a field may carry several files
+	files  map[string][]*File // every file of a field, in the order sent
 	names  []string           // field names in the order sent (values and files)
 }
 
@@ -202,34 +202,4 @@ func FormFile(c *fiber.Ctx, name string) (*File, error) {
 		return nil, err
 	}
 	return &File{Filename: fh.Filename, Size: fh.Size, fh: fh}, nil
-}
-
-// FormFiles returns every file sent in the field name, in the order sent
-// (none when the field is absent or empty): from the form that the server
-// read on a StreamForm route, else as Fiber reads it. A file input left
-// empty sends a part without a name, which is left out. The error reports a
-// body that is not a readable form.
-func FormFiles(c *fiber.Ctx, name string) ([]*File, error) {
-	var out []*File
-	if f, ok := c.Locals(localForm).(*streamedForm); ok {
-		for _, file := range f.files[name] {
-			if file.Filename != "" || file.Size > 0 {
-				out = append(out, file)
-			}
-		}
-		return out, nil
-	}
-	form, err := c.MultipartForm()
-	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, fh := range form.File[name] {
-		if fh.Filename != "" || fh.Size > 0 {
-			out = append(out, &File{Filename: fh.Filename, Size: fh.Size, fh: fh})
-		}
-	}
-	return out, nil
 }
