@@ -106,6 +106,7 @@ func (h *Handler) listPage(c *fiber.Ctx) error {
 	all.Show = tk.ShowAll
 	v.AllURL = "/tickets?" + listValues(all).Encode()
 	v.Pager = web.NewPager(c, res.Page, listValues(q), "tickets.pages", "results")
+	v.Pager.Range, v.Pager.RangeCapped = "tickets.range", "tickets.range_capped" // tickets, as the summary
 	p.Data = v
 	return h.renderList(c, p)
 }

@@ -60,7 +60,9 @@ func migrate(url string) error {
 	return postgres.Migrate(ctx, db.DB)
 }
 
-func newThreadEnv(t *testing.T) *threadEnv {
+// newThreadEnv starts the environment; lim, when given, are the ticket
+// service's limits.
+func newThreadEnv(t *testing.T, lim ...tk.Limits) *threadEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, pgtest.Template(t, "migrated", migrate))
@@ -72,6 +74,10 @@ func newThreadEnv(t *testing.T) *threadEnv {
 	files, err := minio.New(ctx, minio.Config{Endpoint: endpoint, AccessKey: access, SecretKey: secret, Bucket: miniotest.Bucket(t)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var limits tk.Limits
+	if len(lim) > 0 {
+		limits = lim[0]
 	}
 	e := &threadEnv{t: t, db: db, files: files, clock: webtest.NewClock(time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC))}
 	idStore := postgres.NewIdentityStore(db)
@@ -90,7 +96,7 @@ func newThreadEnv(t *testing.T) *threadEnv {
 	engine := sla.NewEngine(postgres.NewSLAStore(db))
 	e.svc = tk.NewService(tk.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
 		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: e.ids}, Verified: vsvc,
-		Devices: modules.Devices{Warranty: wsvc}, Clocks: engine, Files: files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now})
+		Devices: modules.Devices{Warranty: wsvc}, Clocks: engine, Files: files, Sniffer: sniff.Sniffer{}, Now: e.clock.Now, Limits: limits})
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 11 << 20, StreamRequestBody: true}, e.ids, func(s *web.Server) {
 		s.Verified = func(ctx context.Context, a ident.Account) bool {
 			ok, err := vsvc.CompanyLocked(ctx, a.CompanyID)
