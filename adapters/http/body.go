@@ -50,8 +50,10 @@ func (s *Server) StreamBody(path string) {
 // text fields and at most maxFile+1 bytes of each file, and discards the rest
 // of a larger file, so that the handler can report it next to its field
 // (FormFile's Size is the file's whole size). The body as a whole may reach
-// formLimit. Handlers read the form with FormValue and FormFile. It has
-// effect only with Config.StreamRequestBody.
+// formLimit. Handlers read the form with FormValue, FormFile and FormFiles.
+// A segment of path that starts with ":" (as in "/tickets/:id<int>/reply")
+// stands for any one segment of digits. It has effect only with
+// Config.StreamRequestBody.
 func (s *Server) StreamForm(path string, maxFile int64) {
 	s.markStreamed(path, maxFile)
 }
@@ -88,8 +90,37 @@ func (s *Server) streamedFile(path string) (maxFile int64, ok bool) {
 	if !s.cfg.StreamRequestBody {
 		return 0, false
 	}
-	maxFile, ok = s.streamed[streamKey(path)]
-	return maxFile, ok
+	key := streamKey(path)
+	if maxFile, ok = s.streamed[key]; ok {
+		return maxFile, ok
+	}
+	for pattern, max := range s.streamed {
+		if strings.Contains(pattern, "/:") && matchSegments(pattern, key) {
+			return max, true
+		}
+	}
+	return 0, false
+}
+
+// matchSegments tells whether path has the segments of pattern, where a
+// pattern segment starting with ":" matches one segment of digits.
+func matchSegments(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i, p := range ps {
+		if !strings.HasPrefix(p, ":") {
+			if p != xs[i] {
+				return false
+			}
+			continue
+		}
+		if xs[i] == "" || strings.Trim(xs[i], "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // headerReceived gives streamed routes the time to read a large body; every

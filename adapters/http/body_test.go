@@ -151,3 +151,20 @@ func TestStreamKey(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchSegments(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"/tickets/:id<int>/reply", "/tickets/12/reply", true},
+		{"/tickets/:id<int>/reply", "/tickets/x1/reply", false},
+		{"/tickets/:id<int>/reply", "/tickets//reply", false},
+		{"/tickets/:id<int>/reply", "/tickets/12/close", false},
+		{"/tickets/:id<int>/reply", "/tickets/12/reply/more", false},
+	} {
+		if got := matchSegments(c.pattern, c.path); got != c.want {
+			t.Errorf("matchSegments(%q, %q) = %v, want %v", c.pattern, c.path, got, c.want)
+		}
+	}
+}

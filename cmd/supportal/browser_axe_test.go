@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,13 +112,15 @@ func (b *browser) screenshot(page string) {
 // rejected sign-in and a rejected registration step, the registration
 // wizard, the account centre with the 企业证件认证 dialog open, 服务查询 with
 // results and with none, a page that does not exist, and the staff sign-in,
-// enrolment, workbench, verification queue and a submission.
+// enrolment, workbench, verification queue and a submission; 我的工单 empty,
+// with a ticket and with none matching, the ticket page and its 关闭工单
+// confirmation.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
 	for _, lang := range i18n.Langs {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
-			app, _, _, _ := warrantyApp(t)
+			app, _, _, sn := warrantyApp(t)
 			b := newBrowser(t, app, lang, true)
 			b.audit = true
 			c := newCustomer(lang)
@@ -145,6 +148,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.signInWithPassword("demo@example.com", demoPassword)
 			b.open("/warranty")
 			b.open("/warranty?name=no-such-device-anywhere")
+			b.open("/tickets") // 我的工单 before the company has any ticket
+			tk := demoTicket(t, app, sn)
+			b.open("/tickets")
+			b.open("/tickets?q=no-such-ticket")
+			b.open("/tickets/" + strconv.FormatInt(tk.ID, 10))
+			b.open("/tickets/" + strconv.FormatInt(tk.ID, 10) + "/close")
 			b.signOut()
 
 			s := newBrowser(t, app, lang, true)
