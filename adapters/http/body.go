@@ -50,7 +50,8 @@ func (s *Server) StreamBody(path string) {
 // text fields and at most maxFile+1 bytes of each file, and discards the rest
 // of a larger file, so that the handler can report it next to its field
 // (FormFile's Size is the file's whole size). The body as a whole may reach
-// formLimit. Handlers read the form with FormValue and FormFile. It has
+// formLimit. A numeric segment of a path may be written ":id". Handlers
+// read the form with FormValue, FormFile and FormFiles. It has
 // effect only with Config.StreamRequestBody.
 func (s *Server) StreamForm(path string, maxFile int64) {
 	s.markStreamed(path, maxFile)
@@ -81,6 +82,19 @@ func streamKey(path string) string {
 	return strings.ToLower(path)
 }
 
+// idPattern replaces each all-digit segment of a normalised path with
+// ":id", so that a route marked as "/staff/tickets/:id/reply" matches
+// "/staff/tickets/42/reply".
+func idPattern(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		if s != "" && strings.Trim(s, "0123456789") == "" {
+			segs[i] = ":id"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
 // streamedFile returns how a route streams: ok says whether it does at all,
 // maxFile is its file limit when it is a form route (StreamForm), 0 for a raw
 // stream (StreamBody).
@@ -88,7 +102,11 @@ func (s *Server) streamedFile(path string) (maxFile int64, ok bool) {
 	if !s.cfg.StreamRequestBody {
 		return 0, false
 	}
-	maxFile, ok = s.streamed[streamKey(path)]
+	key := streamKey(path)
+	if maxFile, ok = s.streamed[key]; ok {
+		return maxFile, ok
+	}
+	maxFile, ok = s.streamed[idPattern(key)]
 	return maxFile, ok
 }
 

@@ -36,6 +36,9 @@ const localForm = "form"
 type streamedForm struct {
 	values map[string]string
 	files  map[string]*File
+	// more holds the second and later files of a field that sent several
+	// (FormFiles).
+	more  map[string][]*File
 	names  []string // field names in the order sent (values and files)
 }
 
@@ -93,7 +96,7 @@ func (s *Server) readForm(c *fiber.Ctx, body io.Reader, maxFile int64) error {
 var errFormText = errors.New("upload: form text too large")
 
 func parseForm(body io.Reader, boundary string, maxFile int64) (*streamedForm, error) {
-	f := &streamedForm{values: map[string]string{}, files: map[string]*File{}}
+	f := &streamedForm{values: map[string]string{}, files: map[string]*File{}, more: map[string][]*File{}}
 	if boundary == "" {
 		return f, errors.New("upload: no boundary")
 	}
@@ -131,7 +134,7 @@ func parseForm(body io.Reader, boundary string, maxFile int64) (*streamedForm, e
 			return f, err
 		}
 		if _, dup := f.files[name]; dup {
-			file.remove()
+			f.more[name] = append(f.more[name], file)
 			continue
 		}
 		f.files[name] = file
@@ -175,6 +178,11 @@ func (f *streamedForm) remove() {
 	for _, file := range f.files {
 		file.remove()
 	}
+	for _, files := range f.more {
+		for _, file := range files {
+			file.remove()
+		}
+	}
 }
 
 // FormValue returns the form field name: from the form that the server read
@@ -201,4 +209,27 @@ func FormFile(c *fiber.Ctx, name string) (*File, error) {
 		return nil, err
 	}
 	return &File{Filename: fh.Filename, Size: fh.Size, fh: fh}, nil
+}
+
+// FormFiles returns every file sent in the field name, in the order sent
+// (none: nil), as FormFile does for one.
+func FormFiles(c *fiber.Ctx, name string) ([]*File, error) {
+	if f, ok := c.Locals(localForm).(*streamedForm); ok {
+		if first := f.files[name]; first != nil {
+			return append([]*File{first}, f.more[name]...), nil
+		}
+		return nil, nil
+	}
+	mf, err := c.MultipartForm()
+	if errors.Is(err, fasthttp.ErrNoMultipartForm) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*File
+	for _, fh := range mf.File[name] {
+		out = append(out, &File{Filename: fh.Filename, Size: fh.Size, fh: fh})
+	}
+	return out, nil
 }

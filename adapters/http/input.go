@@ -176,6 +176,11 @@ func (f *streamedForm) check() (field string, ok bool) {
 		if file := f.files[name]; file != nil && !ValidText(file.Filename) {
 			return name, false
 		}
+		for _, file := range f.more[name] {
+			if !ValidText(file.Filename) {
+				return name, false
+			}
+		}
 	}
 	return "", true
 }
