@@ -39,7 +39,7 @@ type streamedForm struct {
 	// more holds the second and later files of a field that sent several
 	// (FormFiles).
 	more  map[string][]*File
-	names  []string // field names in the order sent (values and files)
+	names []string // field names in the order sent (values and files)
 }
 
 // File is an uploaded file of a form route. Open reads what the server kept
