@@ -111,7 +111,8 @@ func (b *browser) screenshot(page string) {
 // rejected sign-in and a rejected registration step, the registration
 // wizard, the account centre with the 企业证件认证 dialog open, 服务查询 with
 // results and with none, a page that does not exist, and the staff sign-in,
-// enrolment, workbench, verification queue and a submission.
+// enrolment, workbench, verification queue and a submission, and the
+// agents' ticket queue, a ticket and its conflict panel.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
 	for _, lang := range i18n.Langs {
@@ -158,6 +159,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			s.submit("nav.mainnav a[href='/staff/verifications']", http.StatusOK)
 			s.submit("table tbody tr:first-child a", http.StatusOK)
 			s.open("/staff/no-such-page")
+
+			// The agents' queue with rows, a ticket, and the conflict panel.
+			tk, who := openDemoTicket(t, app, "", "阵列控制器反复重启")
+			agent := newBrowser(t, app, lang, true)
+			agent.audit = true
+			agentWorksTicket(t, app, agent, tk, who, true)
 		})
 	}
 }
