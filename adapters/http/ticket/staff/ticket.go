@@ -30,6 +30,7 @@ type clockView struct {
 type lineView struct {
 	tk.Line
 	Active bool
+	Future bool // not started yet
 }
 
 // conflictView is a change refused because the ticket moved on since the
@@ -148,7 +149,7 @@ func (h *Handler) ticket(c *fiber.Ctx, id int64) (*web.Page, error) {
 func lines(ls []tk.Line, now time.Time) []lineView {
 	out := make([]lineView, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, lineView{Line: l, Active: !now.Before(l.Start) && now.Before(l.End)})
+		out = append(out, lineView{Line: l, Active: !now.Before(l.Start) && now.Before(l.End), Future: now.Before(l.Start)})
 	}
 	return out
 }
