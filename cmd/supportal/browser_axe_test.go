@@ -114,7 +114,7 @@ func (b *browser) screenshot(page string) {
 // results and with none, a page that does not exist, and the staff sign-in,
 // enrolment, workbench, verification queue and a submission; 我的工单 empty,
 // with a ticket and with none matching, the ticket page and its 关闭工单
-// confirmation.
+// confirmation; the agents' ticket queue, a ticket and its conflict panel.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
 	for _, lang := range i18n.Langs {
@@ -167,6 +167,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			s.submit("nav.mainnav a[href='/staff/verifications']", http.StatusOK)
 			s.submit("table tbody tr:first-child a", http.StatusOK)
 			s.open("/staff/no-such-page")
+
+			// The agents' queue with rows, a ticket, and the conflict panel.
+			tk, who := openDemoTicket(t, app, "", "阵列控制器反复重启")
+			agent := newBrowser(t, app, lang, true)
+			agent.audit = true
+			agentWorksTicket(t, app, agent, tk, who, true)
 		})
 	}
 }

@@ -36,9 +36,11 @@ type QueueQuery struct {
 	Priority   Priority
 	Category   Category
 	AssigneeID int64
-	Covered    *bool
-	Search     string
-	Page       int
+	// CompanyID keeps one company's tickets (0: every company).
+	CompanyID int64
+	Covered   *bool
+	Search    string
+	Page      int
 }
 
 // Queue is one page of the queue and the count of every view.
@@ -96,6 +98,7 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 		f.Statuses = []Status{q.Status}
 	}
 	f.Priority, f.Category, f.Covered, f.Search = q.Priority, q.Category, q.Covered, strings.TrimSpace(q.Search)
+	f.CompanyID = q.CompanyID
 	if q.AssigneeID != 0 && q.View != ViewUnassigned {
 		f.AssigneeID = q.AssigneeID
 	}
@@ -121,6 +124,19 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 	out.List = List{Tickets: rows, Page: r.Page(len(rows), more, max(total-skip, 0), 0)}
 	return out, nil
 }
+
+// Agents returns the staff who handle tickets, for the assignee choices
+// (agents and admins only).
+func (s *Service) Agents(ctx context.Context, a Actor) ([]Person, error) {
+	if _, err := s.agent(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.d.People.Agents(ctx)
+}
+
+// CountCap is the count up to which the lists count; a count above it
+// means "more than CountCap".
+func (s *Service) CountCap() int { return s.d.Limits.CountCap }
 
 func cut(size int, rows []Ticket) ([]Ticket, bool) {
 	if len(rows) > size {

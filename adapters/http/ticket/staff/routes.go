@@ -4,6 +4,8 @@
 package staff
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
@@ -15,6 +17,9 @@ import (
 type Handler struct {
 	s   *web.Server
 	svc *tk.Service
+	// Now is the time the pages count remaining and overdue time from; nil
+	// is the wall clock (tests set the service's clock).
+	Now func() time.Time
 }
 
 // Register installs the agents' ticket routes on the server.
