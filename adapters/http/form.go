@@ -35,8 +35,8 @@ const localForm = "form"
 // streamedForm is a multipart form read by readForm.
 type streamedForm struct {
 	values map[string]string
-	files  map[string]*File
-	names  []string // field names in the order sent (values and files)
+	files  map[string][]*File // every file of a field, in the order sent
+	names  []string           // field names in the order sent (values and files)
 }
 
 // File is an uploaded file of a form route. Open reads what the server kept
@@ -93,7 +93,7 @@ func (s *Server) readForm(c *fiber.Ctx, body io.Reader, maxFile int64) error {
 var errFormText = errors.New("upload: form text too large")
 
 func parseForm(body io.Reader, boundary string, maxFile int64) (*streamedForm, error) {
-	f := &streamedForm{values: map[string]string{}, files: map[string]*File{}}
+	f := &streamedForm{values: map[string]string{}, files: map[string][]*File{}}
 	if boundary == "" {
 		return f, errors.New("upload: no boundary")
 	}
@@ -130,11 +130,7 @@ func parseForm(body io.Reader, boundary string, maxFile int64) (*streamedForm, e
 		if err != nil {
 			return f, err
 		}
-		if _, dup := f.files[name]; dup {
-			file.remove()
-			continue
-		}
-		f.files[name] = file
+		f.files[name] = append(f.files[name], file)
 	}
 	return f, errors.New("upload: too many parts")
 }
@@ -172,8 +168,10 @@ func (f *streamedForm) remove() {
 	if f == nil {
 		return
 	}
-	for _, file := range f.files {
-		file.remove()
+	for _, files := range f.files {
+		for _, file := range files {
+			file.remove()
+		}
 	}
 }
 
@@ -191,7 +189,10 @@ func FormValue(c *fiber.Ctx, name string) string {
 // Fiber reads it. The error reports a body that is not a readable form.
 func FormFile(c *fiber.Ctx, name string) (*File, error) {
 	if f, ok := c.Locals(localForm).(*streamedForm); ok {
-		return f.files[name], nil
+		if files := f.files[name]; len(files) > 0 {
+			return files[0], nil
+		}
+		return nil, nil
 	}
 	fh, err := c.FormFile(name)
 	if errors.Is(err, fasthttp.ErrMissingFile) || errors.Is(err, fasthttp.ErrNoMultipartForm) {

@@ -173,8 +173,10 @@ func (f *streamedForm) check() (field string, ok bool) {
 		if !ValidText(name) || !ValidText(f.values[name]) {
 			return name, false
 		}
-		if file := f.files[name]; file != nil && !ValidText(file.Filename) {
-			return name, false
+		for _, file := range f.files[name] {
+			if !ValidText(file.Filename) {
+				return name, false
+			}
 		}
 	}
 	return "", true
