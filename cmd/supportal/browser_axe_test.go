@@ -110,7 +110,8 @@ func (b *browser) screenshot(page string) {
 // staff, in both languages, with axe-core on each: the sign-in tabs, a
 // rejected sign-in and a rejected registration step, the registration
 // wizard, the account centre with the 企业证件认证 dialog open, 服务查询 with
-// results and with none, a page that does not exist, and the staff sign-in,
+// results and with none, 提交工单 (with an error) and its confirmation,
+// a page that does not exist, and the staff sign-in,
 // enrolment, workbench, verification queue and a submission.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
@@ -145,6 +146,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.signInWithPassword("demo@example.com", demoPassword)
 			b.open("/warranty")
 			b.open("/warranty?name=no-such-device-anywhere")
+			b.open("/tickets/new")
+			b.open("/tickets/new?device=999999999") // the form with an error next to the device
+			b.open(demoTicket(t, app))
 			b.signOut()
 
 			s := newBrowser(t, app, lang, true)
