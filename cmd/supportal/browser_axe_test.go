@@ -111,10 +111,11 @@ func (b *browser) screenshot(page string) {
 // staff, in both languages, with axe-core on each: the sign-in tabs, a
 // rejected sign-in and a rejected registration step, the registration
 // wizard, the account centre with the 企业证件认证 dialog open, 服务查询 with
-// results and with none, a page that does not exist, and the staff sign-in,
-// enrolment, workbench, verification queue and a submission; 我的工单 empty,
-// with a ticket and with none matching, the ticket page and its 关闭工单
-// confirmation; the agents' ticket queue, a ticket and its conflict panel.
+// results and with none, 提交工单 (with an error) and its confirmation,
+// a page that does not exist, and the staff sign-in, enrolment, workbench,
+// verification queue and a submission; 我的工单 with tickets and with none
+// matching, the ticket page and its 关闭工单 confirmation; the agents'
+// ticket queue, a ticket and its conflict panel.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
 	for _, lang := range i18n.Langs {
@@ -148,8 +149,10 @@ func TestBrowserAccessibility(t *testing.T) {
 			b.signInWithPassword("demo@example.com", demoPassword)
 			b.open("/warranty")
 			b.open("/warranty?name=no-such-device-anywhere")
-			b.open("/tickets") // 我的工单 before the company has any ticket
+			b.open("/tickets/new")
+			b.open("/tickets/new?device=999999999") // the form with an error next to the device
 			tk := demoTicket(t, app, sn)
+			b.open("/tickets/" + strconv.FormatInt(tk.ID, 10) + "/created")
 			b.open("/tickets")
 			b.open("/tickets?q=no-such-ticket")
 			b.open("/tickets/" + strconv.FormatInt(tk.ID, 10))

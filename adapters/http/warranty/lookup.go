@@ -48,6 +48,7 @@ type updatedView struct {
 // deviceRow is one device with its service lines; the device's cells span
 // all its lines.
 type deviceRow struct {
+	ID      int64 // for 【提交工单】 on the row
 	Name    string
 	SN      string
 	OrderNo string
@@ -130,7 +131,7 @@ func (h *Handler) view(res wty.Result, badge func(wty.Coverage) string) *lookupV
 	v.CSVURL, v.XLSXURL = "/warranty/export.csv"+query(in), "/warranty/export.xlsx"+query(in)
 	now := h.Now()
 	for _, d := range res.Devices {
-		row := deviceRow{Name: d.Name, SN: d.SN, OrderNo: d.OrderNo}
+		row := deviceRow{ID: d.ID, Name: d.Name, SN: d.SN, OrderNo: d.OrderNo}
 		for _, l := range sortedLines(d.Lines, v.Asc) {
 			cov := wty.CoverageOn(l.Start, l.End, now, h.loc)
 			row.Lines = append(row.Lines, lineRow{SKU: l.SKU, Service: l.ServiceName, Start: l.Start.Format(dateLayout),
