@@ -162,6 +162,12 @@
     document.querySelectorAll("form.langswitch button[data-carry]").forEach(function (b) {
       ["form", "formaction", "formmethod", "formenctype", "formnovalidate"].forEach(function (a) { b.removeAttribute(a); });
     });
+    // The note on what a switch cannot keep is for pages without
+    // JavaScript: here the switch asks before it loses anything.
+    document.querySelectorAll("form.langswitch .langswitch-note").forEach(function (n) { n.remove(); });
+    document.querySelectorAll("form.langswitch button[aria-describedby]").forEach(function (b) {
+      b.setAttribute("aria-describedby", b.getAttribute("aria-describedby").replace(/\s*lang-note/, ""));
+    });
   }
   function restoreDraft() {
     var draft;
