@@ -49,8 +49,8 @@ func TestTicketSubmit(t *testing.T) {
 			c := e.client(lang, e.a)
 			r := c.Get("/tickets/new")
 			webtest.WantStatus(t, r, http.StatusOK)
-			webtest.WantText(t, r, tr(lang, "ticket.submit.title"), tr(lang, "ticket.submit.category"), tr(lang, "ticket.submit.category.fault"),
-				tr(lang, "ticket.submit.category.service_request"), tr(lang, "ticket.submit.priority"), tr(lang, "ticket.priority.1"),
+			webtest.WantText(t, r, tr(lang, "ticket.submit.title"), tr(lang, "ticket.submit.category"), tr(lang, "ticket.category.fault"),
+				tr(lang, "ticket.category.service_request"), tr(lang, "ticket.submit.priority"), tr(lang, "ticket.priority.1"),
 				tr(lang, "ticket.submit.priority.hint.1"), tr(lang, "ticket.submit.priority.hint.4"), tr(lang, "ticket.submit.field.title"),
 				tr(lang, "ticket.submit.description"), tr(lang, "ticket.submit.device"), tr(lang, "ticket.submit.phone"),
 				tr(lang, "ticket.submit.files_hint", "Max", 5, "MB", 20),
