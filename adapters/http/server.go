@@ -65,6 +65,9 @@ type Server struct {
 	// PendingVerifications counts the submissions waiting for a reviewer
 	// (for the staff workbench); nil when no module provides it.
 	PendingVerifications func(ctx context.Context) (int, error)
+	// TicketCounts counts the tickets of the agent's saved views (unassigned,
+	// mine, overdue …) for the staff workbench; nil shows no ticket card.
+	TicketCounts func(ctx context.Context, staffID int64, role identity.Role) ([]ViewCount, error)
 	// GateState says where an unverified company's verification stands, for
 	// the banner and the gates; nil (or a nil answer) shows the plain text.
 	GateState func(ctx context.Context, a identity.Account) *GateState
@@ -182,3 +185,11 @@ func LocalPath(p string) string {
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error { return s.App.ShutdownWithContext(ctx) }
+
+// ViewCount is the number of tickets of one saved view of the agents'
+// queue; More tells that counting stopped at Count ("1000+").
+type ViewCount struct {
+	View  string
+	Count int
+	More  bool
+}

@@ -76,20 +76,11 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 	if !slices.Contains(Views, q.View) {
 		q.View = ViewOpen
 	}
-	out := Queue{Counts: make(map[string]int, len(Views))}
-	overdue := 0
-	for _, v := range Views {
-		n, err := s.d.Tickets.Count(ctx, viewFilter(v, a.AccountID, now), s.d.Limits.CountCap)
-		if err != nil {
-			return Queue{}, err
-		}
-		out.Counts[v] = n
-		if v == ViewOverdue {
-			overdue = n
-		}
+	counts, err := s.counts(ctx, a, now)
+	if err != nil {
+		return Queue{}, err
 	}
-	// 即将超时 counts what is due within the hour and not overdue yet.
-	out.Counts[ViewDueSoon] = max(out.Counts[ViewDueSoon]-overdue, 0)
+	out := Queue{Counts: counts}
 	f := viewFilter(q.View, a.AccountID, now)
 	if q.Status != "" {
 		if !slices.Contains(f.Statuses, q.Status) {
@@ -202,4 +193,28 @@ func (s *Service) AgentDetail(ctx context.Context, a Actor, id int64) (AgentView
 		}
 	}
 	return v, nil
+}
+
+// Counts returns how many tickets each saved view of the agent holds (a
+// count above Limits.CountCap means more than CountCap), for the staff
+// workbench.
+func (s *Service) Counts(ctx context.Context, a Actor) (map[string]int, error) {
+	if _, err := s.agent(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.counts(ctx, a, s.now())
+}
+
+func (s *Service) counts(ctx context.Context, a Actor, now time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(Views))
+	for _, v := range Views {
+		n, err := s.d.Tickets.Count(ctx, viewFilter(v, a.AccountID, now), s.d.Limits.CountCap)
+		if err != nil {
+			return nil, err
+		}
+		out[v] = n
+	}
+	// 即将超时 counts what is due within the hour and not overdue yet.
+	out[ViewDueSoon] = max(out[ViewDueSoon]-out[ViewOverdue], 0)
+	return out, nil
 }

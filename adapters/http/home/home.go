@@ -11,8 +11,12 @@ import (
 )
 
 // staffHome is the staff workbench's data: the number of submissions waiting
-// for a reviewer.
-type staffHome struct{ Pending int }
+// for a reviewer, and the counts of the agent's ticket views (nil for
+// reviewers).
+type staffHome struct {
+	Pending int
+	Tickets []web.ViewCount
+}
 
 // Register installs the routes. box is the development mailbox; nil outside
 // development.
@@ -28,13 +32,23 @@ func Register(s *web.Server, box *mailbox.Box) {
 	s.App.Get("/staff", s.RequireStaff(), func(c *fiber.Ctx) error {
 		p := s.Page(c)
 		p.Title = "staff.home.title"
-		if a, _ := web.Account(c); s.PendingVerifications != nil && (a.Role == identity.RoleReviewer || a.Role == identity.RoleAdmin) {
+		a, _ := web.Account(c)
+		var h staffHome
+		if s.PendingVerifications != nil && (a.Role == identity.RoleReviewer || a.Role == identity.RoleAdmin) {
 			n, err := s.PendingVerifications(c.UserContext())
 			if err != nil {
 				return err
 			}
-			p.Data = staffHome{Pending: n}
+			h.Pending = n
 		}
+		if s.TicketCounts != nil && (a.Role == identity.RoleAgent || a.Role == identity.RoleAdmin) {
+			counts, err := s.TicketCounts(c.UserContext(), a.ID, a.Role)
+			if err != nil {
+				return err
+			}
+			h.Tickets = counts
+		}
+		p.Data = h
 		return s.Render(c, "staff/home", p)
 	})
 	if box != nil {

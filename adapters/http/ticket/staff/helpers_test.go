@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"supportal/adapters/http/home"
 	"sync"
 	"testing"
 	"time"
@@ -128,6 +129,7 @@ func newEnv(t *testing.T) *env {
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 1 << 20, StreamRequestBody: true}, e.ids, func(s *web.Server) {
 		identityweb.Register(s, e.ids)
 		staff.Register(s, e.svc).Now = e.clock.Now
+		home.Register(s, nil)
 	})
 	return e
 }

@@ -144,3 +144,22 @@ func TestQueueEmptyViews(t *testing.T) {
 
 func id(a ident.Account) string { return itoa(a.ID) }
 func cid(t tk.Ticket) string    { return itoa(t.CompanyID) }
+
+// The staff workbench shows the agent's unassigned, own and overdue
+// tickets, each linking to its view; a reviewer's shows no ticket card.
+func TestWorkbenchTicketCounts(t *testing.T) {
+	w := newQueueWorld(t)
+	for _, lang := range []string{"zh-CN", "en"} {
+		r := w.e.signIn(w.agent, lang).Get("/staff")
+		webtest.WantStatus(t, r, http.StatusOK)
+		for _, want := range []string{
+			`<a href="/staff/tickets?view=unassigned">` + webtest.T(lang, "staffticket.view.unassigned", nil) + `</a> <span class="card-count">4</span>`,
+			`<a href="/staff/tickets?view=mine">` + webtest.T(lang, "staffticket.view.mine", nil) + `</a> <span class="card-count">2</span>`,
+			`<a href="/staff/tickets?view=overdue">` + webtest.T(lang, "staffticket.view.overdue", nil) + `</a> <span class="card-count">1</span>`,
+		} {
+			webtest.WantText(t, r, want)
+		}
+	}
+	rev := w.e.staff("rev@example.com", "审核员", ident.RoleReviewer)
+	webtest.WantNoText(t, w.e.signIn(rev, "zh-CN").Get("/staff"), `id="ticket-counts"`, webtest.T("zh-CN", "staff.home.tickets", nil))
+}

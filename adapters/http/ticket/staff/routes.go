@@ -4,6 +4,8 @@
 package staff
 
 import (
+	"context"
+
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,6 +27,22 @@ type Handler struct {
 // Register installs the agents' ticket routes on the server.
 func Register(s *web.Server, svc *tk.Service) *Handler {
 	h := &Handler{s: s, svc: svc}
+	// The workbench shows the agent's unassigned, own and overdue tickets.
+	s.TicketCounts = func(ctx context.Context, staffID int64, role identity.Role) ([]web.ViewCount, error) {
+		counts, err := svc.Counts(ctx, tk.Actor{AccountID: staffID, StaffRole: string(role)})
+		if err != nil {
+			return nil, err
+		}
+		var out []web.ViewCount
+		for _, v := range []string{tk.ViewUnassigned, tk.ViewMine, tk.ViewOverdue} {
+			n, more := counts[v], counts[v] > svc.CountCap()
+			if more {
+				n = svc.CountCap()
+			}
+			out = append(out, web.ViewCount{View: v, Count: n, More: more})
+		}
+		return out, nil
+	}
 	g := s.App.Group("/staff/tickets", s.RequireStaff(identity.RoleAgent, identity.RoleAdmin))
 	h.routes(g)
 	return h
