@@ -1,0 +1,322 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"supportal/adapters/http/webtest"
+	"supportal/domain/ticket"
+)
+
+// The route × role × tenant matrix of the ticket module (SPEC §4) on the
+// real application: every ticket route that the customer and the staff
+// packages register, sent by every kind of caller with real ids and real
+// bodies, full pages and htmx fragments. Each cell has its status; no
+// customer ever receives another company's ticket, device or file, nor an
+// internal note; a refused POST changes nothing.
+
+// cell is one request of the matrix, sent by every caller.
+type cell struct {
+	route string // the registered route it covers, "METHOD path"
+	name  string
+	path  func(m *matrixEnv, t ticket.Ticket) string
+	on    byte   // 'A' or 'B': the company whose ticket the request is about
+	hx    string // HX-Target of an htmx request ("": a full page)
+	// post builds the POST (nil: a GET) on ticket t; a POST that is meant
+	// to succeed runs on a fresh ticket of the same company (made by fresh),
+	// so that the shared tickets stay as they are for the other cells.
+	post  func(m *matrixEnv, token, path string, t ticket.Ticket) *http.Request
+	fresh func(m *matrixEnv, t ticket.Ticket) ticket.Ticket
+	want  [nActors]int
+}
+
+// custCols is the column set of a customer route: the anonymous and
+// unverified callers, company A's two customers, B's customer; staff are
+// refused (403).
+func custCols(anonymous, unverified, a, b int) [nActors]int {
+	return [nActors]int{anonymous, unverified, a, a, b, 403, 403, 403}
+}
+
+// staffRoute is the column set of an agents' route: customers get 404, the
+// reviewer 403, agents and admins ok.
+func staffRoute(anonymous, ok int) [nActors]int {
+	return [nActors]int{anonymous, 404, 404, 404, 404, 403, ok, ok}
+}
+
+func fixed(p string) func(*matrixEnv, ticket.Ticket) string {
+	return func(*matrixEnv, ticket.Ticket) string { return p }
+}
+
+func onTicket(format string) func(*matrixEnv, ticket.Ticket) string {
+	return func(_ *matrixEnv, t ticket.Ticket) string { return fmt.Sprintf(format, t.ID) }
+}
+
+func matrixCells(m *matrixEnv) []cell {
+	q := func(s string) string { return url.QueryEscape(s) }
+	list := func(name, query, hx string) cell {
+		return cell{route: "GET /tickets", name: name, path: fixed("/tickets" + query), hx: hx, want: custCols(toSignIn, 200, 200, 200)}
+	}
+	cells := []cell{
+		list("list", "", ""), list("list, all", "?status=all", ""), list("list, mine", "?status=all&mine=1", ""),
+		list("list, htmx results", "?status=all", "results"), list("list, htmx filters", "?status=closed", "tickets"),
+		list("search A's number", "?status=all&q="+q(m.tA.Number), "results"), list("search A's title", "?status=all&q="+q(titleA), ""),
+		list("search A's SN", "?status=all&q=SNACOVERED1", ""), list("search B's number", "?status=all&q="+q(m.tB.Number), ""),
+		list("search B's title", "?status=all&q="+q(titleB), "results"), list("search B's SN", "?status=all&q=snbother3", ""),
+		list("search a note", "?status=all&q=MXNOTE", ""),
+	}
+	form := func(name, query, hx string) cell {
+		return cell{route: "GET /tickets/new", name: name, path: fixed("/tickets/new" + query), hx: hx, want: custCols(toSignIn, 200, 200, 200)}
+	}
+	cells = append(cells, form("form", "", ""), form("form, B's device", "?device="+idStr(m.other.ID), ""),
+		form("form, A's device", "?device="+idStr(m.covered.ID), ""), form("form, B's SN", "?sn=SNBOTHER3", ""),
+		form("form, A's SN", "?sn=snacovered1", ""), form("form, htmx device field", "?device="+idStr(m.covered.ID), "device-field"),
+		form("form, htmx B's device", "?device="+idStr(m.other.ID), "device-field"))
+	cells = append(cells,
+		cell{route: "GET /tickets/new", name: "follow-up of A's ticket", path: onTicket("/tickets/new?follow_up=%d"), on: 'A', want: custCols(toSignIn, 200, 200, 404)},
+		cell{route: "GET /tickets/new", name: "follow-up of B's ticket", path: onTicket("/tickets/new?follow_up=%d"), on: 'B', want: custCols(toSignIn, 200, 404, 200)})
+	for _, s := range []string{"sn", "snb", "SNBOTHER3", "snacov", "容灾", "AnyBackup"} {
+		for _, hx := range []string{"device-list", ""} {
+			cells = append(cells, cell{route: "GET /tickets/new/devices", name: "type-ahead " + s + " " + hx, path: fixed("/tickets/new/devices?q=" + q(s)),
+				hx: hx, want: custCols(toSignIn, 403, 200, 200)})
+		}
+	}
+	cells = append(cells, cell{route: "GET /tickets/new/devices", name: "type-ahead by device_sn", path: fixed("/tickets/new/devices?device_sn=snb"),
+		want: custCols(toSignIn, 403, 200, 200)})
+	cells = append(cells, cell{route: "POST /tickets", name: "create", path: fixed("/tickets"), want: custCols(401, 403, 303, 303),
+		post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+			return multipartRequest(path, token, validForm("矩阵新建工单"), "矩阵.txt", "text")
+		}})
+	for _, co := range []byte{'A', 'B'} {
+		a, b := 200, 404
+		if co == 'B' {
+			a, b = b, a
+		}
+		ok, cross := 303, 404
+		refused, other := 422, 404
+		if co == 'B' {
+			ok, cross = cross, ok
+			refused, other = other, refused
+		}
+		cells = append(cells,
+			cell{route: "GET /tickets/:id<int>", name: "detail", path: onTicket("/tickets/%d"), on: co, want: custCols(toSignIn, 404, a, b)},
+			cell{route: "GET /tickets/:id<int>", name: "detail, htmx", path: onTicket("/tickets/%d"), on: co, hx: "main", want: custCols(toSignIn, 404, a, b)},
+			cell{route: "GET /tickets/:id<int>/created", name: "confirmation", path: onTicket("/tickets/%d/created"), on: co, want: custCols(toSignIn, 404, a, b)},
+			cell{route: "GET /tickets/:id<int>/close", name: "close page", path: onTicket("/tickets/%d/close"), on: co, want: custCols(toSignIn, 404, a, b)},
+			cell{route: "POST /tickets/:id<int>/reply", name: "reply", path: onTicket("/tickets/%d/reply"), on: co, want: custCols(401, 404, ok, cross),
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return multipartRequest(path, token, map[string]string{"body": "矩阵回复"}, "回复.txt", "text")
+				}},
+			cell{route: "POST /tickets/:id<int>/reply", name: "empty reply, htmx", path: onTicket("/tickets/%d/reply"), on: co, hx: "reply", want: custCols(401, 404, refused, other),
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return multipartRequest(path, token, map[string]string{"body": ""}, "", "")
+				}},
+			cell{route: "POST /tickets/:id<int>/close", name: "close", path: onTicket("/tickets/%d/close"), on: co, want: custCols(401, 404, ok, cross),
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request { return formRequest(path, token, nil) }},
+			cell{route: "POST /tickets/:id<int>/reopen", name: "reopen", path: onTicket("/tickets/%d/reopen"), on: co, want: custCols(401, 404, ok, cross),
+				post:  func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request { return formRequest(path, token, nil) },
+				fresh: (*matrixEnv).resolved},
+		)
+		for _, sc := range []struct{ action, kv string }{{"assign", "assignee="}, {"status", "status=in_progress"},
+			{"priority", "priority=1"}, {"category", "category=question"}, {"reply", ""}} {
+			k, v, _ := strings.Cut(sc.kv, "=")
+			action := sc.action
+			cells = append(cells, cell{route: "POST /staff/tickets/:id<int>/" + action, name: action, path: onTicket("/staff/tickets/%d/" + action),
+				on: co, want: staffRoute(401, 303),
+				post: func(m *matrixEnv, token, path string, t ticket.Ticket) *http.Request {
+					if action == "reply" {
+						return multipartRequest(path, token, staffFields(t, "body", "矩阵答复", "next_status", ""), "答复.txt", "text")
+					}
+					return formRequest(path, token, staffFields(t, k, v))
+				}})
+		}
+		cells = append(cells,
+			cell{route: "GET /staff/tickets/:id<int>", name: "staff ticket", path: onTicket("/staff/tickets/%d"), on: co, want: staffRoute(toSignIn, 200)},
+			cell{route: "GET /staff/tickets/:id<int>", name: "staff ticket, htmx", path: onTicket("/staff/tickets/%d"), on: co, hx: "main", want: staffRoute(toSignIn, 200)})
+	}
+	file := func(route, name, prefix string, att int64, want [nActors]int) cell {
+		return cell{route: route, name: name, path: fixed(prefix + idStr(att)), want: want}
+	}
+	cells = append(cells,
+		file("GET /tickets/files/:id<int>", "A's public file", "/tickets/files/", m.pubA, custCols(toSignIn, 404, 200, 404)),
+		file("GET /tickets/files/:id<int>", "A's note file", "/tickets/files/", m.noteA, custCols(toSignIn, 404, 404, 404)),
+		file("GET /tickets/files/:id<int>", "B's public file", "/tickets/files/", m.pubB, custCols(toSignIn, 404, 404, 200)),
+		file("GET /staff/tickets/files/:id<int>", "A's public file", "/staff/tickets/files/", m.pubA, staffRoute(toSignIn, 200)),
+		file("GET /staff/tickets/files/:id<int>", "A's note file", "/staff/tickets/files/", m.noteA, staffRoute(toSignIn, 200)),
+		file("GET /staff/tickets/files/:id<int>", "B's file", "/staff/tickets/files/", m.pubB, staffRoute(toSignIn, 200)))
+	for _, query := range []string{"", "?view=unassigned", "?view=open&q=" + q(m.tA.Number), "?view=open&q=SNBOTHER3",
+		"?view=due_soon&company=" + q("乙方"), "?view=overdue", "?view=waiting&coverage=uncovered", "?view=mine&status=new&priority=2&category=fault"} {
+		for _, hx := range []string{"", "results"} {
+			cells = append(cells, cell{route: "GET /staff/tickets", name: "queue " + query + " " + hx, path: fixed("/staff/tickets" + query),
+				hx: hx, want: staffRoute(toSignIn, 200)})
+		}
+	}
+	return cells
+}
+
+// resolved is a fresh ticket of t's company, resolved by the agent.
+func (m *matrixEnv) resolved(t ticket.Ticket) ticket.Ticket {
+	m.t.Helper()
+	r, err := m.app.a.ticket.SetStatus(m.t.Context(), m.staffActor(m.agent), t.ID, loadedOf(t), ticket.StatusResolved)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return r
+}
+
+// secrets are the texts that a caller must never receive.
+func (m *matrixEnv) secrets(who int) []string {
+	a := []string{m.tA.Number, titleA, descA, fileA, "SNACOVERED1", "SNAEXPIRED2", m.covered.Name}
+	b := []string{m.tB.Number, titleB, descB, fileB, "SNBOTHER3", m.other.Name}
+	notes := []string{noteText, noteFile, "MXNOTE"}
+	switch who {
+	case custA, colleagueA:
+		return append(b, notes...)
+	case custB:
+		return append(a, notes...)
+	case anon, unverifiedC:
+		return append(append(a, b...), notes...)
+	}
+	return nil
+}
+
+func TestTicketMatrix(t *testing.T) {
+	m := newMatrixEnv(t)
+	cells := matrixCells(m)
+
+	// Every ticket route is in the table, and the table names no route
+	// that does not exist.
+	covered := map[string]bool{}
+	for _, c := range cells {
+		covered[c.route] = true
+	}
+	registered := map[string]bool{}
+	for _, r := range m.app.a.server.App.GetRoutes(true) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodPost) && (r.Path == "/tickets" || strings.HasPrefix(r.Path, "/tickets/") ||
+			r.Path == "/staff/tickets" || strings.HasPrefix(r.Path, "/staff/tickets/")) {
+			registered[r.Method+" "+r.Path] = true
+		}
+	}
+	var missing, stale []string
+	for r := range registered {
+		if !covered[r] {
+			missing = append(missing, r)
+		}
+	}
+	for r := range covered {
+		if !registered[r] {
+			stale = append(stale, r)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	if len(missing) > 0 || len(stale) > 0 || len(registered) < 15 {
+		t.Fatalf("ticket routes not in the matrix: %v; in the matrix but not registered: %v (%d registered)", missing, stale, len(registered))
+	}
+
+	for _, c := range cells {
+		for who := range nActors {
+			want := c.want[who]
+			what := fmt.Sprintf("%s (%s) by the %s", c.route, c.name, actorNames[who])
+			cl := m.clients[who]
+			tk := ticket.Ticket{}
+			switch c.on {
+			case 'A':
+				tk = m.current(m.tA.ID)
+			case 'B':
+				tk = m.current(m.tB.ID)
+			}
+			if c.post != nil && want == http.StatusSeeOther && c.on != 0 {
+				// A fresh ticket of the company (customers' own, or the
+				// colleague's for the agents), so the shared ones stay.
+				by := m.a
+				if c.on == 'B' {
+					by = m.b
+				} else if who == agentS || who == adminS {
+					by = m.colleague
+				}
+				tk = m.open(by, "矩阵临时工单", "临时", "", "")
+				if c.fresh != nil {
+					tk = c.fresh(m, tk)
+				}
+			}
+			path := c.path(m, tk)
+			var req *http.Request
+			if c.post != nil {
+				req = c.post(m, cl.Token, path, tk)
+			} else {
+				req = webtest.FormRequest(http.MethodGet, path, nil)
+			}
+			if c.hx != "" {
+				req.Header.Set("HX-Request", "true")
+				req.Header.Set("HX-Target", c.hx)
+			}
+			before := m.stored(tk.ID)
+			r := cl.Send(req)
+			m.checkStatus(t, what, r, want, strings.HasPrefix(c.route, "GET /staff/"))
+			// What the caller typed may come back (the search box, the
+			// sign-in link's next); anything else of the secrets may not.
+			typed, _ := url.QueryUnescape(strings.ToLower(path))
+			for _, s := range m.secrets(who) {
+				if strings.Contains(typed, strings.ToLower(s)) {
+					continue
+				}
+				if strings.Contains(r.Body, s) || strings.Contains(string(r.Raw), s) {
+					t.Errorf("%s: the answer (%d) shows %q", what, r.Status, s)
+				}
+			}
+			if c.post != nil && r.Status != http.StatusSeeOther && r.Status != http.StatusNoContent {
+				if after := m.stored(tk.ID); after != before {
+					t.Errorf("%s: refused with %d, yet stored %+v (was %+v)", what, r.Status, after, before)
+				}
+			}
+		}
+	}
+	m.positiveControls(t)
+}
+
+// checkStatus compares an answer with a cell of the table.
+func (m *matrixEnv) checkStatus(t *testing.T, what string, r *webtest.Response, want int, staff bool) {
+	t.Helper()
+	if want != toSignIn {
+		if r.Status != want {
+			t.Errorf("%s: status %d, want %d (Location %q)", what, r.Status, want, r.Location())
+		}
+		return
+	}
+	login := "/login?next="
+	if staff {
+		login = "/staff/login?next="
+	}
+	loc := r.Location()
+	if r.Status == http.StatusNoContent {
+		loc = r.Header.Get("HX-Redirect")
+	}
+	if (r.Status != http.StatusSeeOther && r.Status != http.StatusNoContent) || !strings.HasPrefix(loc, login) {
+		t.Errorf("%s: status %d to %q, want the sign-in page", what, r.Status, loc)
+	}
+}
+
+// positiveControls shows that the texts the leak checks look for are on
+// the pages of those who may see them, so that the checks can fail.
+func (m *matrixEnv) positiveControls(t *testing.T) {
+	for _, cs := range []struct {
+		who  int
+		path string
+		want []string
+	}{
+		{custA, "/tickets/" + idStr(m.tA.ID), []string{m.tA.Number, titleA, descA, fileA, "SNACOVERED1"}},
+		{colleagueA, "/tickets?status=all&q=SNACOVERED1", []string{m.tA.Number, titleA}},
+		{custB, "/tickets/new/devices?q=sn", []string{"SNBOTHER3", m.other.Name}},
+		{custA, "/tickets/new/devices?q=sn", []string{"SNACOVERED1", "SNAEXPIRED2"}},
+		{agentS, "/staff/tickets/" + idStr(m.tA.ID), []string{noteText, noteFile, fileA, titleA}},
+		{adminS, "/staff/tickets?view=open&q=" + url.QueryEscape(m.tB.Number), []string{m.tB.Number, titleB}},
+	} {
+		r := m.clients[cs.who].Get(cs.path)
+		webtest.WantStatus(t, r, http.StatusOK)
+		webtest.WantText(t, r, cs.want...)
+	}
+}
