@@ -115,9 +115,13 @@ func matrixCells(m *matrixEnv) []cell {
 					return multipartRequest(path, token, map[string]string{"body": ""}, "", "")
 				}},
 			cell{route: "POST /tickets/:id<int>/close", name: "close", path: onTicket("/tickets/%d/close"), on: co, want: custCols(401, 404, ok, cross),
-				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request { return formRequest(path, token, nil) }},
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return formRequest(path, token, nil)
+				}},
 			cell{route: "POST /tickets/:id<int>/reopen", name: "reopen", path: onTicket("/tickets/%d/reopen"), on: co, want: custCols(401, 404, ok, cross),
-				post:  func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request { return formRequest(path, token, nil) },
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return formRequest(path, token, nil)
+				},
 				fresh: (*matrixEnv).resolved},
 		)
 		for _, sc := range []struct{ action, kv string }{{"assign", "assignee="}, {"status", "status=in_progress"},
