@@ -137,4 +137,3 @@ func matrixCells(m *matrixEnv) []cell {
 	}
 	return cells
 }
-
