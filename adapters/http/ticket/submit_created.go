@@ -23,7 +23,8 @@ type createdView struct {
 
 // createdPage answers GET /tickets/:id/created: the ticket's number, what
 // happens next and the first-response target, or, for an uncovered ticket,
-// that there is none and why. Another company's ticket is not found.
+// that there is none and why. Another company's ticket is not found, nor
+// is any while the company is unverified, as on the ticket's page.
 func (h *Handler) createdPage(c *fiber.Ctx) error {
 	id, err := c.ParamsInt("id")
 	if err != nil || id <= 0 {
@@ -31,7 +32,7 @@ func (h *Handler) createdPage(c *fiber.Ctx) error {
 	}
 	view, err := h.svc.Detail(c.UserContext(), actor(c), int64(id))
 	if err != nil {
-		return err
+		return h.notFoundUnverified(err)
 	}
 	t := view.Ticket
 	v := &createdView{Ticket: t, Device: t.Snapshot.DeviceID != 0}
