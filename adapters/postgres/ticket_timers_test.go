@@ -230,6 +230,10 @@ func (noDevices) DeviceByID(context.Context, int64, int64) (ticket.Device, error
 	return ticket.Device{}, domain.E(domain.NotFound, "error.device.not_found")
 }
 
-func (noDevices) Suggest(context.Context, int64, string, int) ([]ticket.Device, error) { return nil, nil }
+func (noDevices) Suggest(context.Context, int64, string, int) ([]ticket.Device, error) {
+	return nil, nil
+}
 
-func (noDevices) CompanyLines(context.Context, int64, time.Time) ([]ticket.Line, error) { return nil, nil }
+func (noDevices) CompanyLines(context.Context, int64, time.Time) ([]ticket.Line, error) {
+	return nil, nil
+}
