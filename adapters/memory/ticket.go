@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -31,6 +32,9 @@ type ticketState struct {
 	attachments                         []ticket.Attachment
 	events                              []ticket.Event
 	followers                           map[int64][]int64
+	// reminded and warned are when each ticket's waiting reminder and
+	// breach warning were sent (ticket_timers.go).
+	reminded, warned map[int64]time.Time
 }
 
 type tokenKey struct {
@@ -42,13 +46,15 @@ var (
 	_ ticket.Tickets   = (*TicketStore)(nil)
 	_ ticket.Threads   = (*TicketStore)(nil)
 	_ attachment.Index = (*TicketStore)(nil)
+	_ ticket.Timers    = (*TicketStore)(nil)
 )
 
 var errTicketNotFound = domain.E(domain.NotFound, "error.ticket.not_found")
 
 // NewTicketStore returns an empty store.
 func NewTicketStore() *TicketStore {
-	return &TicketStore{st: ticketState{tokens: map[tokenKey]int64{}, numbers: map[string]int{}, followers: map[int64][]int64{}}}
+	return &TicketStore{st: ticketState{tokens: map[tokenKey]int64{}, numbers: map[string]int{}, followers: map[int64][]int64{},
+		reminded: map[int64]time.Time{}, warned: map[int64]time.Time{}}}
 }
 
 // clone copies the state deeply enough that changes to the copy leave the
@@ -74,6 +80,7 @@ func (s ticketState) clone() ticketState {
 	for k, v := range s.followers {
 		c.followers[k] = slices.Clone(v)
 	}
+	c.reminded, c.warned = maps.Clone(s.reminded), maps.Clone(s.warned)
 	return c
 }
 

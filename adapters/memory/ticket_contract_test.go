@@ -28,3 +28,22 @@ func TestTicketContract(t *testing.T) {
 		}
 	})
 }
+
+// TestTicketTimersContract runs the timed rules' claims on the memory store.
+func TestTicketTimersContract(t *testing.T) {
+	storetest.TicketTimers(t, func(t *testing.T) storetest.TimerBackend {
+		s := memory.NewTicketStore()
+		var ids atomic.Int64
+		return storetest.TimerBackend{Timers: s, TicketBackend: storetest.TicketBackend{
+			Tickets: s,
+			Threads: s,
+			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
+				if companyID == 0 {
+					companyID = ids.Add(1)
+				}
+				return companyID, ids.Add(1)
+			},
+			Agent: func(t *testing.T, name string) int64 { return ids.Add(1) },
+		}}
+	})
+}

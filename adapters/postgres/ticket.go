@@ -31,7 +31,7 @@ func NewTicketStore(db sqlx.ExtContext) *TicketStore { return &TicketStore{db: d
 func NewTicketTx(db *sqlx.DB) *TxRunner[ticket.Stores] {
 	return NewTxRunner(db, func(tx *sqlx.Tx) ticket.Stores {
 		return ticket.Stores{Tickets: NewTicketStore(tx), Threads: NewTicketThreads(tx),
-			Outbox: NewOutbox(tx), Audit: NewAudit(tx)}
+			Outbox: NewOutbox(tx), Audit: NewAudit(tx), Timers: NewTicketStore(tx)}
 	})
 }
 

@@ -73,6 +73,8 @@ type services struct {
 	ticketDeps ticket.Deps
 	// attachments index every stored file, for the sweeper.
 	attachments *postgres.AttachmentStore
+	// timers applies the tickets' timed rules beside the web server.
+	timers *ticket.Scheduler
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -188,11 +190,12 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	// 工单: tickets reach the other modules only through their ports.
 	tdeps := ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
 		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: idsvc}, Verified: vsvc,
-		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log}
+		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log,
+		Timing: cfg.Timing}
 	tsvc = ticket.NewService(tdeps)
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
 		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc, ticketDeps: tdeps,
-		attachments: postgres.NewAttachmentStore(db)}, nil
+		attachments: postgres.NewAttachmentStore(db), timers: ticket.NewScheduler(tsvc, cfg.TimerEvery)}, nil
 }
 
 // subkey derives the key of one use from the server secret, so that no two
@@ -216,12 +219,20 @@ const cacheFor = 5 * time.Second
 const bodyLimit = 11 << 20
 
 // serveHTTP serves on ln until ctx ends, then shuts down gracefully: the
-// server stops accepting, requests in flight finish, and the outbox worker,
-// which runs beside the server, sends what they left in the outbox.
+// server stops accepting, requests in flight finish, the tickets' scheduler
+// ends after the ticket it handles, and the outbox worker, which runs
+// beside the server, sends what they left in the outbox.
 func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.App.Listener(ln) }()
 	go a.purgeLoop(ctx)
+	// The timed rules stop with ctx; their unit of work in progress rolls
+	// back or commits before the database is closed.
+	timed := make(chan struct{})
+	go func() {
+		defer close(timed)
+		a.timers.Run(ctx)
+	}()
 	if a.mailPoll > 0 {
 		a.worker.Poll = a.mailPoll
 	}
@@ -245,6 +256,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	if err == nil {
 		err = a.server.Shutdown(sctx)
 	}
+	<-timed
 	stopWorker()
 	<-worked
 	if _, derr := a.worker.Drain(sctx); derr != nil {

@@ -5,6 +5,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
+
+	"supportal/domain/ticket"
 )
 
 // config is every setting, read from SUPPORTAL_* environment variables. The
@@ -28,6 +31,10 @@ type config struct {
 	Secret        string
 	DataDir       string
 	LogFormat     string
+	// Timing are the intervals of the tickets' timed rules; TimerEvery is
+	// how often the scheduler applies them.
+	Timing     ticket.Timing
+	TimerEvery time.Duration
 }
 
 type envVar struct {
@@ -44,6 +51,31 @@ func boolean(p func(c *config) *bool) func(*config, string) error {
 		b, err := strconv.ParseBool(v)
 		*p(c) = b
 		return err
+	}
+}
+
+// duration parses a positive duration: Go's form ("90m", "72h") or a whole
+// number of days ("7d").
+func duration(p func(c *config) *time.Duration) func(*config, string) error {
+	return func(c *config, v string) error {
+		var d time.Duration
+		if n, ok := strings.CutSuffix(v, "d"); ok {
+			days, err := strconv.Atoi(n)
+			if err != nil {
+				return fmt.Errorf("not a number of days")
+			}
+			d = time.Duration(days) * 24 * time.Hour
+		} else {
+			var err error
+			if d, err = time.ParseDuration(v); err != nil {
+				return err
+			}
+		}
+		if d <= 0 {
+			return fmt.Errorf("not a positive duration")
+		}
+		*p(c) = d
+		return nil
 	}
 }
 
@@ -71,6 +103,11 @@ var envVars = []envVar{
 	{"SUPPORTAL_SECRET", "", str(func(c *config) *string { return &c.Secret })},
 	{"SUPPORTAL_DATA_DIR", ".data", str(func(c *config) *string { return &c.DataDir })},
 	{"SUPPORTAL_LOG_FORMAT", "text", str(func(c *config) *string { return &c.LogFormat })},
+	{"SUPPORTAL_TICKET_CLOSE_AFTER", "7d", duration(func(c *config) *time.Duration { return &c.Timing.CloseAfter })},
+	{"SUPPORTAL_TICKET_REMIND_AFTER", "3d", duration(func(c *config) *time.Duration { return &c.Timing.RemindAfter })},
+	{"SUPPORTAL_TICKET_RESOLVE_AFTER", "10d", duration(func(c *config) *time.Duration { return &c.Timing.ResolveAfter })},
+	{"SUPPORTAL_TICKET_WARN_BEFORE", "30m", duration(func(c *config) *time.Duration { return &c.Timing.WarnBefore })},
+	{"SUPPORTAL_TICKET_TIMER_EVERY", "1m", duration(func(c *config) *time.Duration { return &c.TimerEvery })},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {

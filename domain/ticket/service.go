@@ -43,6 +43,9 @@ type Deps struct {
 	// for the sweeper; nil discards it.
 	Log    *slog.Logger
 	Limits Limits // zero fields take DefaultLimits'
+	// Timing are the intervals of the timed rules; zero fields take
+	// DefaultTiming's.
+	Timing Timing
 }
 
 // Service holds the ticket use cases.
@@ -83,6 +86,7 @@ func NewService(d Deps) *Service {
 	if l.CountCap <= 0 {
 		l.CountCap = def.CountCap
 	}
+	d.Timing = d.Timing.withDefaults()
 	return &Service{d: d}
 }
 
