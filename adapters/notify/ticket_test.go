@@ -26,7 +26,7 @@ func TestTicketNotices(t *testing.T) {
 		"At": "2026-11-27T02:00:00Z", "DueTime": "2026-11-27T04:00:00Z", "Body": "第一行\n" + xss, "Author": "赵工", "Files": "<img src=x onerror=alert(1)>.png",
 		"Path": "/tickets/7"}
 	due := map[string]string{i18n.ZH: "2026年11月27日 12:00", i18n.EN: "12:00"}
-	status := map[string]string{i18n.ZH: "待客户反馈", i18n.EN: "Waiting for your reply"}
+	status := map[string]string{i18n.ZH: "待客户反馈", i18n.EN: "Awaiting customer reply"}
 	for _, tmpl := range []string{"ticket_created", "ticket_reply", "ticket_status", "ticket_new_agent", "ticket_customer_reply"} {
 		for _, lang := range []string{i18n.ZH, i18n.EN} {
 			if err := n.Notify(context.Background(), "wang@example.com", lang, tmpl, data); err != nil {

@@ -74,6 +74,13 @@ var acceptLanguage = map[string]string{i18n.ZH: "zh-CN,zh;q=0.9", i18n.EN: "en-U
 // before the first page loads.
 func newBrowser(t *testing.T, app *testApp, lang string, js bool) *browser {
 	t.Helper()
+	return newBrowserFor(t, app, lang, js, journeyTimeout)
+}
+
+// newBrowserFor is newBrowser with a deadline of its own, for journeys that
+// go back and forth between several people.
+func newBrowserFor(t *testing.T, app *testApp, lang string, js bool, timeout time.Duration) *browser {
+	t.Helper()
 	uiLang := map[string]string{i18n.ZH: "zh-CN", i18n.EN: "en-US"}[lang]
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -123,7 +130,7 @@ func newBrowser(t *testing.T, app *testApp, lang string, js bool) *browser {
 	}); err != nil {
 		t.Fatalf("listen to the console: %v", err)
 	}
-	tctx, cancel := context.WithTimeout(ctx, journeyTimeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancel)
 	b := &browser{t: t, ctx: tctx, app: app, lang: lang, js: js, console: console}
 	// No page may break its own Content-Security-Policy (htmx's indicator

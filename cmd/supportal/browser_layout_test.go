@@ -21,7 +21,9 @@ import (
 // dates on one line, the table without a scrollbar, header and content
 // aligned, the form's controls on one line and of one height). Every run
 // writes screenshots of both and of the 企业证件认证 dialog with a validation
-// error into screenshotDir for a reviewer to look at.
+// error into screenshotDir for a reviewer to look at. 我的工单 and the agents'
+// queue are held to the same: their tables fit 1440 px with numbers, serial
+// numbers, dates and headers on one line, and both pages fit 390 px.
 
 type box struct{ Left, Top, Right, Bottom, Width, Height float64 }
 
@@ -87,7 +89,7 @@ func TestBrowserLayout(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
 			app, _, _, _ := warrantyApp(t)
-			b := newBrowser(t, app, lang, true)
+			b := newBrowserFor(t, app, lang, true, 2*journeyTimeout)
 			b.signInWithPassword("demo@example.com", demoPassword)
 
 			// 390 px: a card per device.
@@ -196,15 +198,71 @@ func TestBrowserLayout(t *testing.T) {
 			b.viewport(390, 844)
 			for _, path := range []string{"/account", "/account/company"} {
 				b.open(path)
-				var page struct {
-					ScrollWidth float64
-					Header      box
-				}
-				b.eval(path+" at 390 px", boxJS+`JSON.stringify({ScrollWidth: document.documentElement.scrollWidth, Header: box(document.querySelector("header.topbar"))})`, &page)
-				if page.ScrollWidth > 390 || page.Header.Height > 64 {
-					t.Errorf("%s at 390 px: %v px wide, header %v px high", path, page.ScrollWidth, page.Header.Height)
-				}
+				b.expectFitsPhone(path)
 			}
+
+			// 我的工单 and the agents' queue: at 1440 px the tables at the
+			// width they need, numbers, serial numbers and dates on one line;
+			// at 390 px no sideways scrolling and the header on one row.
+			b.signOut()
+			b.signInWithPassword("demo@example.com", demoPassword)
+			b.viewport(1440, 900)
+			b.open("/tickets")
+			b.expectTableFits("/tickets", "table.ttable", "td.mono, td.nowrap, thead th")
+			b.viewport(390, 844)
+			b.open("/tickets")
+			b.expectFitsPhone("/tickets")
+			s := newBrowser(t, app, lang, true)
+			s.staffSignIn("agent@example.com", demoPassword)
+			s.viewport(1440, 900)
+			s.open("/staff/tickets?view=open")
+			s.expectTableFits("/staff/tickets", "table.qtable", "td.mono, td.nowrap, td.who, thead th, time")
+			s.viewport(390, 844)
+			s.open("/staff/tickets?view=open")
+			s.expectFitsPhone("/staff/tickets")
 		})
+	}
+}
+
+// expectFitsPhone checks that the page does not scroll sideways at 390 px
+// and that its header is one row.
+func (b *browser) expectFitsPhone(path string) {
+	b.t.Helper()
+	var page struct {
+		ScrollWidth float64
+		Header      box
+	}
+	b.eval(path+" at 390 px", boxJS+`JSON.stringify({ScrollWidth: document.documentElement.scrollWidth, Header: box(document.querySelector("header.topbar"))})`, &page)
+	if page.ScrollWidth > 390 || page.Header.Height > 64 {
+		b.t.Errorf("%s at 390 px: %v px wide, header %v px high", path, page.ScrollWidth, page.Header.Height)
+	}
+}
+
+// expectTableFits checks that the table has rows, does not scroll sideways
+// and that none of the cells matching cells wraps.
+func (b *browser) expectTableFits(path, table, cells string) {
+	b.t.Helper()
+	var got struct {
+		Rows    int
+		Wrap    struct{ Scroll, Client float64 }
+		Wrapped []string
+	}
+	b.eval(path+" at 1440 px", `const t = document.querySelector(`+jsString(table)+`), w = t.closest(".table-wrap");
+	JSON.stringify({
+		Rows: t.tBodies[0].rows.length,
+		Wrap: {Scroll: w.scrollWidth, Client: w.clientWidth},
+		Wrapped: Array.from(t.querySelectorAll(`+jsString(cells)+`)).filter(c => {
+			const r = document.createRange(); r.selectNodeContents(c);
+			return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size > 1;
+		}).map(c => c.textContent.trim())
+	})`, &got)
+	if got.Rows == 0 {
+		b.t.Fatalf("%s lists no tickets", path)
+	}
+	if got.Wrap.Scroll > got.Wrap.Client {
+		b.t.Errorf("%s scrolls sideways at 1440 px (%v > %v)", path, got.Wrap.Scroll, got.Wrap.Client)
+	}
+	if len(got.Wrapped) > 0 {
+		b.t.Errorf("at 1440 px these cells of %s wrap: %q", path, got.Wrapped)
 	}
 }
