@@ -20,6 +20,7 @@ type allOptions struct {
 	pgPID                        int
 	keep, statements, importOnly bool
 	again, analyze, lookups      bool
+	reuse                        bool
 }
 
 // allCmd runs the whole benchmark on throwaway services: PostgreSQL (default
@@ -46,6 +47,7 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs.StringVar(&o.dbURL, "database-url", "", "use this database, already imported from --data, instead of starting PostgreSQL, gen and import (lookups only)")
 	fs.StringVar(&o.data, "data", "", "with --database-url: the data file that was imported")
 	fs.IntVar(&o.pgPID, "pg-pid", 0, "with --database-url: the postmaster's pid, for the CPU columns")
+	fs.BoolVar(&o.reuse, "reuse", false, "with --dir of an earlier --keep run and --lookups=false: start its PostgreSQL and run the ticket loads again, without gen, import or loading the ticket data set")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +60,7 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	a := &allRun{out: stdout, r: report{Spec: *spec, Concurrency: lf.concurrency, Duration: lf.duration,
 		Company: top.Code, CompanyDevices: top.Devices}}
 	defer func() { err = errors.Join(err, a.stop()) }()
+	o.keep = o.keep || o.reuse
 	if err := a.workDir(o.dir, o.keep); err != nil {
 		return err
 	}
@@ -66,6 +69,16 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	}
 	if err := a.startPostgres(ctx); err != nil {
 		return err
+	}
+	if o.reuse {
+		if o.dir == "" || o.lookups || tf.spec.Tickets == 0 {
+			return errors.New("all: --reuse needs --dir of a kept run, --lookups=false and its --tickets")
+		}
+		a.logf("reusing the database of %s", a.dir)
+		if err := a.loads(ctx, lf, o, tf, spec.Seed); err != nil {
+			return err
+		}
+		return a.finish(ctx)
 	}
 	genArgs := []string{"gen", "--out", a.file()}
 	for _, name := range []string{"companies", "devices", "lines-per-device", "seed", "top-share", "zipf"} {

@@ -186,6 +186,7 @@ func (a *allRun) ticketLoads(ctx context.Context, lf loadFlags, o allOptions, tf
 				continue
 			}
 			lo.Request, lo.Sessions = createRequest(cs, ticket.DefaultLimits.PerAccountHour), make([]string, len(cs))
+			lo.Warmup = 0 // a warm-up would spend the creation limits; the server is warm from the runs before
 		default:
 			return fmt.Errorf("all: unknown ticket run %q (list, detail, queue:<view>, create)", run)
 		}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,7 +81,33 @@ func ReadTicketTargets(ctx context.Context, db *sql.DB, s TicketSpec, agents, cr
 	for i := range min(agents, s.Agents) {
 		t.Agents = append(t.Agents, agentEmail(i))
 	}
-	for i := 1; i <= creatorCompanies; i++ {
+	// Creators: the customers of the first companies (after the largest)
+	// that opened no ticket in the last day, so that a run repeated on the
+	// same database starts within the creation limits again.
+	const qf = `SELECT a.email FROM accounts a
+WHERE a.email LIKE 'c%.1@bench.example.com'
+  AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.company_id = a.company_id AND t.created_at > now() - interval '1 day')`
+	crows, err := db.QueryContext(ctx, qf)
+	if err != nil {
+		return t, fmt.Errorf("ticket targets: creators: %w", err)
+	}
+	defer crows.Close()
+	var fresh []int
+	for crows.Next() {
+		var e string
+		var i int
+		if err := crows.Scan(&e); err != nil {
+			return t, err
+		}
+		if _, err := fmt.Sscanf(e, "c%d.", &i); err == nil && i > 0 {
+			fresh = append(fresh, i)
+		}
+	}
+	if err := crows.Err(); err != nil {
+		return t, err
+	}
+	slices.Sort(fresh)
+	for _, i := range fresh[:min(creatorCompanies, len(fresh))] {
 		for k := range s.Customers {
 			t.Creators = append(t.Creators, customerEmail(i, k))
 		}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"sync"
 	"time"
 
 	"supportal/domain"
@@ -52,9 +53,23 @@ func (a Account) Location() *time.Location {
 	return Location(a.TimeZone)
 }
 
+// locations caches the zones Location loaded: time.LoadLocation reads and
+// parses the zone's file on every call, and pages format times of every
+// account they show.
+var locations sync.Map // name → *time.Location
+
 // Location loads the named zone, falling back to DefaultTimeZone and then
 // UTC.
 func Location(name string) *time.Location {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l := loadLocation(name)
+	locations.Store(name, l)
+	return l
+}
+
+func loadLocation(name string) *time.Location {
 	if name != "" {
 		if l, err := time.LoadLocation(name); err == nil {
 			return l

@@ -161,6 +161,11 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (Ticket, error)
 		s.discard(ctx, files)
 		return Ticket{}, err
 	}
+	staff, err := s.staffRecipients(ctx, t) // before the day's number is locked
+	if err != nil {
+		s.discard(ctx, files)
+		return Ticket{}, err
+	}
 	err = s.d.Tx.InTx(ctx, func(st Stores) error {
 		seq, err := st.Tickets.NextNumber(ctx, NumberDay(now))
 		if err != nil {
@@ -184,7 +189,7 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (Ticket, error)
 		if err := s.notice(ctx, st, p, "ticket_created", t, now, nil); err != nil {
 			return err
 		}
-		if err := s.notifyStaff(ctx, st, t, "ticket_new_agent", now, map[string]any{"Body": in.Description}); err != nil {
+		if err := s.noticeAll(ctx, st, staff, NoticeNewAgent, t, now, map[string]any{"Body": in.Description}); err != nil {
 			return err
 		}
 		return audit(ctx, st, "ticket_created", p.ID, now, t.Number)

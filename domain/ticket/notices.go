@@ -77,19 +77,31 @@ func (s *Service) notifyCustomers(ctx context.Context, st Stores, t Ticket, temp
 // notifyStaff sends the notice to the ticket's assignee or, when it has
 // none, to every agent.
 func (s *Service) notifyStaff(ctx context.Context, st Stores, t Ticket, template string, now time.Time, extra map[string]any) error {
-	var to []Person
+	to, err := s.staffRecipients(ctx, t)
+	if err != nil {
+		return err
+	}
+	return s.noticeAll(ctx, st, to, template, t, now, extra)
+}
+
+// staffRecipients returns the ticket's assignee or, when it has none, every
+// agent. It reads through People, outside any unit of work: a use case that
+// holds a lock (Create holds the day's ticket number) looks them up before
+// its transaction, or every connection of the pool could end up waiting for
+// that lock while its holder waits for a connection.
+func (s *Service) staffRecipients(ctx context.Context, t Ticket) ([]Person, error) {
 	if t.AssigneeID != 0 {
 		p, err := s.d.People.Person(ctx, t.AssigneeID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		to = append(to, p)
-	} else {
-		var err error
-		if to, err = s.d.People.Agents(ctx); err != nil {
-			return err
-		}
+		return []Person{p}, nil
 	}
+	return s.d.People.Agents(ctx)
+}
+
+// noticeAll enqueues the notice about t to each of to.
+func (s *Service) noticeAll(ctx context.Context, st Stores, to []Person, template string, t Ticket, now time.Time, extra map[string]any) error {
 	for _, p := range to {
 		if err := s.notice(ctx, st, p, template, t, now, extra); err != nil {
 			return err
