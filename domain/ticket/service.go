@@ -24,7 +24,7 @@ type Limits struct {
 
 // DefaultLimits are the limits of SPEC §4.1.
 var DefaultLimits = Limits{PerAccountHour: 20, PerCompanyDay: 100, MaxFiles: 5, MaxFileBytes: 20 << 20,
-	List: page.Limits{DefaultSize: 20, MaxSize: 100, MaxNumber: 500}, CountCap: 1000}
+	List: page.Limits{DefaultSize: 20, MaxSize: 100, MaxNumber: 500}, CountCap: 200}
 
 // Deps are the driven ports of the ticket service. Reads go to Tickets and
 // Threads; every use case that writes runs as one unit of work of Tx.
