@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 // env is the agents' pages over PostgreSQL and MinIO, wired as main wires
 // them; the verified companies and their devices are the tests' own.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *sqlx.DB
 	app   *web.Server
 	ids   *ident.Service
@@ -111,7 +111,7 @@ func (d *devices) CompanyLines(context.Context, int64, time.Time) ([]tk.Line, er
 // start is the tests' time: a Wednesday, 10:00 in Shanghai.
 var start = time.Date(2026, 3, 11, 2, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, db: migratedDB(t), clock: webtest.NewClock(start), ver: verified{}, devs: &devices{by: map[int64][]tk.Device{}}}
 	store := postgres.NewIdentityStore(e.db)
@@ -135,7 +135,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // migratedDB returns a fresh, migrated PostgreSQL database.
-func migratedDB(t *testing.T) *sqlx.DB {
+func migratedDB(t testing.TB) *sqlx.DB {
 	t.Helper()
 	url := pgtest.Template(t, "migrated", func(url string) error {
 		db, err := postgres.Open(context.Background(), url)
