@@ -103,3 +103,18 @@ func (s *TicketStore) Count(_ context.Context, f ticket.Filter, countCap int) (i
 	}
 	return capCount(n, countCap), nil
 }
+
+var _ ticket.Counter = (*TicketStore)(nil)
+
+// CountEach counts each filter of fs up to countCap.
+func (s *TicketStore) CountEach(ctx context.Context, fs []ticket.Filter, countCap int) ([]int, error) {
+	out := make([]int, len(fs))
+	for i, f := range fs {
+		n, err := s.Count(ctx, f, countCap)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}

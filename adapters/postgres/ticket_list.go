@@ -18,9 +18,12 @@ import (
 // literals: a list of open statuses then implies the predicate of the
 // partial indexes over open tickets (tickets_open_due_idx,
 // tickets_assignee_idx) in any plan, generic or custom.
-func ticketFilter(f ticket.Filter) (string, []any) {
+func ticketFilter(f ticket.Filter) (string, []any) { return ticketFilterAfter(f, nil) }
+
+// ticketFilterAfter is ticketFilter for a statement whose first arguments
+// are args: its placeholders follow theirs.
+func ticketFilterAfter(f ticket.Filter, args []any) (string, []any) {
 	var b strings.Builder
-	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -87,6 +90,56 @@ func listTicketsSQL(f ticket.Filter) (string, []any) {
 	return `SELECT ` + ticketColumns + where + `
 ORDER BY ` + ticketOrder(f.Sort) + `
 LIMIT $` + strconv.Itoa(n-1) + ` OFFSET $` + strconv.Itoa(n), args
+}
+
+// countEachSQL returns the query of CountEach: one bounded count per
+// filter, each a subquery of one statement (one round trip and one plan;
+// each still walks only its own index up to upTo rows).
+func countEachSQL(fs []ticket.Filter, upTo int) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("SELECT ")
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		var where string
+		where, args = ticketFilterAfter(f, args)
+		args = append(args, upTo)
+		b.WriteString("(SELECT count(*) FROM (SELECT 1" + where + "\n\tORDER BY " + ticketOrder(f.Sort) +
+			"\n\tLIMIT $" + strconv.Itoa(len(args)) + ") s)")
+	}
+	return b.String(), args
+}
+
+var _ ticket.Counter = (*TicketStore)(nil)
+
+// CountEach returns the count of each filter of fs, as Count does, in one
+// statement.
+func (s *TicketStore) CountEach(ctx context.Context, fs []ticket.Filter, countCap int) ([]int, error) {
+	if len(fs) == 0 {
+		return []int{}, nil
+	}
+	if countCap <= 0 {
+		out := make([]int, len(fs))
+		for i, f := range fs {
+			var err error
+			if out[i], err = s.Count(ctx, f, 0); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	q, args := countEachSQL(fs, countCap+1)
+	out := make([]int, len(fs))
+	dest := make([]any, len(fs))
+	for i := range out {
+		dest[i] = &out[i]
+	}
+	if err := s.db.QueryRowxContext(ctx, q, args...).Scan(dest...); err != nil {
+		return nil, ticketErr("count each", err)
+	}
+	return out, nil
 }
 
 // countTicketsSQL returns the query of Count: exact when upTo is 0,

@@ -40,6 +40,7 @@ func Tickets(t *testing.T, newBackend func(t *testing.T) TicketBackend) {
 		{"ListSorts", testTicketSorts},
 		{"ListPages", testTicketPages},
 		{"CountCap", testTicketCountCap},
+		{"CountEach", testCountEach},
 		{"OpenOnDevice", testOpenOnDevice},
 		{"CreatedSince", testCreatedSince},
 		{"Messages", testTicketMessages},

@@ -206,13 +206,17 @@ func (s *Service) Counts(ctx context.Context, a Actor) (map[string]int, error) {
 }
 
 func (s *Service) counts(ctx context.Context, a Actor, now time.Time) (map[string]int, error) {
+	fs := make([]Filter, len(Views))
+	for i, v := range Views {
+		fs[i] = viewFilter(v, a.AccountID, now)
+	}
+	ns, err := s.d.Counter.CountEach(ctx, fs, s.d.Limits.CountCap)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]int, len(Views))
-	for _, v := range Views {
-		n, err := s.d.Tickets.Count(ctx, viewFilter(v, a.AccountID, now), s.d.Limits.CountCap)
-		if err != nil {
-			return nil, err
-		}
-		out[v] = n
+	for i, v := range Views {
+		out[v] = ns[i]
 	}
 	// 即将超时 counts what is due within the hour and not overdue yet.
 	out[ViewDueSoon] = max(out[ViewDueSoon]-out[ViewOverdue], 0)

@@ -29,7 +29,10 @@ var DefaultLimits = Limits{PerAccountHour: 20, PerCompanyDay: 100, MaxFiles: 5, 
 // Deps are the driven ports of the ticket service. Reads go to Tickets and
 // Threads; every use case that writes runs as one unit of work of Tx.
 type Deps struct {
-	Tickets  Tickets
+	Tickets Tickets
+	// Counter counts the queue's views in one read; nil takes Tickets when
+	// it is a Counter, else one Count per view.
+	Counter  Counter
 	Threads  Threads
 	Tx       TxRunner
 	People   People
@@ -59,6 +62,13 @@ func NewService(d Deps) *Service {
 		"Files": d.Files == nil, "Sniffer": d.Sniffer == nil} {
 		if missing {
 			panic("ticket: NewService: no " + name)
+		}
+	}
+	if d.Counter == nil {
+		if c, ok := d.Tickets.(Counter); ok {
+			d.Counter = c
+		} else {
+			d.Counter = oneByOne{d.Tickets}
 		}
 	}
 	if d.Now == nil {
