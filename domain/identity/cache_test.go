@@ -143,3 +143,82 @@ func TestNewSignInEndsHeldSession(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// countingStaff counts the reads of the staff list that reach the store.
+type countingStaff struct {
+	*memory.IdentityStore
+	reads atomic.Int64
+}
+
+func (c *countingStaff) StaffWithRoles(ctx context.Context, roles []identity.Role) ([]identity.Account, error) {
+	c.reads.Add(1)
+	return c.IdentityStore.StaffWithRoles(ctx, roles)
+}
+
+func names(as []identity.Account) []string {
+	out := []string{}
+	for _, a := range as {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+func TestAgentsKeptBrieflyAndDroppedOnChange(t *testing.T) {
+	var cs *countingStaff
+	f := newFixtureWith(t, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), func(f *fixture, d *identity.Deps) {
+		cs = &countingStaff{IdentityStore: f.store}
+		d.Accounts, d.CacheFor = cs, 5*time.Second
+	})
+	agent := func() []string {
+		t.Helper()
+		as, err := f.svc.Agents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names(as)
+	}
+	a, err := f.svc.CreateStaff(ctx, "wang@example.com", "坐席 王", identity.RoleAgent, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := agent(); len(got) != 1 || got[0] != "坐席 王" {
+		t.Fatalf("Agents = %q, want [坐席 王]", got)
+	}
+	agent()
+	agent()
+	if n := cs.reads.Load(); n != 1 {
+		t.Errorf("three reads within the cache's lifetime reached the store %d times, want 1", n)
+	}
+	// A staff account created here shows at once.
+	if _, err := f.svc.CreateStaff(ctx, "zhao@example.com", "坐席 赵", identity.RoleAdmin, pw); err != nil {
+		t.Fatal(err)
+	}
+	if got := agent(); len(got) != 2 || got[1] != "坐席 赵" {
+		t.Errorf("after a new admin: Agents = %q, want [坐席 王 坐席 赵]", got)
+	}
+	// So does a profile changed here.
+	if err := f.svc.UpdateProfile(ctx, a, identity.Profile{Name: "坐席 王伟", JobTitle: "it_lead"}, client); err != nil {
+		t.Fatal(err)
+	}
+	if got := agent(); len(got) != 2 || got[0] != "坐席 王伟" {
+		t.Errorf("after a new name: Agents = %q, want 坐席 王伟 first", got)
+	}
+	// A change made elsewhere (in the store) shows once the entry expires.
+	b := identity.Account{Email: "li@example.com", Kind: identity.KindStaff, Role: identity.RoleAgent, Name: "坐席 李", Lang: "zh-CN"}
+	if err := f.store.CreateStaff(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if got := agent(); len(got) != 2 {
+		t.Errorf("within the lifetime: Agents = %q, want the two cached", got)
+	}
+	f.clock.Add(5 * time.Second)
+	if got := agent(); len(got) != 3 {
+		t.Errorf("after the lifetime: Agents = %q, want three", got)
+	}
+	// A caller changing its copy leaves the cached list alone.
+	as, _ := f.svc.Agents(ctx)
+	as[0].Name = "改掉"
+	if got := agent(); got[0] != "坐席 王伟" {
+		t.Errorf("Agents after a caller changed its copy = %q", got)
+	}
+}

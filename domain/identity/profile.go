@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"supportal/domain"
 )
@@ -14,9 +15,21 @@ func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
 }
 
 // Agents returns the staff accounts that handle tickets (agents and
-// admins), by id.
+// admins), by id. The list is kept for CacheFor: a staff account created
+// or changed through this service shows at once, one changed by another
+// server instance within CacheFor.
 func (s *Service) Agents(ctx context.Context) ([]Account, error) {
-	return s.d.Accounts.StaffWithRoles(ctx, []Role{RoleAgent, RoleAdmin})
+	now := s.now()
+	if as, ok := s.agents.Get(struct{}{}, now); ok {
+		return slices.Clone(as), nil
+	}
+	gen := s.agents.Gen()
+	as, err := s.d.Accounts.StaffWithRoles(ctx, []Role{RoleAgent, RoleAdmin})
+	if err != nil {
+		return nil, err
+	}
+	s.agents.PutIf(struct{}{}, slices.Clone(as), now, gen)
+	return as, nil
 }
 
 // Company returns the company of a customer account.
@@ -125,6 +138,7 @@ func (s *Service) CreateStaffInZone(ctx context.Context, email, name string, rol
 	}
 	now := s.now()
 	a := Account{Email: email, Kind: KindStaff, Role: role, Name: name, PasswordHash: h, Lang: "zh-CN", TimeZone: zone, CreatedAt: now, PasswordChangedAt: now}
+	defer s.agents.Clear()
 	if err := s.d.Accounts.CreateStaff(ctx, &a); err != nil {
 		return Account{}, err
 	}

@@ -59,7 +59,9 @@ type Deps struct {
 	// CacheFor is how long Authenticate may reuse a session and its account
 	// read from the stores (0: never). Sign-out, password and profile
 	// changes made through this service take effect at once; a change made
-	// by another server instance takes up to CacheFor.
+	// by another server instance takes up to CacheFor. Agents keeps the
+	// list of agents and admins as long; creating a staff account or
+	// changing an account through this service drops it.
 	CacheFor time.Duration
 }
 
@@ -69,6 +71,7 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 	sessions  *memo.Cache[string, signedIn] // by token hash
+	agents    *memo.Cache[struct{}, []Account]
 }
 
 // signedIn is a session and its account as Authenticate last read them.
@@ -106,12 +109,15 @@ func NewService(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{d: d, sessions: memo.New[string, signedIn](d.CacheFor, maxCachedSessions)}
+	return &Service{d: d, sessions: memo.New[string, signedIn](d.CacheFor, maxCachedSessions),
+		agents: memo.New[struct{}, []Account](d.CacheFor, 1)}
 }
 
-// forgetAccount drops the account's cached sessions after a change to it.
+// forgetAccount drops the account's cached sessions, and the cached list of
+// agents, after a change to it.
 func (s *Service) forgetAccount(id int64) {
 	s.sessions.DeleteFunc(func(_ string, e signedIn) bool { return e.a.ID == id })
+	s.agents.Clear()
 }
 
 func (s *Service) now() time.Time { return s.d.Now().UTC() }
