@@ -113,11 +113,18 @@ var start = time.Date(2026, 3, 11, 2, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvCaching(t, 0)
+}
+
+// newEnvCaching is newEnv with the identity service caching for cacheFor,
+// as main wires it.
+func newEnvCaching(t testing.TB, cacheFor time.Duration) *env {
+	t.Helper()
 	e := &env{t: t, db: migratedDB(t), clock: webtest.NewClock(start), ver: verified{}, devs: &devices{by: map[int64][]tk.Device{}}}
 	store := postgres.NewIdentityStore(e.db)
 	e.ids = ident.NewService(ident.Deps{Tx: postgres.NewIdentityTx(e.db), Accounts: store, Companies: store, Codes: store,
 		Sessions: store, Attempts: store, Drafts: store, Tokens: store, SecondFactors: store, Hasher: memory.Hasher{},
-		OTP: totp.OTP{}, Secret: []byte("test")})
+		OTP: totp.OTP{}, Secret: []byte("test"), CacheFor: cacheFor})
 	endpoint, access, secret := miniotest.Server(t)
 	files, err := minio.New(t.Context(), minio.Config{Endpoint: endpoint, AccessKey: access, SecretKey: secret, Bucket: miniotest.Bucket(t)})
 	if err != nil {
