@@ -82,12 +82,22 @@ func ticketOrder(sort string) string {
 	return "t.updated_at DESC, t.id DESC"
 }
 
-// listTicketsSQL returns the query of one page of List.
-func listTicketsSQL(f ticket.Filter) (string, []any) {
+// listTicketsSQL returns the query of one page of List; each row carries
+// the count of the whole selection up to upTo (0: exact) as total, an
+// InitPlan PostgreSQL runs once, so that a page and its count take one
+// statement.
+func listTicketsSQL(f ticket.Filter, upTo int) (string, []any) {
 	where, args := ticketFilter(f)
+	count := `SELECT count(*)` + where
+	if upTo > 0 {
+		args = append(args, upTo)
+		count = `SELECT count(*) FROM (SELECT 1` + where + `
+	ORDER BY ` + ticketOrder(f.Sort) + `
+	LIMIT $` + strconv.Itoa(len(args)) + `) s`
+	}
 	args = append(args, f.Limit, max(f.Offset, 0))
 	n := len(args)
-	return `SELECT ` + ticketColumns + where + `
+	return `SELECT ` + ticketColumns + `, (` + count + `) AS total` + where + `
 ORDER BY ` + ticketOrder(f.Sort) + `
 LIMIT $` + strconv.Itoa(n-1) + ` OFFSET $` + strconv.Itoa(n), args
 }
@@ -156,27 +166,42 @@ func countTicketsSQL(f ticket.Filter, upTo int) (string, []any) {
 	LIMIT $` + strconv.Itoa(len(args)) + `) s`, args
 }
 
+// countedRow is a row of a page with the count of its selection.
+type countedRow struct {
+	ticketRow
+	Total int `db:"total"`
+}
+
 // List returns the page of tickets f selects (f.Limit of them after
 // skipping f.Offset; none when f.Limit is 0 or less) and their count (see
-// Count).
+// Count), in one statement unless the page is empty.
 func (s *TicketStore) List(ctx context.Context, f ticket.Filter, countCap int) ([]ticket.Ticket, int, error) {
-	var out []ticket.Ticket
-	if f.Limit > 0 {
-		q, args := listTicketsSQL(f)
-		var rows []ticketRow
-		if err := sqlx.SelectContext(ctx, s.db, &rows, q, args...); err != nil {
-			return nil, 0, ticketErr("list", err)
-		}
-		var err error
-		if out, err = tickets(rows); err != nil {
-			return nil, 0, ticketErr("list", err)
-		}
+	if f.Limit <= 0 {
+		n, err := s.Count(ctx, f, countCap)
+		return nil, n, err
 	}
-	n, err := s.Count(ctx, f, countCap)
+	upTo := 0
+	if countCap > 0 {
+		upTo = countCap + 1
+	}
+	q, args := listTicketsSQL(f, upTo)
+	var rows []countedRow
+	if err := sqlx.SelectContext(ctx, s.db, &rows, q, args...); err != nil {
+		return nil, 0, ticketErr("list", err)
+	}
+	if len(rows) == 0 {
+		n, err := s.Count(ctx, f, countCap)
+		return []ticket.Ticket{}, n, err
+	}
+	plain := make([]ticketRow, len(rows))
+	for i, r := range rows {
+		plain[i] = r.ticketRow
+	}
+	out, err := tickets(plain)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, ticketErr("list", err)
 	}
-	return out, n, nil
+	return out, rows[0].Total, nil
 }
 
 // Count returns how many tickets f selects: all of them when countCap is
