@@ -85,6 +85,24 @@ func TestRatingForm(t *testing.T) {
 	}
 }
 
+func TestRatingKeptOnReopenedTicket(t *testing.T) {
+	e := newThreadEnv(t)
+	_, _, _, ticket := twoCompanies(t, e)
+	ctx := context.Background()
+	agent := e.agent("agent@example.com")
+	id := itoa(ticket.ID)
+	if _, err := e.svc.SetStatus(ctx, asAgent(agent), ticket.ID, tk.Loaded{}, tk.StatusResolved); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client("zh-CN", "a@example.com")
+	webtest.WantRedirect(t, rate(c, ticket.ID, "3", ""), "/tickets/"+id)
+	webtest.WantRedirect(t, reply(c, ticket.ID, "问题又出现了", nil), "/tickets/"+id)
+	// Reopened: the rating is shown, without the form.
+	r := c.Get("/tickets/" + id)
+	webtest.WantText(t, r, `badge-ticket-in_progress`, "您的评价：3 分（满分 5 分）")
+	webtest.WantNoText(t, r, `name="score"`, `id="rating-fixed"`)
+}
+
 func TestRatingFormEnglishAndOtherCompany(t *testing.T) {
 	e := newThreadEnv(t)
 	_, _, _, ticket := twoCompanies(t, e)

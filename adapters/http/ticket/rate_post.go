@@ -14,8 +14,9 @@ import (
 // ratingView is the 满意度评价 part of a ticket's page: shown on a resolved
 // or closed ticket, with the form while the rating may still change.
 type ratingView struct {
-	Show    bool // resolved or closed
-	CanRate bool // not rated yet, or within the week after the first rating
+	Show    bool // resolved or closed, or rated before a reopening
+	CanRate bool // resolved or closed, and not rated yet or within the week after the first rating
+	Fixed   bool // rated more than a week ago: it no longer changes
 	R       tk.Rating
 	// Until is when the rating becomes fixed (zero: not rated yet).
 	Until  time.Time
@@ -26,9 +27,10 @@ type ratingView struct {
 
 // ratingData builds the rating part of the ticket's page at now.
 func ratingData(t tk.Ticket, now time.Time) ratingView {
-	v := ratingView{Show: !t.Open(), R: t.Rating, URL: ticketURL(t.ID) + "/rating", Scores: []int{5, 4, 3, 2, 1},
+	v := ratingView{Show: !t.Open() || t.Rating.Rated(), R: t.Rating, URL: ticketURL(t.ID) + "/rating", Scores: []int{5, 4, 3, 2, 1},
 		Max: tk.MaxRatingComment}
-	v.CanRate = v.Show && t.Rating.Changeable(now)
+	v.CanRate = !t.Open() && t.Rating.Changeable(now)
+	v.Fixed = !t.Rating.Changeable(now)
 	if t.Rating.Rated() {
 		v.Until = t.Rating.FirstAt.Add(tk.RatingWindow)
 	}
