@@ -47,6 +47,7 @@ var (
 	_ ticket.Threads   = (*TicketStore)(nil)
 	_ attachment.Index = (*TicketStore)(nil)
 	_ ticket.Timers    = (*TicketStore)(nil)
+	_ ticket.Ratings   = (*TicketStore)(nil)
 )
 
 var errTicketNotFound = domain.E(domain.NotFound, "error.ticket.not_found")
@@ -201,6 +202,7 @@ func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket
 	// What identifies a ticket and its origin never changes.
 	t.ID, t.Version = old.ID, old.Version+1
 	t.Number, t.CompanyID, t.OpenedBy, t.FollowUpOf, t.CreatedAt = old.Number, old.CompanyID, old.OpenedBy, old.FollowUpOf, old.CreatedAt
+	t.Rating = old.Rating
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := s.index(id)

@@ -18,6 +18,7 @@ func TestTicketContract(t *testing.T) {
 		return storetest.TicketBackend{
 			Tickets: s,
 			Threads: s,
+			Ratings: s,
 			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 				if companyID == 0 {
 					companyID = ids.Add(1)
@@ -37,6 +38,7 @@ func TestTicketTimersContract(t *testing.T) {
 		return storetest.TimerBackend{Timers: s, TicketBackend: storetest.TicketBackend{
 			Tickets: s,
 			Threads: s,
+			Ratings: s,
 			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 				if companyID == 0 {
 					companyID = ids.Add(1)

@@ -31,7 +31,8 @@ func NewTicketStore(db sqlx.ExtContext) *TicketStore { return &TicketStore{db: d
 func NewTicketTx(db *sqlx.DB) *TxRunner[ticket.Stores] {
 	return NewTxRunner(db, func(tx *sqlx.Tx) ticket.Stores {
 		return ticket.Stores{Tickets: NewTicketStore(tx), Threads: NewTicketThreads(tx),
-			Outbox: NewOutbox(tx), Audit: NewAudit(tx), Timers: NewTicketStore(tx)}
+			Outbox: NewOutbox(tx), Audit: NewAudit(tx), Timers: NewTicketStore(tx),
+			Ratings: NewTicketStore(tx)}
 	})
 }
 
@@ -78,13 +79,20 @@ type ticketRow struct {
 	FirstResponseAt  sql.NullTime  `db:"first_response_at"`
 	FirstResponseDue sql.NullTime  `db:"first_response_due"`
 	NextDue          sql.NullTime  `db:"next_due"`
+	RatingScore      sql.NullInt64 `db:"rating_score"`
+	RatingComment    string        `db:"rating_comment"`
+	RatedBy          sql.NullInt64 `db:"rated_by"`
+	RatedByName      string        `db:"rated_by_name"`
+	RatedFirstAt     sql.NullTime  `db:"rated_first_at"`
+	RatedAt          sql.NullTime  `db:"rated_at"`
 }
 
 // ticketColumns lists the columns ticketRow scans, qualified by the alias t.
 const ticketColumns = `t.id, t.number, t.company_id, t.company_name, t.opened_by, t.opened_by_name,
 	t.title, t.category, t.priority, t.status, t.phone, t.snapshot, t.covered, t.tier, t.follow_up_of,
 	t.assignee_id, t.assignee_name, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at,
-	t.first_response_at, t.first_response_due, t.next_due`
+	t.first_response_at, t.first_response_due, t.next_due,
+	t.rating_score, t.rating_comment, t.rated_by, t.rated_by_name, t.rated_first_at, t.rated_at`
 
 // ticket returns the row as the domain's ticket, its times in UTC.
 func (r ticketRow) ticket() (ticket.Ticket, error) {
@@ -106,6 +114,8 @@ func (r ticketRow) ticket() (ticket.Ticket, error) {
 		ResolvedAt: utcOrZero(r.ResolvedAt), ClosedAt: utcOrZero(r.ClosedAt),
 		FirstResponseAt:  utcOrZero(r.FirstResponseAt),
 		FirstResponseDue: utcOrZero(r.FirstResponseDue), NextDue: utcOrZero(r.NextDue),
+		Rating: ticket.Rating{Score: int(r.RatingScore.Int64), Comment: r.RatingComment, ByID: r.RatedBy.Int64,
+			ByName: r.RatedByName, FirstAt: utcOrZero(r.RatedFirstAt), At: utcOrZero(r.RatedAt)},
 	}, nil
 }
 

@@ -23,6 +23,7 @@ func ticketBackend(db *sqlx.DB) storetest.TicketBackend {
 	return storetest.TicketBackend{
 		Tickets: NewTicketStore(db),
 		Threads: NewTicketThreads(db),
+		Ratings: NewTicketStore(db),
 		Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 			t.Helper()
 			if companyID == 0 {

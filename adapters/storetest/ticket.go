@@ -15,6 +15,7 @@ import (
 type TicketBackend struct {
 	Tickets ticket.Tickets
 	Threads ticket.Threads
+	Ratings ticket.Ratings
 	// Customer creates a customer named name in the company companyID, or
 	// in a new company of its own when companyID is 0, and returns both ids.
 	Customer func(t *testing.T, companyID int64, name string) (int64, int64)
@@ -47,6 +48,8 @@ func Tickets(t *testing.T, newBackend func(t *testing.T) TicketBackend) {
 		{"Attachment", testTicketAttachment},
 		{"Events", testTicketEvents},
 		{"Followers", testTicketFollowers},
+		{"Rate", testTicketRate},
+		{"RateFnError", testTicketRateFnError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,6 +100,16 @@ func matrixCells(m *matrixEnv) []cell {
 					return formRequest(path, token, nil)
 				},
 				fresh: (*matrixEnv).resolved},
+			cell{route: "POST /tickets/:id<int>/rating", name: "rate", path: onTicket("/tickets/%d/rating"), on: co, want: custCols(401, 404, ok, cross),
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return formRequest(path, token, map[string]string{"score": "4", "comment": "矩阵评价"})
+				},
+				fresh: (*matrixEnv).resolved},
+			cell{route: "POST /tickets/:id<int>/rating", name: "rate an open ticket", path: onTicket("/tickets/%d/rating"), on: co,
+				want: custCols(401, 404, refused, other),
+				post: func(m *matrixEnv, token, path string, _ ticket.Ticket) *http.Request {
+					return formRequest(path, token, map[string]string{"score": "5"})
+				}},
 		)
 		for _, sc := range []struct{ action, kv string }{{"assign", "assignee="}, {"status", "status=in_progress"},
 			{"priority", "priority=1"}, {"category", "category=question"}, {"reply", ""}} {

@@ -55,8 +55,8 @@ type Tickets interface {
 	// Update locks the ticket, calls fn and, when fn returns nil, stores
 	// the changed ticket with its version increased by one; it returns the
 	// stored ticket, or fn's error with the ticket as it was.
-	// The number, company, opener, follow-up link and creation time are
-	// kept whatever fn sets.
+	// The number, company, opener, follow-up link, creation time and
+	// rating are kept whatever fn sets.
 	Update(ctx context.Context, id int64, fn func(*Ticket) error) (Ticket, error)
 	// List returns a page of the tickets the filter selects and their
 	// count, up to countCap (0: exact).
@@ -109,6 +109,18 @@ type Stores struct {
 	Audit   ports.Audit
 	// Timers claims the tickets the timed rules are due for (timers.go).
 	Timers Timers
+	// Ratings stores the customers' ratings (rating.go).
+	Ratings Ratings
+}
+
+// Ratings stores the 满意度评价 of tickets.
+type Ratings interface {
+	// Rate locks the ticket (as Update does), calls fn with it and, when fn
+	// returns nil, stores the rating fn returns as the ticket's, leaving
+	// the ticket's version and activity time as they are; it returns the
+	// ticket with its stored rating, or fn's error. An unknown ticket is
+	// NotFound.
+	Rate(ctx context.Context, id int64, fn func(Ticket) (Rating, error)) (Ticket, error)
 }
 
 // Timers finds the tickets a timed rule is due for and records the notices

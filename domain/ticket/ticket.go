@@ -103,6 +103,9 @@ type Ticket struct {
 	// running (zero: none), by which the agents' queue sorts.
 	FirstResponseDue time.Time
 	NextDue          time.Time
+	// Rating is the customers' 满意度评价 (Score 0: not rated), kept by
+	// the Ratings store; Update leaves it as it is.
+	Rating Rating
 }
 
 // Open tells whether the ticket is neither resolved nor closed.
@@ -159,6 +162,7 @@ const (
 	EventCustomerReply EventKind = "customer_message"
 	EventStaffReply    EventKind = "staff_reply" // a public staff message
 	EventNote          EventKind = "note"
+	EventRating        EventKind = "rating" // From, To: the old and new score ("" none)
 )
 
 // Event is one entry of a ticket's history: who changed what, when.

@@ -32,6 +32,7 @@ type detailView struct {
 	MaxFiles   int
 	MaxMB      int64
 	Fragment   bool // the reply form alone, for htmx: it carries the error summary
+	Rating     ratingView
 }
 
 // deviceView is the device as the ticket's coverage snapshot recorded it.
@@ -131,6 +132,7 @@ func (h *Handler) detailData(v tk.View, loc *time.Location) *detailView {
 	d.CanReply = !d.Closed && !late
 	d.CanClose = !d.Closed
 	d.CanReopen = t.Status == tk.StatusResolved && !late
+	d.Rating = ratingData(t, now)
 	for _, m := range v.Messages {
 		if m.Internal {
 			continue // the service never returns notes to customers; a page never shows one

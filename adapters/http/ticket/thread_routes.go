@@ -22,6 +22,7 @@ func (h *Handler) threadRoutes(g fiber.Router) {
 	g.Get("/:id<int>/close", h.closePage)
 	g.Post("/:id<int>/close", h.close)
 	g.Post("/:id<int>/reopen", h.reopen)
+	g.Post("/:id<int>/rating", h.rate)
 }
 
 // ticketID reads the :id parameter; a malformed one is an unknown page.

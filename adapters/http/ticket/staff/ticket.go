@@ -172,12 +172,16 @@ func (h *Handler) event(c *fiber.Ctx, e tk.Event) eventView {
 			to = h.s.T(c, "staffticket.unassigned", nil)
 		}
 	}
+	key := "staffticket.event." + string(e.Kind)
+	if e.Kind == tk.EventRating && from == "" {
+		key = "staffticket.event.rating_first"
+	}
 	actor := e.ActorName
 	if e.ActorRole == tk.RoleSystem || actor == "" {
 		actor = h.s.T(c, "staffticket.role.system", nil)
 	}
 	return eventView{At: e.At, Actor: actor, Role: e.ActorRole,
-		Text: h.s.T(c, "staffticket.event."+string(e.Kind), map[string]any{"From": from, "To": to})}
+		Text: h.s.T(c, key, map[string]any{"From": from, "To": to})}
 }
 
 // label translates a code under prefix; an empty code is a dash.
