@@ -187,9 +187,8 @@ func LocalPath(p string) string {
 func (s *Server) Shutdown(ctx context.Context) error { return s.App.ShutdownWithContext(ctx) }
 
 // ViewCount is the number of tickets of one saved view of the agents'
-// queue; More tells that counting stopped at Count ("1000+").
+// queue, as shown ("200+" where counting stopped).
 type ViewCount struct {
 	View  string
-	Count int
-	More  bool
+	Count string
 }

@@ -90,10 +90,7 @@ func formatTimes(lang string, data map[string]any) map[string]any {
 			continue
 		}
 		if out == nil {
-			out = make(map[string]any, len(data)+1)
-			for kk, vv := range data {
-				out[kk] = vv
-			}
+			out = clone(data)
 		}
 		out[name] = at
 	}
@@ -112,10 +109,7 @@ func (n *Notifier) translateKeys(lang string, data map[string]any) map[string]an
 			continue
 		}
 		if out == nil {
-			out = make(map[string]any, len(data)+1)
-			for kk, vv := range data {
-				out[kk] = vv
-			}
+			out = clone(data)
 		}
 		out[strings.TrimSuffix(k, "Key")] = n.bundle.T(lang, id, nil)
 	}
@@ -127,10 +121,17 @@ func (n *Notifier) translateKeys(lang string, data map[string]any) map[string]an
 
 // with returns a copy of data with key set to v.
 func with(data map[string]any, key string, v any) map[string]any {
-	out := make(map[string]any, len(data)+1)
-	for k, vv := range data {
-		out[k] = vv
-	}
+	out := clone(data)
 	out[key] = v
+	return out
+}
+
+// clone copies data, with room for one more value: the notices' data is
+// never changed in place.
+func clone(data map[string]any) map[string]any {
+	out := make(map[string]any, len(data)+1)
+	for k, v := range data {
+		out[k] = v
+	}
 	return out
 }

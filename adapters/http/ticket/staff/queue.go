@@ -162,7 +162,7 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 	return h.s.Render(c, "ticket/staff_queue", p)
 }
 
-// count shows a view's count, "1000+" above the service's cap.
+// count shows a view's count, "200+" above the service's cap.
 func (h *Handler) count(n int) string {
 	if max := h.svc.CountCap(); n > max {
 		return strconv.Itoa(max) + "+"

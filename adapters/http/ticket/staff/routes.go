@@ -35,11 +35,7 @@ func Register(s *web.Server, svc *tk.Service) *Handler {
 		}
 		var out []web.ViewCount
 		for _, v := range []string{tk.ViewUnassigned, tk.ViewMine, tk.ViewOverdue} {
-			n, more := counts[v], counts[v] > svc.CountCap()
-			if more {
-				n = svc.CountCap()
-			}
-			out = append(out, web.ViewCount{View: v, Count: n, More: more})
+			out = append(out, web.ViewCount{View: v, Count: h.count(counts[v])})
 		}
 		return out, nil
 	}
