@@ -1,0 +1,80 @@
+// Package mailin reads an inbound email (RFC 5322, MIME) into what the ticket
+// module needs from a reply: who sent it, what it answers, whether a machine
+// wrote it, the new text without the quoted history and signature, and the
+// attached files.
+package mailin
+
+import (
+	"errors"
+	"io"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// ErrTooLarge is returned by Parse when the message is larger than the limit.
+var ErrTooLarge = errors.New("mailin: message too large")
+
+// Message is one parsed inbound email.
+type Message struct {
+	// MessageID, InReplyTo and References are the message ids without the
+	// angle brackets.
+	MessageID  string
+	InReplyTo  string
+	References []string
+	// From is the address of the From header, lower-cased; FromName its
+	// display name.
+	From     string
+	FromName string
+	// To and Cc are the addresses of those headers, lower-cased.
+	To      []string
+	Cc      []string
+	Subject string
+	Date    time.Time
+	// Auto says a machine wrote the message (an auto-reply, an out-of-office
+	// notice, a bounce or delivery status notification, bulk or list mail);
+	// AutoReason says which sign gave it away, for the log.
+	Auto       bool
+	AutoReason string
+	// Text is the whole body as plain text; an HTML-only body is turned
+	// into text, never kept as markup.
+	Text string
+	// Reply is Text without the quoted history and the signature: what the
+	// person wrote in this message.
+	Reply       string
+	Attachments []Attachment
+}
+
+// Attachment is one file attached to the message.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Parse reads one message of at most limit bytes from r.
+func Parse(r io.Reader, limit int64) (*Message, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > limit {
+		return nil, ErrTooLarge
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{
+		MessageID: strings.Trim(msg.Header.Get("Message-ID"), "<> "),
+		InReplyTo: strings.Trim(msg.Header.Get("In-Reply-To"), "<> "),
+		Subject:   msg.Header.Get("Subject"),
+	}
+	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
+		m.From, m.FromName = strings.ToLower(a.Address), a.Name
+	}
+	body, _ := io.ReadAll(msg.Body)
+	m.Text = string(body)
+	m.Reply = m.Text
+	return m, nil
+}
