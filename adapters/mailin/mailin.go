@@ -6,9 +6,6 @@ package mailin
 
 import (
 	"errors"
-	"io"
-	"net/mail"
-	"strings"
 	"time"
 )
 
@@ -39,6 +36,9 @@ type Message struct {
 	// Text is the whole body as plain text; an HTML-only body is turned
 	// into text, never kept as markup.
 	Text string
+	// TextFromHTML says Text was made from an HTML body because the message
+	// had no plain text one (or only an empty one).
+	TextFromHTML bool
 	// Reply is Text without the quoted history and the signature: what the
 	// person wrote in this message.
 	Reply       string
@@ -50,31 +50,10 @@ type Attachment struct {
 	Name        string
 	ContentType string
 	Data        []byte
-}
-
-// Parse reads one message of at most limit bytes from r.
-func Parse(r io.Reader, limit int64) (*Message, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(raw)) > limit {
-		return nil, ErrTooLarge
-	}
-	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
-	if err != nil {
-		return nil, err
-	}
-	m := &Message{
-		MessageID: strings.Trim(msg.Header.Get("Message-ID"), "<> "),
-		InReplyTo: strings.Trim(msg.Header.Get("In-Reply-To"), "<> "),
-		Subject:   msg.Header.Get("Subject"),
-	}
-	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
-		m.From, m.FromName = strings.ToLower(a.Address), a.Name
-	}
-	body, _ := io.ReadAll(msg.Body)
-	m.Text = string(body)
-	m.Reply = m.Text
-	return m, nil
+	// ContentID is the part's Content-ID without brackets, by which an HTML
+	// body shows an inline image; Inline says the sender meant the part to
+	// be shown in the body (a logo in a signature, a pasted screenshot)
+	// rather than attached.
+	ContentID string
+	Inline    bool
 }
