@@ -65,6 +65,10 @@ func skipElement(a atom.Atom) bool {
 	return false
 }
 
+// maxQuotePrefix is how many ">" a line of nested block quotes gets at
+// most, which keeps the text linear in the size of the HTML.
+const maxQuotePrefix = 8
+
 // line is one output line with the block quote depth it started in.
 type line struct {
 	text  string
@@ -257,7 +261,7 @@ func (t *textWriter) String() string {
 	blank := true
 	for _, l := range t.lines {
 		txt := neutralizeMarkup(l.text)
-		prefix := strings.Repeat(">", l.quote)
+		prefix := strings.Repeat(">", min(l.quote, maxQuotePrefix))
 		if strings.TrimSpace(txt) == "" {
 			if !blank {
 				out = append(out, prefix)

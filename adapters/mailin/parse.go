@@ -80,6 +80,7 @@ var msgID = regexp.MustCompile(`<([^<>\s]+)>`)
 // ids returns the message ids of a References or In-Reply-To value,
 // without brackets, in order, at most MaxIDs of them.
 func ids(v string) []string {
+	v = strings.ToValidUTF8(v, "\uFFFD")
 	var out []string
 	seen := map[string]bool{}
 	ms := msgID.FindAllStringSubmatch(v, -1)

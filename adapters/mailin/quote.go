@@ -60,6 +60,14 @@ func normLine(s string) string {
 // and without the signature. A reply written below a quote ("bottom
 // posting") is found too. It returns "" when nothing is left.
 func extractReply(text string) string {
+	return extractReplyDepth(text, 0)
+}
+
+// maxBottomPost is how many quoted blocks in a row are skipped looking
+// for a reply written below them.
+const maxBottomPost = 3
+
+func extractReplyDepth(text string, depth int) string {
 	lines := strings.Split(text, "\n")
 	norm := make([]string, len(lines))
 	for i, l := range lines {
@@ -67,14 +75,14 @@ func extractReply(text string) string {
 	}
 	cut, attrEnd := quoteStart(norm)
 	reply := cleanReply(lines[:cut], norm[:cut])
-	if reply == "" && attrEnd >= 0 {
+	if reply == "" && attrEnd >= 0 && depth < maxBottomPost {
 		rest := lines[attrEnd+1:]
 		i := 0
 		for i < len(rest) && (strings.HasPrefix(normLine(rest[i]), ">") || normLine(rest[i]) == "") {
 			i++
 		}
 		if i > 0 && i < len(rest) {
-			return extractReply(strings.Join(rest[i:], "\n"))
+			return extractReplyDepth(strings.Join(rest[i:], "\n"), depth+1)
 		}
 	}
 	return reply
@@ -106,7 +114,7 @@ func quoteStart(norm []string) (int, int) {
 
 // fromWithin reports a From line among the next n non-blank lines.
 func fromWithin(norm []string, from, n int) bool {
-	for i := from; i < len(norm) && n > 0; i++ {
+	for i := from; i < len(norm) && i < from+20 && n > 0; i++ {
 		if norm[i] == "" {
 			continue
 		}
