@@ -53,7 +53,7 @@ func detectAuto(h textproto.MIMEHeader, from, subject string, reports []string) 
 			}
 		}
 	}
-	for _, k := range []string{"List-Id", "List-Unsubscribe"} {
+	for _, k := range []string{"List-Id", "List-Unsubscribe", "X-Failed-Recipients"} {
 		if v := get(k); v != "" {
 			return true, k + ": " + v
 		}

@@ -29,6 +29,7 @@ func TestAuto(t *testing.T) {
 		{"X-Auto-Response-Suppress with an out-of-office subject", "From: a@b.cn\r\nSubject: 休假通知 Re: [#1]\r\nX-Auto-Response-Suppress: DR, OOF\r\n", true, "X-Auto-Response-Suppress"},
 		{"List-Id", person + "List-Id: <ops.example.cn>\r\n", true, "List-Id"},
 		{"List-Unsubscribe", person + "List-Unsubscribe: <mailto:u@x>\r\n", true, "List-Unsubscribe"},
+		{"X-Failed-Recipients", person + "X-Failed-Recipients: nobody@example.cn\r\n", true, "X-Failed-Recipients"},
 		{"null Return-Path", person + "Return-Path: <>\r\n", true, "Return-Path"},
 		{"multipart/report", person + "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n", true, "report-type=disposition-notification"},
 		{"message/delivery-status", person + "Content-Type: message/delivery-status\r\n", true, "message/delivery-status"},

@@ -212,12 +212,18 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // write puts text on the current line, starting it when needed.
 func (t *textWriter) write(s string) {
 	if t.cur.Len() == 0 {
-		s = strings.TrimLeft(s, " ")
+		if t.pre == 0 {
+			s = strings.TrimLeft(s, " ")
+		}
 		if s == "" {
 			return
 		}
 		if t.wantBlank {
-			t.lines = append(t.lines, line{quote: t.quote})
+			q := t.quote
+			if n := len(t.lines); n > 0 {
+				q = min(q, t.lines[n-1].quote)
+			}
+			t.lines = append(t.lines, line{quote: q})
 			t.wantBlank = false
 		}
 		t.curQuote = t.quote

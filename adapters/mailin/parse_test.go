@@ -153,3 +153,34 @@ func TestCorpusHTMLAgrees(t *testing.T) {
 		t.Errorf("only %d corpus messages have both versions", n)
 	}
 }
+
+// TestParseAttachmentKinds keeps text files, forwarded messages and files
+// named only in Content-Type as attachments, and drops signatures.
+func TestParseAttachmentKinds(t *testing.T) {
+	msg := "From: a@b.cn\r\nContent-Type: multipart/signed; boundary=s; protocol=\"application/pkcs7-signature\"\r\n\r\n" +
+		"--s\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n" +
+		"--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the files.\r\n" +
+		"--m\r\nContent-Type: text/plain; name=\"log.txt\"\r\nContent-Disposition: inline\r\n\r\nline 1\r\n" +
+		"--m\r\nContent-Type: message/rfc822\r\n\r\nSubject: =?UTF-8?B?5bel5Y2V?=\r\nFrom: x@y.cn\r\n\r\nold\r\n" +
+		"--m\r\nContent-Type: application/pdf; name*=UTF-8''%E6%8A%A5%E5%91%8A.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x\r\n" +
+		"--m\r\nContent-Type: text/html\r\nContent-Disposition: attachment; filename=\"..\\\\..\\\\page.html\"\r\n\r\n<p>x</p>\r\n" +
+		"--m--\r\n" +
+		"--s\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n\r\nMIAG\r\n--s--\r\n"
+	m, err := Parse(strings.NewReader(msg), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range m.Attachments {
+		got = append(got, fmt.Sprintf("%s %s %q", a.Name, a.ContentType, a.Data))
+	}
+	want := []string{
+		`log.txt text/plain "line 1"`,
+		`工单.eml message/rfc822 "Subject: =?UTF-8?B?5bel5Y2V?=\r\nFrom: x@y.cn\r\n\r\nold"`,
+		`报告.pdf application/pdf "%PDF-1"`,
+		`page.html text/html "<p>x</p>"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || m.Reply != "See the files." {
+		t.Errorf("attachments\n%s\nwant\n%s\nreply %q", strings.Join(got, "\n"), strings.Join(want, "\n"), m.Reply)
+	}
+}
