@@ -61,8 +61,8 @@ func detectAuto(h textproto.MIMEHeader, from, subject string, reports []string) 
 	if get("Return-Path") == "<>" {
 		return true, "Return-Path: <>"
 	}
-	for _, r := range reports {
-		return true, "Content-Type: " + r
+	if len(reports) > 0 {
+		return true, "Content-Type: " + reports[0]
 	}
 	if ct, _ := mediaType(h.Get("Content-Type")); ct == "message/delivery-status" {
 		return true, "Content-Type: " + ct

@@ -184,10 +184,6 @@ func decodeBase64Lenient(in []byte) []byte {
 		switch {
 		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
 			clean = append(clean, c)
-		case c == '-':
-			clean = append(clean, '+')
-		case c == '_':
-			clean = append(clean, '/')
 		}
 	}
 	if len(clean)%4 == 1 {

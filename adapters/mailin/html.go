@@ -117,7 +117,7 @@ func (t *textWriter) enter(n *html.Node) {
 	case blockAtoms[a]:
 		t.endLine()
 	case a == atom.Td || a == atom.Th:
-		if t.cur.Len() > 0 {
+		if t.cur.Len() > 0 && !strings.HasSuffix(t.cur.String(), " ") {
 			t.cur.WriteByte(' ')
 		}
 	}

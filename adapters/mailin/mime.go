@@ -35,8 +35,11 @@ type walker struct {
 	reports []string
 }
 
-// walk reads one entity at the given nesting depth.
-func (w *walker) walk(h textproto.MIMEHeader, body []byte, depth int) content {
+// walk reads one entity at the given nesting depth; alt says it is one
+// version of a multipart/alternative, where a part that is neither text
+// nor HTML nor named (Gmail's AMP, Apple's watch HTML) is another version
+// of the body rather than an attachment.
+func (w *walker) walk(h textproto.MIMEHeader, body []byte, depth int, alt bool) content {
 	w.parts++
 	if w.parts > MaxParts {
 		return content{}
@@ -76,6 +79,8 @@ func (w *walker) walk(h textproto.MIMEHeader, body []byte, depth int) content {
 			return content{html: w.text(ct, params, cte, body)}
 		}
 		return content{plain: w.text(ct, params, cte, body)}
+	case alt && disp != "attachment" && name == "" && !strings.HasPrefix(ct, "image/"):
+		return content{}
 	}
 	data := decodeTransfer(cte, body)
 	if name == "" {
@@ -103,7 +108,7 @@ func (w *walker) multipart(ct, boundary string, body []byte, depth int) content 
 			break
 		}
 		data, err := io.ReadAll(p)
-		kids = append(kids, w.walk(p.Header, data, depth+1))
+		kids = append(kids, w.walk(p.Header, data, depth+1, ct == "multipart/alternative"))
 		if err != nil {
 			break
 		}
@@ -137,13 +142,12 @@ func (w *walker) multipart(ct, boundary string, body []byte, depth int) content 
 func (w *walker) text(ct string, params map[string]string, cte string, body []byte) string {
 	data := decodeTransfer(cte, body)
 	cs := params["charset"]
-	var s string
 	if ct == "text/html" && cs == "" && !utf8.Valid(data) {
 		if _, name, _ := htmlcharset.DetermineEncoding(data, "text/html"); name != "windows-1252" {
 			cs = name
 		}
 	}
-	s = cleanText(toUTF8(cs, data))
+	s := cleanText(toUTF8(cs, data))
 	if ct == "text/plain" && strings.EqualFold(params["format"], "flowed") {
 		s = unflow(s, strings.EqualFold(params["delsp"], "yes"))
 	}

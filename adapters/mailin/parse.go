@@ -7,7 +7,6 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
-	"time"
 )
 
 // MaxIDs is how many message ids of a References header are kept.
@@ -49,11 +48,9 @@ func Parse(r io.Reader, limit int64) (*Message, error) {
 		m.Date = d
 	} else if d, err := mail.ParseDate(dateComment.ReplaceAllString(h.Get("Date"), "")); err == nil {
 		m.Date = d
-	} else {
-		m.Date = time.Time{}
 	}
 	var w walker
-	c := w.walk(h, body, 0)
+	c := w.walk(h, body, 0, false)
 	m.Attachments = w.atts
 	if strings.TrimSpace(c.plain) != "" {
 		m.Text = strings.TrimRight(c.plain, "\n \t")

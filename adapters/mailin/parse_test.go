@@ -138,7 +138,7 @@ func TestCorpusHTMLAgrees(t *testing.T) {
 		}
 		body, _ := io.ReadAll(msg.Body)
 		var w walker
-		c := w.walk(textproto.MIMEHeader(msg.Header), body, 0)
+		c := w.walk(textproto.MIMEHeader(msg.Header), body, 0, false)
 		if c.html == "" || c.plain == "" {
 			continue
 		}
@@ -182,5 +182,22 @@ func TestParseAttachmentKinds(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || m.Reply != "See the files." {
 		t.Errorf("attachments\n%s\nwant\n%s\nreply %q", strings.Join(got, "\n"), strings.Join(want, "\n"), m.Reply)
+	}
+}
+
+// TestParseAlternativeVersions takes Gmail's AMP and Apple's watch HTML
+// for versions of the body, not attachments.
+func TestParseAlternativeVersions(t *testing.T) {
+	msg := "From: a@b.cn\r\nContent-Type: multipart/alternative; boundary=a\r\n\r\n" +
+		"--a\r\nContent-Type: text/plain\r\n\r\nplain\r\n" +
+		"--a\r\nContent-Type: text/x-amp-html\r\n\r\n<html amp4email></html>\r\n" +
+		"--a\r\nContent-Type: text/watch-html\r\n\r\n<b>w</b>\r\n" +
+		"--a\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--a--\r\n"
+	m, err := Parse(strings.NewReader(msg), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Text != "plain" || len(m.Attachments) != 0 {
+		t.Errorf("text %q, attachments %+v", m.Text, m.Attachments)
 	}
 }

@@ -139,7 +139,9 @@ func headersFollow(norm []string, from int) bool {
 }
 
 // attribution checks the "… wrote:" line at end, which may be wrapped
-// over up to three lines, and returns its first line.
+// over up to three lines, and returns its first line. It must read like
+// an attribution (a start such as "On" or "在" and a date or an address)
+// or be followed by quoted lines.
 func attribution(norm []string, end int) (int, bool) {
 	start := end
 	for k := end - 1; k >= 0 && k >= end-2; k-- {
@@ -151,7 +153,7 @@ func attribution(norm []string, end int) (int, bool) {
 		}
 	}
 	joined := strings.Join(norm[start:end+1], " ")
-	if attributionStart.MatchString(joined) && len(joined) < 500 {
+	if attributionStart.MatchString(joined) && strings.ContainsAny(joined, "0123456789@") && len(joined) < 500 {
 		return start, true
 	}
 	for i := end + 1; i < len(norm); i++ {

@@ -24,6 +24,8 @@ func TestExtractReply(t *testing.T) {
 		{"163", "好的\n\n在 2026-12-01 10:00:00，\"Support\" <s@x.com> 写道：\n>旧", "好的"},
 		{"thunderbird zh", "好\n\n在 2026/12/1 10:00, Support 写道:\n> 旧", "好"},
 		{"thunderbird name only", "Sure\n\nSupport wrote:\n> old", "Sure"},
+		{"写道 in the text is kept", "在机房里看到\n手册上写道：\n先断电。", "在机房里看到\n手册上写道：\n先断电。"},
+		{"on … wrote in the text is kept", "On the console it wrote:\nerror 7", "On the console it wrote:\nerror 7"},
 		{"wrote in the text is kept", "As the manual wrote:\nreboot twice.", "As the manual wrote:\nreboot twice."},
 		{"quoted lines dropped, interleaved answer kept", "> Which version?\n4.2\n> And the serial?\nSN-1", "4.2\nSN-1"},
 		{"signature dash dash space", "Thanks\n-- \nJohn\nACME", "Thanks"},
