@@ -3,9 +3,7 @@ package mailin
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
 	"net/textproto"
 	"strings"
@@ -100,18 +98,10 @@ func (w *walker) walk(h textproto.MIMEHeader, body []byte, depth int, alt bool) 
 // text: an alternative keeps its first plain and last HTML version, any
 // other kind joins its parts in order.
 func (w *walker) multipart(ct, boundary string, body []byte, depth int) content {
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	var kids []content
-	for w.parts < MaxParts {
-		p, err := mr.NextRawPart()
-		if err != nil {
-			break
-		}
-		data, err := io.ReadAll(p)
-		kids = append(kids, w.walk(p.Header, data, depth+1, ct == "multipart/alternative"))
-		if err != nil {
-			break
-		}
+	for _, part := range splitMultipart(body, boundary, MaxParts-w.parts) {
+		h, data, _ := splitEntity(part)
+		kids = append(kids, w.walk(h, data, depth+1, ct == "multipart/alternative"))
 	}
 	var out content
 	if ct == "multipart/alternative" {

@@ -1,10 +1,8 @@
 package mailin
 
 import (
-	"bytes"
 	"io"
 	"net/mail"
-	"net/textproto"
 	"regexp"
 	"strings"
 )
@@ -23,12 +21,10 @@ func Parse(r io.Reader, limit int64) (*Message, error) {
 	if int64(len(raw)) > limit {
 		return nil, ErrTooLarge
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	h, body, err := splitEntity(raw)
 	if err != nil {
 		return nil, err
 	}
-	h := textproto.MIMEHeader(msg.Header)
-	body, _ := io.ReadAll(msg.Body)
 	m := &Message{
 		MessageID:  firstID(h.Get("Message-Id")),
 		InReplyTo:  firstID(h.Get("In-Reply-To")),
