@@ -29,9 +29,14 @@ var (
 	// trailingLink matches the " (https://…)" that HTML links leave behind.
 	trailingLink = regexp.MustCompile(`\s*\(https?://[^\s()]*\)$`)
 	// mobileSignature matches the lines mail apps add under a message.
-	mobileSignature = regexp.MustCompile(`(?i)^(sent from (my )?\S.{0,40}|sent via .{1,40}|get outlook for \S.{0,20}|` +
-		`(发自|来自|來自|寄自)\s?我的\s?.{1,20}|(发自|来自)\s?(网易邮箱大师|网易邮箱|手机QQ邮箱|QQ邮箱|企业微信|钉钉|.{0,8}(邮箱|邮件|mail).{0,8})|从\s?.{0,20}(邮件|iphone|ipad|outlook|手机|手機).{0,10}发送|` +
-		`從.{0,20}傳送|获取\s?outlook for .{1,20}|下载\s?outlook .{0,20})$`)
+	mobileSignature = regexp.MustCompile(`(?i)^(` +
+		`sent from (my |outlook|mail for windows|windows mail|yahoo|gmail|samsung|huawei|xiaomi|android|proton ?mail)\S?.{0,30}|` +
+		`sent (via|with) (blackberry|proton ?mail|spark|airmail|superhuman).{0,20}|get outlook for \S.{0,20}|` +
+		`(发自|来自|來自|寄自)\s?我的\s?.{1,20}|` +
+		`(发自|来自)\s?(网易邮箱大师|网易邮箱|手机QQ邮箱|QQ邮箱|腾讯企业邮|企业微信|钉钉|飞书|阿里邮箱|139邮箱|新浪邮箱|outlook).{0,12}|` +
+		`从\s?(windows\s?版\s?)?(邮件|mail)\s?发送|从我的\s?.{1,15}发送|从\s?outlook.{0,12}发送|` +
+		`從.{0,20}傳送|获取\s?outlook for .{1,20}|下载\s?outlook .{0,20}` +
+		`)$`)
 )
 
 // qqSignature is the line QQ Mail and Foxmail put above a signature.
@@ -67,6 +72,8 @@ func extractReply(text string) string {
 // for a reply written below them.
 const maxBottomPost = 3
 
+// extractReplyDepth is extractReply after depth quoted blocks were
+// skipped.
 func extractReplyDepth(text string, depth int) string {
 	lines := strings.Split(text, "\n")
 	norm := make([]string, len(lines))
