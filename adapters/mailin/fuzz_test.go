@@ -15,8 +15,9 @@ import (
 
 // FuzzParse feeds arbitrary messages to Parse. Whatever the input, Parse
 // must not panic, its text must stay linear in the input, every string
-// must be valid UTF-8, a reply made from HTML must hold no markup, and
-// every line of the reply must come from the text.
+// must be valid UTF-8, a reply made from HTML must hold no markup (nor
+// the text of the fallback HTML reader), and every line of the reply must
+// come from the text.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/corpus/*.eml")
 	for _, file := range files {
@@ -41,6 +42,9 @@ func FuzzParse(f *testing.F) {
 		case <-time.After(parseBound):
 			buf := make([]byte, 1<<20)
 			t.Fatalf("Parse ran longer than %v:\n%s", parseBound, buf[:runtime.Stack(buf, true)])
+		}
+		if tag := markupIn(tokensToText(string(data))); tag != "" {
+			t.Fatalf("text from HTML tokens holds markup %q", tag)
 		}
 		if err != nil {
 			return

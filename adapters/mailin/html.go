@@ -26,7 +26,7 @@ func htmlToText(src string) string {
 	}
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		return ""
+		return tokensToText(src)
 	}
 	var t textWriter
 	type frame struct {
@@ -64,6 +64,68 @@ func htmlToText(src string) string {
 	}
 	t.endLine()
 	return t.String()
+}
+
+// tokensToText is htmlToText for HTML the parser refuses (it nests
+// deeper than the parser allows): the same rules applied to the tags as
+// they come, an end tag closing the elements opened after its start.
+func tokensToText(src string) string {
+	var t textWriter
+	type open struct {
+		n             *html.Node
+		lines, curLen int
+	}
+	var stack []open
+	skip := atom.Atom(0)
+	z := html.NewTokenizer(strings.NewReader(src))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch {
+		case skip != 0:
+			if tt == html.EndTagToken && tok.DataAtom == skip {
+				skip = 0
+			}
+		case tt == html.TextToken:
+			t.text(tok.Data)
+		case tt == html.StartTagToken && skipElement(tok.DataAtom):
+			skip = tok.DataAtom
+		case tt == html.StartTagToken || tt == html.SelfClosingTagToken:
+			n := &html.Node{Type: html.ElementNode, DataAtom: tok.DataAtom, Data: tok.Data, Attr: tok.Attr}
+			lines, curLen := len(t.lines), t.cur.Len()
+			t.enter(n)
+			if tt == html.SelfClosingTagToken || voidElement(tok.DataAtom) {
+				t.leave(n, lines, curLen)
+				continue
+			}
+			stack = append(stack, open{n, lines, curLen})
+		case tt == html.EndTagToken:
+			for i := len(stack) - 1; i >= 0; i-- {
+				if stack[i].n.DataAtom == tok.DataAtom && stack[i].n.Data == tok.Data {
+					for len(stack) > i {
+						o := stack[len(stack)-1]
+						stack = stack[:len(stack)-1]
+						t.leave(o.n, o.lines, o.curLen)
+					}
+					break
+				}
+			}
+		}
+	}
+	t.endLine()
+	return t.String()
+}
+
+// voidElement reports the elements that have no end tag.
+func voidElement(a atom.Atom) bool {
+	switch a {
+	case atom.Br, atom.Hr, atom.Img, atom.Input, atom.Meta, atom.Link, atom.Wbr, atom.Area, atom.Base, atom.Col, atom.Source, atom.Track:
+		return true
+	}
+	return false
 }
 
 // skipElement reports the elements whose content is never shown as text.

@@ -1,6 +1,9 @@
 package mailin
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestHTMLToText keeps the text and the line structure of HTML and drops
 // everything else.
@@ -23,6 +26,7 @@ func TestHTMLToText(t *testing.T) {
 		{"images and comments dropped", `x<img src="a.png" alt="logo"><!-- hidden -->y`, "xy\n"},
 		{"nothing", "<html><body> </body></html>", ""},
 		{"unclosed tags", "<div><p>a<p>b", "a\n\nb\n"},
+		{"nested deeper than the parser allows", strings.Repeat("<div>", 600) + "<p>deep &amp; <b>bold</b></p><blockquote>old<br>older</blockquote><script>x()</script>" + strings.Repeat("</div>", 600), "deep & bold\n\n> old\n> older\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -122,8 +122,9 @@ func TestParseBodies(t *testing.T) {
 }
 
 // TestCorpusHTMLAgrees checks, for every corpus message that has both a
-// text and an HTML version, that the reply found in the HTML version is
-// the reply found in the text version.
+// text and an HTML version, that the reply found in the HTML version, by
+// the parser and by the fallback over its tokens, is the reply found in
+// the text version.
 func TestCorpusHTMLAgrees(t *testing.T) {
 	files, _ := filepath.Glob("testdata/corpus/*.eml")
 	n := 0
@@ -145,8 +146,9 @@ func TestCorpusHTMLAgrees(t *testing.T) {
 		n++
 		fromText := strings.Join(strings.Fields(extractReply(c.plain)), " ")
 		fromHTML := strings.Join(strings.Fields(extractReply(htmlToText(c.html))), " ")
-		if fromText != fromHTML {
-			t.Errorf("%s: reply from text %q, from HTML %q", f, fromText, fromHTML)
+		fromTokens := strings.Join(strings.Fields(extractReply(tokensToText(c.html))), " ")
+		if fromText != fromHTML || fromText != fromTokens {
+			t.Errorf("%s: reply from text %q, from HTML %q, from its tokens %q", f, fromText, fromHTML, fromTokens)
 		}
 	}
 	if n < 6 {

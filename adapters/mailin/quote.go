@@ -110,7 +110,7 @@ func quoteStart(norm []string) (int, int) {
 		case fromLine.MatchString(l) && headersFollow(norm, i+1):
 			return i, -1
 		}
-		if attributionEnd.MatchString(l) && len(l) < 400 {
+		if len(l) < 400 && strings.HasSuffix(l, ":") && attributionEnd.MatchString(l) {
 			if start, ok := attribution(norm, i); ok {
 				return start, i
 			}
@@ -171,6 +171,19 @@ func attribution(norm []string, end int) (int, bool) {
 	return start, false
 }
 
+// isMobileSignature reports a short line that a mail app adds, such as
+// "Sent from my iPhone", also when it was a link.
+func isMobileSignature(n string) bool {
+	if len(n) > 200 {
+		return false
+	}
+	sig := n
+	if strings.HasSuffix(n, ")") {
+		sig = trailingLink.ReplaceAllString(n, "")
+	}
+	return len(sig) < 60 && mobileSignature.MatchString(sig)
+}
+
 // cleanReply drops quoted lines and everything from the signature on,
 // then trims white space at line ends and blank lines at both ends and
 // folds runs of blank lines into one.
@@ -178,8 +191,7 @@ func cleanReply(lines, norm []string) string {
 	var out []string
 	for i, l := range lines {
 		n := norm[i]
-		sig := trailingLink.ReplaceAllString(n, "")
-		if l == "-- " || n == "--" || n == qqSignature || (len(sig) < 60 && mobileSignature.MatchString(sig)) {
+		if l == "-- " || n == "--" || n == qqSignature || isMobileSignature(n) {
 			break
 		}
 		if strings.HasPrefix(n, ">") {
