@@ -33,14 +33,16 @@ type Message struct {
 	// AutoReason says which sign gave it away, for the log.
 	Auto       bool
 	AutoReason string
-	// Text is the whole body as plain text; an HTML-only body is turned
-	// into text, never kept as markup.
+	// Text is the whole body as plain text in UTF-8 with LF line ends; an
+	// HTML-only body is turned into text, never kept as markup, its block
+	// quotes as lines starting with ">".
 	Text string
 	// TextFromHTML says Text was made from an HTML body because the message
 	// had no plain text one (or only an empty one).
 	TextFromHTML bool
 	// Reply is Text without the quoted history and the signature: what the
-	// person wrote in this message.
+	// person wrote in this message. Every line of it is a line of Text; it
+	// is "" when nothing is left once the quote and signature are gone.
 	Reply       string
 	Attachments []Attachment
 }
