@@ -41,7 +41,7 @@ type Message struct {
 	// had no plain text one (or only an empty one).
 	TextFromHTML bool
 	// Reply is Text without the quoted history and the signature: what the
-	// person wrote in this message. Every line of it is a line of Text; it
+	// person wrote in this message. Each of its lines is found in Text; it
 	// is "" when nothing is left once the quote and signature are gone.
 	Reply       string
 	Attachments []Attachment
