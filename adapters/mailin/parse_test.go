@@ -203,3 +203,16 @@ func TestParseAlternativeVersions(t *testing.T) {
 		t.Errorf("text %q, attachments %+v", m.Text, m.Attachments)
 	}
 }
+
+// TestParseUndeclaredCharset reads GBK bodies whose charset is only in an
+// HTML meta element, or nowhere.
+func TestParseUndeclaredCharset(t *testing.T) {
+	html := "From: a@b.cn\r\nContent-Type: text/html\r\n\r\n<html><head><meta charset=\"gbk\"></head><body>" + string(gbk("设备无法开机")) + "</body></html>"
+	if m, err := Parse(strings.NewReader(html), 1<<20); err != nil || m.Text != "设备无法开机" {
+		t.Errorf("HTML with a meta charset: %v, %q", err, m.Text)
+	}
+	plain := "From: a@b.cn\r\n\r\n" + string(gbk("您好，序列号是 SN-1。"))
+	if m, err := Parse(strings.NewReader(plain), 1<<20); err != nil || m.Text != "您好，序列号是 SN-1。" {
+		t.Errorf("text without a charset: %v, %q", err, m.Text)
+	}
+}
