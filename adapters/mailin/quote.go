@@ -15,10 +15,12 @@ var (
 	markerLine = regexp.MustCompile(`(?i)^(begin forwarded message:|reply above this line|请在此行上方回复|请在此行以上回复|請在此行以上回覆|## .*(reply above|此行.*回复).*##)$`)
 	// ruleLine matches Outlook's line of underscores above its header block.
 	ruleLine = regexp.MustCompile(`^_{10,}$`)
-	// fromLine matches the first line of a header block of a quoted message.
-	fromLine = regexp.MustCompile(`(?i)^\*?(from|发件人|寄件者|寄件人|發件人)\s*:\*?\s*\S`)
+	// fromLine matches the first line of a header block of a quoted message,
+	// in English, Chinese and, for Outlook, German, French and Japanese.
+	fromLine = regexp.MustCompile(`(?i)^\*?(from|发件人|寄件者|寄件人|發件人|von|de|差出人)\s*:\*?\s*\S`)
 	// headerLine matches the other lines of such a block.
-	headerLine = regexp.MustCompile(`(?i)^\*?(sent|date|to|cc|subject|发送时间|发送日期|时间|日期|收件人|抄送|主题|主旨|寄件日期|傳送時間|收件者|副本|標題)\s*:`)
+	headerLine = regexp.MustCompile(`(?i)^\*?(sent|date|to|cc|subject|发送时间|发送日期|时间|日期|收件人|抄送|主题|主旨|寄件日期|傳送時間|收件者|副本|標題|` +
+		`gesendet|datum|an|betreff|envoyé|date d'envoi|à|objet|送信日時|宛先|件名)\s*:`)
 	// inlineHeaders matches a header block written on one line.
 	inlineHeaders = regexp.MustCompile(`(?i)^\*?(from:.+\b(sent|date):.+\bsubject:|发件人:.+(发送时间|时间|日期):.+主题:)`)
 	// attributionEnd matches the end of a "… wrote:" line.
