@@ -52,10 +52,20 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 		Subject: n.bundle.T(lang, "mail."+template+".subject", data),
 		Text:    text + "\n\n" + n.bundle.T(lang, "mail.footer", nil),
 	}
+	headers(&m, data)
 	if err := n.mailer.Send(ctx, m); err != nil {
 		return fmt.Errorf("notify: %s: %w", template, err)
 	}
 	return nil
+}
+
+// headers sets the email's reply address and thread headers from the
+// notice's data (ports.MailReplyTo and the others).
+func headers(m *ports.Mail, data map[string]any) {
+	get := func(k string) string { s, _ := data[k].(string); return s }
+	m.ReplyTo, m.MessageID, m.InReplyTo = get(ports.MailReplyTo), get(ports.MailMessageID), get(ports.MailInReplyTo)
+	m.References = strings.Fields(get(ports.MailReferences))
+	m.AutoSubmitted = get(ports.MailAutoSubmitted)
 }
 
 // when formats the notice's "At" (RFC 3339) in its "TimeZone" (an IANA name;

@@ -42,7 +42,27 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 	for k, v := range extra {
 		data[k] = v
 	}
+	s.threadHeaders(data, template, t.ID, p.ID)
 	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
+}
+
+// threadHeaders adds the recipient's reply address and the thread's message
+// ids to a notice's data: the opener's creation email is the root of the
+// thread (its id is ThreadID), every other email a fresh id that refers to
+// the root.
+func (s *Service) threadHeaders(data map[string]any, template string, ticketID, accountID int64) {
+	m := s.d.Mail
+	if !m.enabled() {
+		return
+	}
+	data[ports.MailReplyTo] = m.ReplyAddress(ticketID, accountID)
+	if template == NoticeCreated {
+		data[ports.MailMessageID] = m.ThreadID(ticketID)
+		return
+	}
+	data[ports.MailMessageID] = m.messageID(ticketID)
+	data[ports.MailInReplyTo] = m.ThreadID(ticketID)
+	data[ports.MailReferences] = m.ThreadID(ticketID)
 }
 
 // notifyCustomers sends the notice to the ticket's followers who are
