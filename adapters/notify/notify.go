@@ -47,12 +47,14 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 	if at, ok := when(lang, data); ok {
 		text += "\n\n" + n.bundle.T(lang, "mail.at", map[string]any{"At": at})
 	}
-	m := ports.Mail{
-		To:      to,
-		Subject: n.bundle.T(lang, "mail."+template+".subject", data),
-		Text:    text + "\n\n" + n.bundle.T(lang, "mail.footer", nil),
-	}
+	m := ports.Mail{To: to, Subject: n.bundle.T(lang, "mail."+template+".subject", data)}
 	headers(&m, data)
+	// An email with a reply address invites the reply the others decline.
+	footer := "mail.footer"
+	if m.ReplyTo != "" {
+		footer = "mail.footer_reply"
+	}
+	m.Text = text + "\n\n" + n.bundle.T(lang, footer, nil)
 	if err := n.mailer.Send(ctx, m); err != nil {
 		return fmt.Errorf("notify: %s: %w", template, err)
 	}

@@ -49,13 +49,19 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 // threadHeaders adds the recipient's reply address and the thread's message
 // ids to a notice's data: the opener's creation email is the root of the
 // thread (its id is ThreadID), every other email a fresh id that refers to
-// the root.
+// the root. The answer to an email on a closed ticket has no reply
+// address and says it is automatic.
 func (s *Service) threadHeaders(data map[string]any, template string, ticketID, accountID int64) {
 	m := s.d.Mail
 	if !m.enabled() {
 		return
 	}
-	data[ports.MailReplyTo] = m.ReplyAddress(ticketID, accountID)
+	switch template {
+	case NoticeMailClosed: // an automatic answer, which takes no reply
+		data[ports.MailAutoSubmitted] = "auto-replied"
+	default:
+		data[ports.MailReplyTo] = m.ReplyAddress(ticketID, accountID)
+	}
 	if template == NoticeCreated {
 		data[ports.MailMessageID] = m.ThreadID(ticketID)
 		return

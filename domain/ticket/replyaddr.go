@@ -83,7 +83,8 @@ func (m MailSettings) ParseReplyAddress(addr string) (ticketID, accountID int64,
 		return 0, 0, AddressUnknown
 	}
 	b, err := token32.DecodeString(tok)
-	if err != nil {
+	if err != nil || token32.EncodeToString(b) != tok { // one spelling per token
+
 		return 0, 0, AddressForged
 	}
 	t, n := binary.Uvarint(b)
