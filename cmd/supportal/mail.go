@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"strings"
 
+	"supportal/adapters/cli"
+	"supportal/adapters/minio"
+	"supportal/adapters/postgres"
 	"supportal/adapters/smtp/inbound"
 	"supportal/domain/ticket"
 )
@@ -38,4 +45,53 @@ func (a *app) serveInbound() func(ctx context.Context) {
 		}
 		<-done
 	}
+}
+
+// stdin is what "mail receive" reads (a variable for the tests).
+var stdin io.Reader = os.Stdin
+
+// mailCommands returns the mail commands over the configuration: "mail
+// receive" opens the ticket service over the database and object storage
+// (its answers go through the outbox, which serve sends).
+func mailCommands(cfg config, stdout, stderr io.Writer) cli.MailCommands {
+	listen := cfg.MailListen
+	if listen == "" {
+		listen = devMailListen
+	}
+	return cli.MailCommands{Open: func(ctx context.Context) (inbound.Receiver, func() error, error) {
+		return openReceiver(ctx, cfg, newLogger(cfg, stderr))
+	}, MaxBytes: cfg.MailMaxBytes, Listen: listen, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+}
+
+// openReceiver builds the ticket service over the configured database and
+// object storage, without a mailer.
+func openReceiver(ctx context.Context, cfg config, log *slog.Logger) (inbound.Receiver, func() error, error) {
+	var missing []string
+	if cfg.DatabaseURL == "" {
+		missing = append(missing, "SUPPORTAL_DATABASE_URL")
+	}
+	if cfg.S3Endpoint == "" {
+		missing = append(missing, "SUPPORTAL_S3_ENDPOINT")
+	}
+	if len(cfg.Secret) < 32 {
+		missing = append(missing, "SUPPORTAL_SECRET")
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("config: set %s", strings.Join(missing, ", "))
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("database: %w", err)
+	}
+	files, err := minio.New(ctx, minio.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseSSL: cfg.S3UseSSL})
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("object storage: %w", err)
+	}
+	s, err := newServices(cfg, log, db, files, offline{})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s.ticket, s.close, nil
 }
