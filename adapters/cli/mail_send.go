@@ -81,7 +81,7 @@ func compose(from, to, subject, text string, files []string) ([]byte, string, er
 			ct = "application/octet-stream"
 		}
 		part, _ := w.CreatePart(textproto.MIMEHeader{"Content-Type": {ct},
-			"Content-Disposition": {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
+			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
 			"Content-Transfer-Encoding": {"base64"}})
 		writeLines(part, base64.StdEncoding.EncodeToString(data))
 	}
