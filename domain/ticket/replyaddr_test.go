@@ -52,3 +52,21 @@ func TestReplyAddress(t *testing.T) {
 		t.Errorf("channel off: %q", got)
 	}
 }
+
+// FuzzParseReplyAddress: any recipient address parses without panicking,
+// and one that verifies is the address ReplyAddress gives its ids.
+func FuzzParseReplyAddress(f *testing.F) {
+	m := ticket.MailSettings{Key: []byte("0123456789abcdef0123456789abcdef"), Domain: "mail.example.com"}
+	f.Add(m.ReplyAddress(12, 3456))
+	f.Add("support+@mail.example.com")
+	f.Add("<SUPPORT+AAAA@MAIL.EXAMPLE.COM>")
+	f.Fuzz(func(t *testing.T, addr string) {
+		tid, aid, res := m.ParseReplyAddress(addr)
+		if res != ticket.AddressValid {
+			return
+		}
+		if want := m.ReplyAddress(tid, aid); !strings.EqualFold(strings.Trim(strings.TrimSpace(addr), "<>"), want) {
+			t.Errorf("%q verifies as %d/%d, whose address is %q", addr, tid, aid, want)
+		}
+	})
+}
