@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,8 +176,8 @@ func TestTicketMailHeaders(t *testing.T) {
 
 // TestTicketMailReplyOverSMTP: over real SMTP sessions with the listener,
 // a forged address is refused at RCPT with 550; demo's reply lands on the
-// ticket as her public message (待客户反馈 → 处理中); the same email again
-// is added once; a bounce (null sender) and an auto-reply are dropped and
+// ticket as her public message (待客户反馈 → 处理中); the same email
+// delivered three times at once and once more is added once; a bounce (null sender) and an auto-reply are dropped and
 // audited; a reply with an image keeps it.
 func TestTicketMailReplyOverSMTP(t *testing.T) {
 	m := newMailApp(t)
@@ -190,10 +191,21 @@ func TestTicketMailReplyOverSMTP(t *testing.T) {
 	}
 
 	raw := replyMail(addr.Address, "reply-1@example.com", "In-Reply-To: "+m.reply.Get("Message-Id")+"\r\n", "已按建议重启控制器，告警消失了。")
-	for range 2 { // the second delivery is a replay
-		if err := smtpSend(listener, "demo@example.com", addr.Address, raw); err != nil {
+	// Three deliveries at once and one after: the email is added once.
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Go(func() { errs <- smtpSend(listener, "demo@example.com", addr.Address, raw) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
 			t.Fatalf("reply: %v", err)
 		}
+	}
+	if err := smtpSend(listener, "demo@example.com", addr.Address, raw); err != nil {
+		t.Fatalf("reply again: %v", err)
 	}
 	v := m.thread(t)
 	if len(v.Messages) != 3 || v.Ticket.Status != ticket.StatusInProgress {

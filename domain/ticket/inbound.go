@@ -85,7 +85,11 @@ type Inbound interface {
 	Record(ctx context.Context, r InboundRecord) error
 }
 
-var errReplay = domain.E(domain.Conflict, "error.ticket.mail_replay")
+// isReplay tells whether err is Inbound.Record's refusal of an email
+// handled before (another delivery of it may have been handled meanwhile).
+func isReplay(err error) bool {
+	return domain.KindOf(err) == domain.Conflict && domain.As(err).Key == "error.ticket.mail_replay"
+}
 
 // CheckRecipient tells whether addr can take a reply: "" for a reply
 // address whose token verifies, DropUnknown or DropForged otherwise. The
@@ -204,7 +208,7 @@ func (s *Service) receive(ctx context.Context, in InboundMail) (Received, error)
 	if err != nil {
 		s.discard(ctx, files)
 		switch {
-		case errors.Is(err, errReplay):
+		case isReplay(err):
 			return s.drop(ctx, in, r, DropReplay, author.ID)
 		case errors.Is(err, errClosed), errors.Is(err, errReopenLate):
 			return s.answerClosed(ctx, in, r, t, author, key, now)

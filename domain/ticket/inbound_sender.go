@@ -138,7 +138,7 @@ func (s *Service) answerClosed(ctx context.Context, in InboundMail, r Received, 
 		return st.Audit.Record(ctx, ports.AuditEvent{At: now, Type: "ticket_mail_dropped", ActorID: author.ID, Email: in.From,
 			Detail: "reason=" + DropClosed + " " + t.Number + " message_id=" + in.MessageID})
 	})
-	if domain.KindOf(err) == domain.Conflict {
+	if isReplay(err) {
 		return s.drop(ctx, in, r, DropReplay, author.ID)
 	}
 	return r, err
