@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
+	"net/http"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -171,6 +173,17 @@ func TestTicketMailHeaders(t *testing.T) {
 	}
 	if m.created.Get("Reply-To") != m.reply.Get("Reply-To") {
 		t.Errorf("one recipient, one ticket, two addresses: %q, %q", m.created.Get("Reply-To"), m.reply.Get("Reply-To"))
+	}
+	// The development mailbox page shows it beside each email.
+	res, err := http.Get(m.url + "/dev/mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := html.UnescapeString(string(body))
+	if addr := strings.Trim(m.reply.Get("Reply-To"), "<>"); res.StatusCode != 200 || !strings.Contains(page, "回复地址： <code>"+addr+"</code>") {
+		t.Errorf("/dev/mail (%d) does not show the Reply-To %s", res.StatusCode, addr)
 	}
 }
 
