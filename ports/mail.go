@@ -29,6 +29,9 @@ const (
 	MailInReplyTo     = "MailInReplyTo"
 	MailReferences    = "MailReferences"
 	MailAutoSubmitted = "MailAutoSubmitted"
+	// MailFooter is the message id of the email's footer ("": the
+	// default one).
+	MailFooter = "MailFooter"
 )
 
 // Mailer sends email. Send returns an error when the message was not accepted

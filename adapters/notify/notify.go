@@ -49,10 +49,11 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 	}
 	m := ports.Mail{To: to, Subject: n.bundle.T(lang, "mail."+template+".subject", data)}
 	headers(&m, data)
-	// An email with a reply address invites the reply the others decline.
+	// An email with a reply address says what a reply does; the others
+	// decline replies.
 	footer := "mail.footer"
-	if m.ReplyTo != "" {
-		footer = "mail.footer_reply"
+	if f, _ := data[ports.MailFooter].(string); f != "" {
+		footer = f
 	}
 	m.Text = text + "\n\n" + n.bundle.T(lang, footer, nil)
 	if err := n.mailer.Send(ctx, m); err != nil {

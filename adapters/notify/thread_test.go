@@ -25,7 +25,8 @@ func TestThreadHeaders(t *testing.T) {
 	data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警", "StatusKey": "ticket.status.closed",
 		"PriorityKey": "ticket.priority.2", "Path": "/tickets/new?follow_up=7",
 		ports.MailReplyTo: "support+abc@mail.example.com", ports.MailMessageID: "ticket-7-x@mail.example.com",
-		ports.MailInReplyTo: "ticket-7@mail.example.com", ports.MailReferences: "ticket-7@mail.example.com"}
+		ports.MailInReplyTo: "ticket-7@mail.example.com", ports.MailReferences: "ticket-7@mail.example.com",
+		ports.MailFooter: "mail.footer_reply"}
 	for _, lang := range []string{i18n.ZH, i18n.EN} {
 		if err := n.Notify(context.Background(), "wang@example.com", lang, "ticket_mail_closed", data); err != nil {
 			t.Fatal(err)

@@ -42,7 +42,7 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 	for k, v := range extra {
 		data[k] = v
 	}
-	s.threadHeaders(data, template, t.ID, p.ID)
+	s.threadHeaders(data, template, t.ID, p)
 	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
 }
 
@@ -51,7 +51,7 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 // thread (its id is ThreadID), every other email a fresh id that refers to
 // the root. The answer to an email on a closed ticket has no reply
 // address and says it is automatic.
-func (s *Service) threadHeaders(data map[string]any, template string, ticketID, accountID int64) {
+func (s *Service) threadHeaders(data map[string]any, template string, ticketID int64, p Person) {
 	m := s.d.Mail
 	if !m.enabled() {
 		return
@@ -60,7 +60,12 @@ func (s *Service) threadHeaders(data map[string]any, template string, ticketID, 
 	case NoticeMailClosed: // an automatic answer, which takes no reply
 		data[ports.MailAutoSubmitted] = "auto-replied"
 	default:
-		data[ports.MailReplyTo] = m.ReplyAddress(ticketID, accountID)
+		data[ports.MailReplyTo] = m.ReplyAddress(ticketID, p.ID)
+		// An agent's emailed reply is public: the footer says so.
+		data[ports.MailFooter] = "mail.footer_reply"
+		if p.Staff {
+			data[ports.MailFooter] = "mail.footer_reply_staff"
+		}
 	}
 	if template == NoticeCreated {
 		data[ports.MailMessageID] = m.ThreadID(ticketID)

@@ -11,7 +11,8 @@ import (
 // TestNoticeThreadHeaders: the opener's creation email is the root of the
 // thread; every other ticket email has its own id under the ticket and
 // refers to the root; each carries its recipient's reply address, whose
-// token names the ticket and the recipient.
+// token names the ticket and the recipient, and a footer that says what a
+// reply does (an agent's is public).
 func TestNoticeThreadHeaders(t *testing.T) {
 	e := newMailEnv(t)
 	tk := e.waiting(t)
@@ -22,6 +23,13 @@ func TestNoticeThreadHeaders(t *testing.T) {
 		tid, aid, res := mailSettings.ParseReplyAddress(n.Data[ports.MailReplyTo].(string))
 		if res != ticket.AddressValid || tid != tk.ID || aid != p {
 			t.Errorf("%s to %s: reply address %v names %d/%d", n.Template, n.To, n.Data[ports.MailReplyTo], tid, aid)
+		}
+		footer := "mail.footer_reply"
+		if e.people.byID[p].Staff {
+			footer = "mail.footer_reply_staff"
+		}
+		if n.Data[ports.MailFooter] != footer {
+			t.Errorf("%s to %s: footer %v, want %s", n.Template, n.To, n.Data[ports.MailFooter], footer)
 		}
 		id := n.Data[ports.MailMessageID].(string)
 		if ids[id] {
