@@ -15,6 +15,8 @@ import (
 	"supportal/domain/ticket"
 )
 
+var _ inbound.Receiver = (*ticket.Service)(nil)
+
 // listenInbound opens the inbound SMTP listener for the replies to ticket
 // emails when SUPPORTAL_MAIL_LISTEN is set (nil otherwise).
 func listenInbound(cfg config, log *slog.Logger, svc *ticket.Service) (*inbound.Server, error) {
