@@ -132,7 +132,8 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // Data hands the message to the service: 250 when it was posted or
 // dropped (and logged), 451 on a temporary failure, 552 over the size
-// limit, 554 for what is not an email.
+// limit, 554 for what is not an email or has a line longer than SMTP
+// allows.
 func (s *session) Data(r io.Reader) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.b.cfg.Timeout)
 	defer cancel()
@@ -146,6 +147,9 @@ func (s *session) Data(r io.Reader) error {
 			s.b.cfg.Log.Warn("ticket mail: dropping an oversized message", "err", err)
 		}
 		return smtp.ErrDataTooLarge
+	case errors.Is(err, smtp.ErrTooLongLine):
+		s.b.cfg.Log.Info("ticket mail dropped", "reason", "line_too_long", "to", s.to)
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "A line of the message is too long"}
 	case errors.Is(err, ErrUnreadable):
 		s.b.cfg.Log.Info("ticket mail dropped", "reason", "unreadable", "to", s.to, "err", err)
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "The message cannot be read"}

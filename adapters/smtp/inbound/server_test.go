@@ -62,7 +62,8 @@ func code(err error) int {
 // does not take is refused with 550 at RCPT time while another recipient
 // of the same message is kept; a message reaches the service with its
 // envelope (a null sender marked); one over the limit gets 552 and is
-// reported as too large; a temporary failure of the service gets 451.
+// reported as too large; one with a line longer than SMTP allows gets 554;
+// a temporary failure of the service gets 451.
 func TestListener(t *testing.T) {
 	f := &fake{}
 	addr := start(t, f, 4096)
@@ -108,6 +109,11 @@ func TestListener(t *testing.T) {
 	}
 	if len(f.got) != 2 || !f.got[1].TooLarge || f.got[1].NullSender {
 		t.Errorf("oversized reached the service as %+v", f.got[1:])
+	}
+
+	long := msg + strings.Repeat("y", 3000) + "\r\n"
+	if err := send(addr, "wang@example.com", "good@mail.example.com", long); code(err) != 554 {
+		t.Errorf("a line of 3,000 characters: %v, want 554", err)
 	}
 
 	f.fail = errors.New("database down")
