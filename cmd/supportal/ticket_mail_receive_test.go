@@ -36,7 +36,8 @@ func receiveCLI(t *testing.T, vars map[string]string, raw string, args ...string
 // standard input to its ticket (the recipient from --rcpt or the To
 // header), says so and exits 0; a replay, an unknown address and a null
 // sender are dropped, also with exit 0; with the database unreachable it
-// exits with EX_TEMPFAIL (75) so that the MTA tries again.
+// exits with EX_TEMPFAIL (75) so that the MTA tries again. "mail send"
+// delivers a reply to the listener.
 func TestMailReceiveCommand(t *testing.T) {
 	m := newMailApp(t)
 	addr := strings.Trim(m.reply.Get("Reply-To"), "<>")
@@ -65,6 +66,21 @@ func TestMailReceiveCommand(t *testing.T) {
 	}
 	if n := len(m.thread(t).Messages); n != len(v.Messages) {
 		t.Errorf("%d messages after the drops, want %d", n, len(v.Messages))
+	}
+	// "mail send", the command of the README, replies through the listener.
+	out, _, err = runCLI(t, env(m.vars), "mail", "send", "--server", m.a.inbound.Addr(), "--from", "demo@example.com",
+		"--to", addr, "--text", "通过 mail send 回复。\n第二行")
+	if err != nil || !strings.Contains(out, "sent <") {
+		t.Fatalf("mail send: %q, %v", out, err)
+	}
+	v = m.thread(t)
+	if last := v.Messages[len(v.Messages)-1]; !strings.HasPrefix(last.Body, "通过 mail send 回复。\n第二行") || last.AuthorID != m.demo.ID {
+		t.Errorf("after mail send, the last message is %+v", last)
+	}
+	for _, args := range [][]string{{"mail"}, {"mail", "fetch"}, {"mail", "send", "--from", "demo@example.com"}, {"mail", "receive", "extra"}} {
+		if _, _, err := runCLI(t, env(m.vars), args...); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
 	}
 	t.Run("recipient from To", func(t *testing.T) {
 		raw := replyMail(addr, "cli-4@example.com", "", "没有 --rcpt 时按 To 投递。")
