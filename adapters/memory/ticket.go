@@ -35,6 +35,8 @@ type ticketState struct {
 	// reminded and warned are when each ticket's waiting reminder and
 	// breach warning were sent (ticket_timers.go).
 	reminded, warned map[int64]time.Time
+	// inbound are the handled email replies (ticket_inbound.go).
+	inbound map[inboundKey]ticket.InboundRecord
 }
 
 type tokenKey struct {
@@ -55,7 +57,7 @@ var errTicketNotFound = domain.E(domain.NotFound, "error.ticket.not_found")
 // NewTicketStore returns an empty store.
 func NewTicketStore() *TicketStore {
 	return &TicketStore{st: ticketState{tokens: map[tokenKey]int64{}, numbers: map[string]int{}, followers: map[int64][]int64{},
-		reminded: map[int64]time.Time{}, warned: map[int64]time.Time{}}}
+		reminded: map[int64]time.Time{}, warned: map[int64]time.Time{}, inbound: map[inboundKey]ticket.InboundRecord{}}}
 }
 
 // clone copies the state deeply enough that changes to the copy leave the
@@ -82,6 +84,7 @@ func (s ticketState) clone() ticketState {
 		c.followers[k] = slices.Clone(v)
 	}
 	c.reminded, c.warned = maps.Clone(s.reminded), maps.Clone(s.warned)
+	c.inbound = maps.Clone(s.inbound)
 	return c
 }
 

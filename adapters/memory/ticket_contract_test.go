@@ -19,6 +19,7 @@ func TestTicketContract(t *testing.T) {
 			Tickets: s,
 			Threads: s,
 			Ratings: s,
+			Inbound: s,
 			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 				if companyID == 0 {
 					companyID = ids.Add(1)
@@ -39,6 +40,7 @@ func TestTicketTimersContract(t *testing.T) {
 			Tickets: s,
 			Threads: s,
 			Ratings: s,
+			Inbound: s,
 			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 				if companyID == 0 {
 					companyID = ids.Add(1)

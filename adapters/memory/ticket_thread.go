@@ -180,7 +180,7 @@ func (r *TicketTx) InTx(ctx context.Context, fn func(ticket.Stores) error) (err 
 		}
 	}()
 	w := &pendingWrites{}
-	if err := fn(ticket.Stores{Tickets: r.store, Threads: r.store, Outbox: w, Audit: w, Timers: r.store, Ratings: r.store}); err != nil {
+	if err := fn(ticket.Stores{Tickets: r.store, Threads: r.store, Outbox: w, Audit: w, Timers: r.store, Ratings: r.store, Inbound: r.store}); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

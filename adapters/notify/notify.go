@@ -47,15 +47,28 @@ func (n *Notifier) Notify(ctx context.Context, to, lang, template string, data m
 	if at, ok := when(lang, data); ok {
 		text += "\n\n" + n.bundle.T(lang, "mail.at", map[string]any{"At": at})
 	}
-	m := ports.Mail{
-		To:      to,
-		Subject: n.bundle.T(lang, "mail."+template+".subject", data),
-		Text:    text + "\n\n" + n.bundle.T(lang, "mail.footer", nil),
+	m := ports.Mail{To: to, Subject: n.bundle.T(lang, "mail."+template+".subject", data)}
+	headers(&m, data)
+	// An email with a reply address says what a reply does; the others
+	// decline replies.
+	footer := "mail.footer"
+	if f, _ := data[ports.MailFooter].(string); f != "" {
+		footer = f
 	}
+	m.Text = text + "\n\n" + n.bundle.T(lang, footer, nil)
 	if err := n.mailer.Send(ctx, m); err != nil {
 		return fmt.Errorf("notify: %s: %w", template, err)
 	}
 	return nil
+}
+
+// headers sets the email's reply address and thread headers from the
+// notice's data (ports.MailReplyTo and the others).
+func headers(m *ports.Mail, data map[string]any) {
+	get := func(k string) string { s, _ := data[k].(string); return s }
+	m.ReplyTo, m.MessageID, m.InReplyTo = get(ports.MailReplyTo), get(ports.MailMessageID), get(ports.MailInReplyTo)
+	m.References = strings.Fields(get(ports.MailReferences))
+	m.AutoSubmitted = get(ports.MailAutoSubmitted)
 }
 
 // when formats the notice's "At" (RFC 3339) in its "TimeZone" (an IANA name;

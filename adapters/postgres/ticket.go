@@ -32,7 +32,7 @@ func NewTicketTx(db *sqlx.DB) *TxRunner[ticket.Stores] {
 	return NewTxRunner(db, func(tx *sqlx.Tx) ticket.Stores {
 		return ticket.Stores{Tickets: NewTicketStore(tx), Threads: NewTicketThreads(tx),
 			Outbox: NewOutbox(tx), Audit: NewAudit(tx), Timers: NewTicketStore(tx),
-			Ratings: NewTicketStore(tx)}
+			Ratings: NewTicketStore(tx), Inbound: NewTicketStore(tx)}
 	})
 }
 

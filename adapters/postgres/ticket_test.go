@@ -24,6 +24,7 @@ func ticketBackend(db *sqlx.DB) storetest.TicketBackend {
 		Tickets: NewTicketStore(db),
 		Threads: NewTicketThreads(db),
 		Ratings: NewTicketStore(db),
+		Inbound: NewTicketStore(db),
 		Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
 			t.Helper()
 			if companyID == 0 {

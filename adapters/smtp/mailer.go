@@ -169,7 +169,25 @@ func (m *Mailer) message(msg ports.Mail) (*gomail.Msg, error) {
 		return nil, err
 	}
 	out.Subject(msg.Subject)
-	out.SetMessageIDWithValue(rand.Text() + "@" + m.fromDomain)
+	if msg.ReplyTo != "" {
+		if err := out.ReplyTo(msg.ReplyTo); err != nil {
+			return nil, err
+		}
+	}
+	if msg.MessageID != "" {
+		out.SetMessageIDWithValue(msg.MessageID)
+	} else {
+		out.SetMessageIDWithValue(rand.Text() + "@" + m.fromDomain)
+	}
+	if msg.InReplyTo != "" {
+		out.SetGenHeader(gomail.HeaderInReplyTo, "<"+msg.InReplyTo+">")
+	}
+	if len(msg.References) > 0 {
+		out.SetGenHeader(gomail.HeaderReferences, "<"+strings.Join(msg.References, "> <")+">")
+	}
+	if msg.AutoSubmitted != "" {
+		out.SetGenHeader(gomail.Header("Auto-Submitted"), msg.AutoSubmitted)
+	}
 	out.SetDate()
 	switch {
 	case msg.HTML == "":

@@ -16,6 +16,8 @@ type TicketBackend struct {
 	Tickets ticket.Tickets
 	Threads ticket.Threads
 	Ratings ticket.Ratings
+	// Inbound remembers the handled email replies (nil: not tested).
+	Inbound ticket.Inbound
 	// Customer creates a customer named name in the company companyID, or
 	// in a new company of its own when companyID is 0, and returns both ids.
 	Customer func(t *testing.T, companyID int64, name string) (int64, int64)
@@ -50,6 +52,7 @@ func Tickets(t *testing.T, newBackend func(t *testing.T) TicketBackend) {
 		{"Followers", testTicketFollowers},
 		{"Rate", testTicketRate},
 		{"RateFnError", testTicketRateFnError},
+		{"Inbound", testTicketInbound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ import (
 	"supportal/adapters/notify"
 	"supportal/adapters/postgres"
 	"supportal/adapters/smtp"
+	"supportal/adapters/smtp/inbound"
 	"supportal/adapters/smtp/mailbox"
 	"supportal/adapters/sniff"
 	"supportal/domain/identity"
@@ -46,6 +47,8 @@ type app struct {
 	*services
 	server *web.Server
 	worker *notify.Worker
+	// inbound is the SMTP listener of the replies by email (nil: off).
+	inbound *inbound.Server
 }
 
 // services are the modules wired over their adapters, without the web
@@ -143,7 +146,12 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
-	return &app{services: s, server: srv, worker: notify.NewWorker(postgres.NewOutbox(db), s.notifier, log)}, nil
+	in, err := listenInbound(cfg, log, s.ticket)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{services: s, server: srv, worker: notify.NewWorker(postgres.NewOutbox(db), s.notifier, log), inbound: in}, nil
 }
 
 // newServices wires every module over db; files and mailer are how the
@@ -191,7 +199,7 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	tdeps := ticket.Deps{Tickets: postgres.NewTicketStore(db), Threads: postgres.NewTicketThreads(db),
 		Tx: postgres.NewTicketTx(db), People: modules.People{Identity: idsvc}, Verified: vsvc,
 		Devices: modules.Devices{Warranty: wsvc}, Clocks: slaEngine, Files: files, Sniffer: sniff.Sniffer{}, Log: log,
-		Timing: cfg.Timing}
+		Timing: cfg.Timing, Mail: ticket.MailSettings{Key: subkey(cfg.Secret, "ticket.reply_address"), Domain: cfg.MailReplyDomain}}
 	tsvc = ticket.NewService(tdeps)
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
 		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc, ticketDeps: tdeps,
@@ -226,6 +234,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.App.Listener(ln) }()
 	go a.purgeLoop(ctx)
+	stopInbound := a.serveInbound()
 	// The timed rules stop with ctx; their unit of work in progress rolls
 	// back or commits before the database is closed.
 	timed := make(chan struct{})
@@ -256,6 +265,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	if err == nil {
 		err = a.server.Shutdown(sctx)
 	}
+	stopInbound(sctx)
 	<-timed
 	stopWorker()
 	<-worked

@@ -47,6 +47,7 @@ type testApp struct {
 	bundle *i18n.Bundle
 	a      *app // its services and database, for seeding and checks
 	logs   *syncBuffer
+	vars   map[string]string // its settings, for the commands
 }
 
 // objectStore says where startAppOn keeps files.
@@ -73,6 +74,12 @@ func startApp(t *testing.T) *testApp {
 // startAppOn is startApp with files kept in the given bucket.
 func startAppOn(t *testing.T, s3 objectStore) *testApp {
 	t.Helper()
+	return startAppWith(t, s3, nil)
+}
+
+// startAppWith is startAppOn with more settings (SUPPORTAL_* variables).
+func startAppWith(t *testing.T, s3 objectStore, extra map[string]string) *testApp {
+	t.Helper()
 	dbURL := pgtest.Template(t, "migrated", migrateTemplate)
 	endpoint, access, secret, bucket := s3.endpoint, s3.access, s3.secret, s3.bucket
 	box, err := mailbox.Start("")
@@ -94,6 +101,9 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 		"SUPPORTAL_S3_SECRET_KEY": secret, "SUPPORTAL_S3_BUCKET": bucket, "SUPPORTAL_SMTP_HOST": box.Host(),
 		"SUPPORTAL_SMTP_PORT": strconv.Itoa(box.Port()), "SUPPORTAL_SMTP_TLS": "none", "SUPPORTAL_BASE_URL": base,
 		"SUPPORTAL_LISTEN": ln.Addr().String(), "SUPPORTAL_SECRET": hex.EncodeToString(key), // 48 characters
+	}
+	for k, v := range extra {
+		vars[k] = v
 	}
 	cfg, err := loadConfig(func(k string) string { return vars[k] })
 	if err == nil {
@@ -125,7 +135,7 @@ func startAppOn(t *testing.T, s3 objectStore) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testApp{url: base, box: box, bundle: bundle, a: a, logs: logs}
+	return &testApp{url: base, box: box, bundle: bundle, a: a, logs: logs, vars: vars}
 }
 
 // syncBuffer collects the server's log from its goroutines.

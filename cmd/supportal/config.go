@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,12 @@ type config struct {
 	// how often the scheduler applies them.
 	Timing     ticket.Timing
 	TimerEvery time.Duration
+	// MailListen is the inbound SMTP listener's address ("": off);
+	// MailMaxBytes its message size limit; MailReplyDomain the domain of
+	// the reply addresses ("": SMTPFrom's).
+	MailListen      string
+	MailMaxBytes    int64
+	MailReplyDomain string
 }
 
 type envVar struct {
@@ -108,6 +115,27 @@ var envVars = []envVar{
 	{"SUPPORTAL_TICKET_RESOLVE_AFTER", "10d", duration(func(c *config) *time.Duration { return &c.Timing.ResolveAfter })},
 	{"SUPPORTAL_TICKET_WARN_BEFORE", "30m", duration(func(c *config) *time.Duration { return &c.Timing.WarnBefore })},
 	{"SUPPORTAL_TICKET_TIMER_EVERY", "1m", duration(func(c *config) *time.Duration { return &c.TimerEvery })},
+	{"SUPPORTAL_MAIL_LISTEN", "", str(func(c *config) *string { return &c.MailListen })},
+	{"SUPPORTAL_MAIL_MAX_BYTES", "30MB", func(c *config, v string) error {
+		n, err := byteSize(v)
+		c.MailMaxBytes = n
+		return err
+	}},
+	{"SUPPORTAL_MAIL_REPLY_DOMAIN", "", str(func(c *config) *string { return &c.MailReplyDomain })},
+}
+
+// byteSize parses a positive size: a number of bytes, or of MB (2^20
+// bytes) with the suffix "MB".
+func byteSize(v string) (int64, error) {
+	unit := int64(1)
+	if n, ok := strings.CutSuffix(strings.ToUpper(v), "MB"); ok {
+		v, unit = strings.TrimSpace(n), 1<<20
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/unit {
+		return 0, fmt.Errorf("not a positive size in bytes or MB")
+	}
+	return n * unit, nil
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -123,6 +151,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = listenURL(c.Listen)
+	}
+	if c.MailReplyDomain == "" {
+		if a, err := mail.ParseAddress(c.SMTPFrom); err == nil {
+			c.MailReplyDomain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
+		}
 	}
 	return c, nil
 }

@@ -77,9 +77,17 @@ func dev(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 		}
 		stops = append(stops, box.Close)
 		box.OnMessage(func(m mailbox.Message) {
-			fmt.Fprintf(stdout, "\n──── mail to %s: %s\n%s\n────\n", strings.Join(m.To, ", "), m.Subject, strings.TrimSpace(m.Text))
+			replyTo := ""
+			if m.ReplyTo != "" {
+				replyTo = "\nReply-To: " + m.ReplyTo
+			}
+			fmt.Fprintf(stdout, "\n──── mail to %s: %s%s\n%s\n────\n", strings.Join(m.To, ", "), m.Subject, replyTo, strings.TrimSpace(m.Text))
 		})
 		cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.SMTPUser, cfg.SMTPPassword = box.Host(), box.Port(), "none", "", ""
+	}
+	// Replies by email reach the local listener (see the README).
+	if cfg.MailListen == "" {
+		cfg.MailListen = devMailListen
 	}
 	if cfg.Secret == "" {
 		if cfg.Secret, err = devSecret(filepath.Join(dataDir, "secret")); err != nil {
@@ -103,13 +111,18 @@ func dev(ctx context.Context, cfg config, args []string, stdout io.Writer) error
 			return fmt.Errorf("dev: seed: %w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "\nSupportal is running at %s (staff: %s/staff/login, mails: %s/dev/mail). Press Ctrl-C to stop.\n\n", cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+	fmt.Fprintf(stdout, "\nSupportal is running at %s (staff: %s/staff/login, mails: %s/dev/mail; replies by email: SMTP on %s). Press Ctrl-C to stop.\n\n",
+		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.MailListen)
 	err = a.serveHTTP(ctx, ln)
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
 	return err
 }
+
+// devMailListen is where dev accepts replies by email unless
+// SUPPORTAL_MAIL_LISTEN says otherwise.
+const devMailListen = "127.0.0.1:2525"
 
 // devSecret returns the development server secret kept in path, creating it
 // on the first run so that codes stay valid across restarts.

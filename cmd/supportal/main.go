@@ -31,6 +31,9 @@ Commands:
   token create          create a service token for the API: --name N (the token is shown once)
   token list            list the service tokens
   token revoke          revoke a service token: --id N
+  mail receive          hand one email on standard input to the tickets (for an MTA pipe):
+                        [--rcpt ADDR]... [--sender ADDR]; exit 75 on a temporary failure
+  mail send             send a reply to the inbound listener: --to ADDR --from ADDR [--text T] [--file F]...
 
 Run "supportal <command> -h" for the flags of a command. The README lists the
 environment variables.
@@ -42,6 +45,10 @@ func main() {
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "supportal:", err)
+		var ee *cli.ExitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.Code)
+		}
 		os.Exit(1)
 	}
 }
@@ -69,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return commands(cfg, getenv, stdout, stderr).Import(ctx, args[1:])
 	case "token":
 		return commands(cfg, getenv, stdout, stderr).Token(ctx, args[1:])
+	case "mail":
+		return mailCommands(cfg, stdout, stderr).Mail(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

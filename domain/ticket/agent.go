@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 )
 
 // Assign gives the ticket to an agent (assigneeID 0: the caller), on the
@@ -185,63 +186,74 @@ func (s *Service) StaffReply(ctx context.Context, a Actor, id int64, loaded Load
 	m := Message{TicketID: id, AuthorID: me.ID, AuthorName: me.Name, AuthorRole: RoleStaff, Internal: in.Internal, Body: body, CreatedAt: now}
 	var out Ticket
 	err = s.d.Tx.InTx(ctx, func(st Stores) error {
-		before, after, err := s.change(ctx, st, id, loaded, now, func(t *Ticket) ([]Event, error) {
-			if t.Status == StatusClosed {
-				return nil, errClosed
-			}
-			var evs []Event
-			next := t.Status
-			if in.Internal {
-				evs = append(evs, Event{ActorID: me.ID, ActorName: me.Name, ActorRole: RoleStaff, Kind: EventNote})
-			} else {
-				if next, err = AfterReply(*t, RoleStaff, now); err != nil {
-					return nil, err
-				}
-				evs = append(evs, Event{ActorID: me.ID, ActorName: me.Name, ActorRole: RoleStaff, Kind: EventStaffReply})
-				if t.FirstResponseAt.IsZero() {
-					t.FirstResponseAt = now
-				}
-			}
-			if in.Next != "" && in.Next != next {
-				moved := *t
-				moved.Status = next
-				if err := Move(moved, RoleStaff, in.Next, now); err != nil {
-					return nil, domain.FieldError("status", domain.As(err).Key)
-				}
-				next = in.Next
-			}
-			if next != t.Status {
-				evs = append(evs, statusEvent(me, RoleStaff, t.Status, next))
-				setStatus(t, next, now)
-			}
-			return evs, nil
-		})
-		if err != nil {
-			return err
-		}
-		out = after
-		if err := addMessage(ctx, st, &m, files); err != nil {
-			return err
-		}
-		if !in.Internal {
-			extra := map[string]any{"Body": body, "Author": me.Name, "Files": fileNames(m.Attachments)}
-			if err := s.notifyCustomers(ctx, st, after, NoticeReply, now, 0, extra); err != nil {
-				return err
-			}
-		}
-		if after.Status != before.Status && statusNotified(after.Status) {
-			if err := s.notifyCustomers(ctx, st, after, NoticeStatus, now, 0, nil); err != nil {
-				return err
-			}
-		}
-		if after.Status != before.Status {
-			return audit(ctx, st, "ticket_status", me.ID, now, after.Number+" "+changeDetail(before, after))
-		}
-		return nil
+		var err error
+		out, err = s.addStaffReply(ctx, st, me, loaded, in, &m, files, now)
+		return err
 	})
 	if err != nil {
 		s.discard(ctx, files)
 		return Message{}, Ticket{}, err
 	}
 	return m, out, nil
+}
+
+// addStaffReply is the unit of work of an agent's message m (a public reply
+// or a note, as in says) with its stored files, from the web or by email,
+// on the version loaded (0: any): the state rules, the message, the
+// customers' notices and the audit of a status change.
+func (s *Service) addStaffReply(ctx context.Context, st Stores, me Person, loaded Loaded, in StaffInput, m *Message,
+	files []attachment.Attachment, now time.Time) (Ticket, error) {
+	before, after, err := s.change(ctx, st, m.TicketID, loaded, now, func(t *Ticket) ([]Event, error) {
+		if t.Status == StatusClosed {
+			return nil, errClosed
+		}
+		var evs []Event
+		next := t.Status
+		if in.Internal {
+			evs = append(evs, Event{ActorID: me.ID, ActorName: me.Name, ActorRole: RoleStaff, Kind: EventNote})
+		} else {
+			var err error
+			if next, err = AfterReply(*t, RoleStaff, now); err != nil {
+				return nil, err
+			}
+			evs = append(evs, Event{ActorID: me.ID, ActorName: me.Name, ActorRole: RoleStaff, Kind: EventStaffReply})
+			if t.FirstResponseAt.IsZero() {
+				t.FirstResponseAt = now
+			}
+		}
+		if in.Next != "" && in.Next != next {
+			moved := *t
+			moved.Status = next
+			if err := Move(moved, RoleStaff, in.Next, now); err != nil {
+				return nil, domain.FieldError("status", domain.As(err).Key)
+			}
+			next = in.Next
+		}
+		if next != t.Status {
+			evs = append(evs, statusEvent(me, RoleStaff, t.Status, next))
+			setStatus(t, next, now)
+		}
+		return evs, nil
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	if err := addMessage(ctx, st, m, files); err != nil {
+		return Ticket{}, err
+	}
+	if !in.Internal {
+		extra := map[string]any{"Body": m.Body, "Author": me.Name, "Files": fileNames(m.Attachments)}
+		if err := s.notifyCustomers(ctx, st, after, NoticeReply, now, 0, extra); err != nil {
+			return Ticket{}, err
+		}
+	}
+	if after.Status != before.Status && statusNotified(after.Status) {
+		if err := s.notifyCustomers(ctx, st, after, NoticeStatus, now, 0, nil); err != nil {
+			return Ticket{}, err
+		}
+	}
+	if after.Status != before.Status {
+		return after, audit(ctx, st, "ticket_status", me.ID, now, after.Number+" "+changeDetail(before, after))
+	}
+	return after, nil
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"supportal/domain"
+	"supportal/domain/attachment"
 	"supportal/domain/page"
 )
 
@@ -148,36 +149,43 @@ func (s *Service) Reply(ctx context.Context, a Actor, id int64, body string, ups
 	}
 	now := s.now()
 	m := Message{TicketID: id, AuthorID: p.ID, AuthorName: p.Name, AuthorRole: RoleCustomer, Body: body, CreatedAt: now}
-	err = s.d.Tx.InTx(ctx, func(st Stores) error {
-		_, t, err := s.change(ctx, st, id, Loaded{}, now, func(t *Ticket) ([]Event, error) {
-			next, err := AfterReply(*t, RoleCustomer, now)
-			if err != nil {
-				return nil, err
-			}
-			evs := []Event{{ActorID: p.ID, ActorName: p.Name, ActorRole: RoleCustomer, Kind: EventCustomerReply}}
-			if next != t.Status {
-				evs = append(evs, statusEvent(p, RoleCustomer, t.Status, next))
-				setStatus(t, next, now)
-			}
-			return evs, nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := addMessage(ctx, st, &m, files); err != nil {
-			return err
-		}
-		if err := st.Threads.Follow(ctx, id, p.ID); err != nil {
-			return err
-		}
-		return s.notifyStaff(ctx, st, t, NoticeCustomerReply, now, map[string]any{"Body": body, "Author": p.Name,
-			"Files": fileNames(m.Attachments)})
-	})
+	err = s.d.Tx.InTx(ctx, func(st Stores) error { return s.addCustomerReply(ctx, st, p, &m, files, now) })
 	if err != nil {
 		s.discard(ctx, files)
 		return Message{}, err
 	}
 	return m, nil
+}
+
+// addCustomerReply is the unit of work of a customer's public message m
+// with its stored files, from the web or by email: the state rules of
+// AfterReply, the message, the author following the ticket and the staff
+// told.
+func (s *Service) addCustomerReply(ctx context.Context, st Stores, p Person, m *Message, files []attachment.Attachment, now time.Time) error {
+	id := m.TicketID
+	_, t, err := s.change(ctx, st, id, Loaded{}, now, func(t *Ticket) ([]Event, error) {
+		next, err := AfterReply(*t, RoleCustomer, now)
+		if err != nil {
+			return nil, err
+		}
+		evs := []Event{{ActorID: p.ID, ActorName: p.Name, ActorRole: RoleCustomer, Kind: EventCustomerReply}}
+		if next != t.Status {
+			evs = append(evs, statusEvent(p, RoleCustomer, t.Status, next))
+			setStatus(t, next, now)
+		}
+		return evs, nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := addMessage(ctx, st, m, files); err != nil {
+		return err
+	}
+	if err := st.Threads.Follow(ctx, id, p.ID); err != nil {
+		return err
+	}
+	return s.notifyStaff(ctx, st, t, NoticeCustomerReply, now, map[string]any{"Body": m.Body, "Author": p.Name,
+		"Files": fileNames(m.Attachments)})
 }
 
 // fileNames joins the attachments' names for a notice.

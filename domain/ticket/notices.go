@@ -42,7 +42,38 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 	for k, v := range extra {
 		data[k] = v
 	}
+	s.threadHeaders(data, template, t.ID, p)
 	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
+}
+
+// threadHeaders adds the recipient's reply address and the thread's message
+// ids to a notice's data: the opener's creation email is the root of the
+// thread (its id is ThreadID), every other email a fresh id that refers to
+// the root. The answer to an email on a closed ticket has no reply
+// address and says it is automatic.
+func (s *Service) threadHeaders(data map[string]any, template string, ticketID int64, p Person) {
+	m := s.d.Mail
+	if !m.enabled() {
+		return
+	}
+	switch template {
+	case NoticeMailClosed: // an automatic answer, which takes no reply
+		data[ports.MailAutoSubmitted] = "auto-replied"
+	default:
+		data[ports.MailReplyTo] = m.ReplyAddress(ticketID, p.ID)
+		// An agent's emailed reply is public: the footer says so.
+		data[ports.MailFooter] = "mail.footer_reply"
+		if p.Staff {
+			data[ports.MailFooter] = "mail.footer_reply_staff"
+		}
+	}
+	if template == NoticeCreated {
+		data[ports.MailMessageID] = m.ThreadID(ticketID)
+		return
+	}
+	data[ports.MailMessageID] = m.messageID(ticketID)
+	data[ports.MailInReplyTo] = m.ThreadID(ticketID)
+	data[ports.MailReferences] = m.ThreadID(ticketID)
 }
 
 // notifyCustomers sends the notice to the ticket's followers who are

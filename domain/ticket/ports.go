@@ -111,6 +111,8 @@ type Stores struct {
 	Timers Timers
 	// Ratings stores the customers' ratings (rating.go).
 	Ratings Ratings
+	// Inbound remembers the handled email replies (inbound.go).
+	Inbound Inbound
 }
 
 // Ratings stores the 满意度评价 of tickets.

@@ -49,6 +49,9 @@ type Deps struct {
 	// Timing are the intervals of the timed rules; zero fields take
 	// DefaultTiming's.
 	Timing Timing
+	// Mail are the reply addresses and thread ids of the ticket emails
+	// (zero: none) and the inbound replies' checks (inbound.go).
+	Mail MailSettings
 }
 
 // Service holds the ticket use cases.

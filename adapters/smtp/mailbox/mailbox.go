@@ -33,6 +33,8 @@ type Message struct {
 	User string
 	// Subject is the decoded Subject header.
 	Subject string
+	// ReplyTo is the decoded Reply-To header ("": none).
+	ReplyTo string
 	// Text and HTML are the first text/plain and text/html bodies, with
 	// transfer encodings undone and line endings normalised to "\n".
 	Text string

@@ -27,6 +27,7 @@ func parse(raw []byte) Message {
 	}
 	m.From = decodeHeader(msg.Header.Get("From"))
 	m.Subject = decodeHeader(msg.Header.Get("Subject"))
+	m.ReplyTo = strings.Trim(decodeHeader(msg.Header.Get("Reply-To")), "<>")
 	walk(&m, textproto.MIMEHeader(msg.Header), msg.Body, 0)
 	return m
 }

@@ -113,3 +113,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseReplyTo: the Reply-To header's address is kept without its angle
+// brackets, and a message without one has none.
+func TestParseReplyTo(t *testing.T) {
+	m := parse(crlf("Subject: x\nReply-To: <support+abc@mail.example.com>\n\nbody\n"))
+	if m.ReplyTo != "support+abc@mail.example.com" {
+		t.Errorf("ReplyTo = %q", m.ReplyTo)
+	}
+	if m := parse(crlf("Subject: x\n\nbody\n")); m.ReplyTo != "" {
+		t.Errorf("ReplyTo without the header = %q", m.ReplyTo)
+	}
+}
