@@ -24,6 +24,8 @@ type Filter struct {
 	Search string
 	// DueBefore keeps the tickets whose next SLA target falls before it.
 	DueBefore time.Time
+	// DueFrom keeps the tickets whose next SLA target falls at or after it.
+	DueFrom time.Time
 	// Sort is SortActivity (newest activity first) or SortDue (soonest
 	// next target first, tickets without one last, then oldest first).
 	Sort   string

@@ -58,7 +58,7 @@ func viewFilter(view string, me int64, now time.Time) Filter {
 	case ViewMine:
 		f.AssigneeID = me
 	case ViewDueSoon:
-		f.DueBefore = now.Add(DueSoonWithin)
+		f.DueFrom, f.DueBefore = now, now.Add(DueSoonWithin)
 	case ViewOverdue:
 		f.DueBefore = now
 	case ViewWaiting:
@@ -93,27 +93,9 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 	if q.AssigneeID != 0 && q.View != ViewUnassigned {
 		f.AssigneeID = q.AssigneeID
 	}
-	if q.View != ViewDueSoon {
-		l, err := s.page(ctx, f, q.Page)
-		out.List = l
-		return out, err
-	}
-	// The due-soon rows follow the overdue ones in due order: skip those.
-	od := f
-	od.DueBefore = now
-	skip, err := s.d.Tickets.Count(ctx, od, 0)
-	if err != nil {
-		return Queue{}, err
-	}
-	r := s.d.Limits.List.Request(q.Page, 0)
-	f.Offset, f.Limit = skip+r.Offset(), r.Limit()
-	rows, total, err := s.d.Tickets.List(ctx, f, 0)
-	if err != nil {
-		return Queue{}, err
-	}
-	rows, more := cut(r.Size, rows)
-	out.List = List{Tickets: rows, Page: r.Page(len(rows), more, max(total-skip, 0), 0)}
-	return out, nil
+	l, err := s.page(ctx, f, q.Page)
+	out.List = l
+	return out, err
 }
 
 // Agents returns the staff who handle tickets, for the assignee choices
@@ -218,7 +200,5 @@ func (s *Service) counts(ctx context.Context, a Actor, now time.Time) (map[strin
 	for i, v := range Views {
 		out[v] = ns[i]
 	}
-	// 即将超时 counts what is due within the hour and not overdue yet.
-	out[ViewDueSoon] = max(out[ViewDueSoon]-out[ViewOverdue], 0)
 	return out, nil
 }
