@@ -242,4 +242,8 @@ type Clocks interface {
 	Entitle(ctx context.Context, lines []Line, at time.Time) (Entitlement, error)
 	// State returns t's clocks at now from its history, oldest first.
 	State(ctx context.Context, t Ticket, history []Event, now time.Time) (SLAState, error)
+	// Remaining returns the working time of tier's calendar from now to
+	// due (negative once due has passed); the wall-clock time when the
+	// tier is unknown.
+	Remaining(ctx context.Context, tier string, now, due time.Time) (time.Duration, error)
 }

@@ -47,6 +47,10 @@ type QueueQuery struct {
 type Queue struct {
 	List
 	Counts map[string]int
+	// Left is, by ticket id, the working time left to the next target of
+	// each open ticket of the page that has one (negative when overdue),
+	// in its tier's calendar.
+	Left map[int64]time.Duration
 }
 
 // viewFilter returns the filter of a view for the agent at now.
@@ -94,8 +98,20 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 		f.AssigneeID = q.AssigneeID
 	}
 	l, err := s.page(ctx, f, q.Page)
+	if err != nil {
+		return Queue{}, err
+	}
 	out.List = l
-	return out, err
+	out.Left = make(map[int64]time.Duration, len(l.Tickets))
+	for _, t := range l.Tickets {
+		if t.NextDue.IsZero() || !t.Open() {
+			continue
+		}
+		if out.Left[t.ID], err = s.d.Clocks.Remaining(ctx, t.Tier, now, t.NextDue); err != nil {
+			return Queue{}, err
+		}
+	}
+	return out, nil
 }
 
 // Agents returns the staff who handle tickets, for the assignee choices

@@ -144,7 +144,7 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 		if q.CompanyID != 0 && v.Company == "" {
 			v.Company = t.CompanyName
 		}
-		v.Rows = append(v.Rows, h.row(c, t, now, p.Zone))
+		v.Rows = append(v.Rows, h.row(c, t, res.Left, now, p.Zone))
 	}
 	p.Title = "staffticket.queue.title"
 	p.Form = f

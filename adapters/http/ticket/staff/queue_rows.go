@@ -13,9 +13,12 @@ import (
 // and link of its row ready: the page renders twenty of them, and each
 // template call costs more than the Go that prepares its value.
 type queueRow struct {
-	T        tk.Ticket
-	Class    string // "row-overdue", "row-soon" or ""
-	Due      string // "剩余 45 分钟", "已超时 2 小时"; "" without a running target
+	T     tk.Ticket
+	Class string // "row-overdue", "row-soon" or ""
+	// Due is the working time left to the next target ("剩余工作时间 45
+	// 分钟") or how long ago it was due ("已超时 2 小时"); "" without a
+	// running target.
+	Due      string
 	Overdue  bool
 	Soon     bool   // due within the hour
 	NoDue    string // why there is no running target (uncovered, paused), or "–"
@@ -46,9 +49,10 @@ func (h *Handler) labels(c *fiber.Ctx) queueLabels {
 		Uncovered: t("staffticket.uncovered"), CompanyOnly: t("staffticket.filter.company_only")}
 }
 
-// row describes a ticket for the queue: its next target (the time left, or
-// how long ago it was due), its times in the viewer's zone and its links.
-func (h *Handler) row(c *fiber.Ctx, t tk.Ticket, now time.Time, zone *time.Location) queueRow {
+// row describes a ticket for the queue: its next target (the working time
+// left, which the service gives in the tier's calendar, or how long ago it
+// was due), its times in the viewer's zone and its links.
+func (h *Handler) row(c *fiber.Ctx, t tk.Ticket, left map[int64]time.Duration, now time.Time, zone *time.Location) queueRow {
 	id := strconv.FormatInt(t.ID, 10)
 	r := queueRow{T: t, Href: "/staff/tickets/" + id,
 		CompanyHref: "/staff/tickets?company=" + strconv.FormatInt(t.CompanyID, 10),
@@ -73,17 +77,21 @@ func (h *Handler) row(c *fiber.Ctx, t tk.Ticket, now time.Time, zone *time.Locat
 	if t.NextDue.IsZero() || !t.Open() {
 		return r
 	}
-	left := t.NextDue.Sub(now)
-	if left <= 0 {
+	wall := t.NextDue.Sub(now)
+	if wall <= 0 {
 		r.Overdue, r.Class = true, "row-overdue"
-		r.Due = h.s.T(c, "staffticket.due.overdue", map[string]any{"Span": h.span(c, -left)})
+		r.Due = h.s.T(c, "staffticket.due.overdue", map[string]any{"Span": h.span(c, -wall)})
 		return r
 	}
-	r.Soon = left <= tk.DueSoonWithin
+	r.Soon = wall <= tk.DueSoonWithin // as the 即将超时 view counts
 	if r.Soon {
 		r.Class = "row-soon"
 	}
-	r.Due = h.s.T(c, "staffticket.due.left", map[string]any{"Span": h.span(c, left)})
+	work, ok := left[t.ID]
+	if !ok {
+		work = wall
+	}
+	r.Due = h.s.T(c, "staffticket.due.left", map[string]any{"Span": h.span(c, work)})
 	return r
 }
 
