@@ -131,18 +131,21 @@ type Ratings interface {
 // holds is skipped, not waited for, so that several schedulers on one
 // database share the due tickets and handle each once.
 type Timers interface {
+	// Each claim passes over the tickets of skip (those a rule failed on
+	// earlier in the same run).
+
 	// ClaimToClose picks a resolved ticket resolved at or before before.
-	ClaimToClose(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToClose(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToResolve picks a ticket waiting for the customer (待客户反馈)
 	// since at or before before: the time of its last move to waiting.
-	ClaimToResolve(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToResolve(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToRemind picks a ticket waiting since at or before before that
 	// has had no reminder since it last moved to waiting.
-	ClaimToRemind(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToRemind(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToWarn picks an open covered ticket without a first response nor
 	// a breach warning whose first response is due after now and at or
 	// before until.
-	ClaimToWarn(ctx context.Context, now, until time.Time) (t Ticket, ok bool, err error)
+	ClaimToWarn(ctx context.Context, now, until time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// Reminded records that the ticket's waiting reminder was sent at at.
 	Reminded(ctx context.Context, ticketID int64, at time.Time) error
 	// Warned records that the ticket's breach warning was sent at at.
