@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -142,10 +143,27 @@ func (s *Server) render(c *fiber.Ctx, status int, page, block string, p *Page) e
 		p.CSRF = tok
 	}
 	carry(c, p)
-	var buf bytes.Buffer
-	if err := set.ExecuteTemplate(&buf, block, p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	buf.Reset()
+	if err := set.ExecuteTemplate(buf, block, p); err != nil {
 		return fmt.Errorf("views: render %s/%s: %w", page, block, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	// SetBody copies into the response's own (pooled) buffer, so that buf
+	// can be used again.
+	c.Status(status).Response().SetBody(buf.Bytes())
+	return nil
+}
+
+// renderBuffers keeps the buffers pages are rendered into: a page is tens
+// of kilobytes, grown by doubling when each render starts empty.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putRenderBuffer returns buf to renderBuffers unless an unusually large page
+// grew it past 1 MiB.
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		renderBuffers.Put(buf)
+	}
 }

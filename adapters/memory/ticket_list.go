@@ -20,7 +20,8 @@ func matchTicket(f ticket.Filter, t ticket.Ticket) bool {
 		f.AssigneeID != 0 && t.AssigneeID != f.AssigneeID,
 		f.Unassigned && t.AssigneeID != 0,
 		f.Covered != nil && t.Covered != *f.Covered,
-		!f.DueBefore.IsZero() && (t.NextDue.IsZero() || !t.NextDue.Before(f.DueBefore)):
+		!f.DueBefore.IsZero() && (t.NextDue.IsZero() || !t.NextDue.Before(f.DueBefore)),
+		!f.DueFrom.IsZero() && (t.NextDue.IsZero() || t.NextDue.Before(f.DueFrom)):
 		return false
 	}
 	q := strings.TrimSpace(f.Search)

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"supportal/domain/ticket"
@@ -12,15 +13,15 @@ import (
 // is the one picked.
 
 // ClaimToClose picks a resolved ticket resolved at or before before.
-func (s *TicketStore) ClaimToClose(_ context.Context, before time.Time) (ticket.Ticket, bool, error) {
-	return s.claim(func(t ticket.Ticket) bool {
+func (s *TicketStore) ClaimToClose(_ context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
+	return s.claim(skip, func(t ticket.Ticket) bool {
 		return t.Status == ticket.StatusResolved && !t.ResolvedAt.IsZero() && !t.ResolvedAt.After(before)
 	})
 }
 
 // ClaimToResolve picks a ticket waiting since at or before before.
-func (s *TicketStore) ClaimToResolve(_ context.Context, before time.Time) (ticket.Ticket, bool, error) {
-	return s.claim(func(t ticket.Ticket) bool {
+func (s *TicketStore) ClaimToResolve(_ context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
+	return s.claim(skip, func(t ticket.Ticket) bool {
 		since := s.waitingSince(t)
 		return t.Status == ticket.StatusWaiting && !since.IsZero() && !since.After(before)
 	})
@@ -28,8 +29,8 @@ func (s *TicketStore) ClaimToResolve(_ context.Context, before time.Time) (ticke
 
 // ClaimToRemind picks a ticket waiting since at or before before without a
 // reminder since then.
-func (s *TicketStore) ClaimToRemind(_ context.Context, before time.Time) (ticket.Ticket, bool, error) {
-	return s.claim(func(t ticket.Ticket) bool {
+func (s *TicketStore) ClaimToRemind(_ context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
+	return s.claim(skip, func(t ticket.Ticket) bool {
 		since := s.waitingSince(t)
 		r, sent := s.st.reminded[t.ID]
 		return t.Status == ticket.StatusWaiting && !since.IsZero() && !since.After(before) && (!sent || r.Before(since))
@@ -38,8 +39,8 @@ func (s *TicketStore) ClaimToRemind(_ context.Context, before time.Time) (ticket
 
 // ClaimToWarn picks an open covered ticket without a first response nor a
 // warning, its first response due after now and at or before until.
-func (s *TicketStore) ClaimToWarn(_ context.Context, now, until time.Time) (ticket.Ticket, bool, error) {
-	return s.claim(func(t ticket.Ticket) bool {
+func (s *TicketStore) ClaimToWarn(_ context.Context, now, until time.Time, skip []int64) (ticket.Ticket, bool, error) {
+	return s.claim(skip, func(t ticket.Ticket) bool {
 		_, sent := s.st.warned[t.ID]
 		due := t.FirstResponseDue
 		return t.Open() && t.Covered && t.FirstResponseAt.IsZero() && !sent && !due.IsZero() && due.After(now) && !due.After(until)
@@ -72,11 +73,11 @@ func (s *TicketStore) mark(warned bool, id int64, at time.Time) error {
 }
 
 // claim returns the first ticket due selects; due runs under the lock.
-func (s *TicketStore) claim(due func(ticket.Ticket) bool) (ticket.Ticket, bool, error) {
+func (s *TicketStore) claim(skip []int64, due func(ticket.Ticket) bool) (ticket.Ticket, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, t := range s.st.tickets {
-		if due(t) {
+		if !slices.Contains(skip, t.ID) && due(t) {
 			return copyTicket(t), true, nil
 		}
 	}

@@ -60,6 +60,9 @@ func ticketFilterAfter(f ticket.Filter, args []any) (string, []any) {
 	if !f.DueBefore.IsZero() {
 		b.WriteString(" AND t.next_due < " + arg(f.DueBefore))
 	}
+	if !f.DueFrom.IsZero() {
+		b.WriteString(" AND t.next_due >= " + arg(f.DueFrom))
+	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		exact, like := arg(q), arg(namePattern(q))
 		b.WriteString(" AND (t.number = " + exact + " OR t.title ILIKE " + like + " OR t.device_sn ILIKE " + like)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"supportal/domain"
 	"supportal/domain/ticket"
@@ -25,48 +26,49 @@ const waitingSinceSQL = `(SELECT max(e.at) FROM ticket_events e
 
 // ClaimToClose picks the resolved ticket resolved longest ago, at or before
 // before.
-func (s *TicketStore) ClaimToClose(ctx context.Context, before time.Time) (ticket.Ticket, bool, error) {
+func (s *TicketStore) ClaimToClose(ctx context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
 	const q = `SELECT ` + ticketColumns + ` FROM tickets t
-WHERE t.status = 'resolved' AND t.resolved_at <= $1
+WHERE t.status = 'resolved' AND t.resolved_at <= $1 AND NOT t.id = ANY($2)
 ORDER BY t.resolved_at, t.id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`
-	return s.claim(ctx, "claim to close", q, before)
+	return s.claim(ctx, "claim to close", q, before, skipArray(skip))
 }
 
 // ClaimToResolve picks a ticket waiting since at or before before.
-func (s *TicketStore) ClaimToResolve(ctx context.Context, before time.Time) (ticket.Ticket, bool, error) {
+func (s *TicketStore) ClaimToResolve(ctx context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
 	const q = `SELECT ` + ticketColumns + ` FROM tickets t
-WHERE t.status = 'waiting' AND ` + waitingSinceSQL + ` <= $1
+WHERE t.status = 'waiting' AND ` + waitingSinceSQL + ` <= $1 AND NOT t.id = ANY($2)
 ORDER BY t.id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`
-	return s.claim(ctx, "claim to resolve", q, before)
+	return s.claim(ctx, "claim to resolve", q, before, skipArray(skip))
 }
 
 // ClaimToRemind picks a ticket waiting since at or before before whose
 // last reminder, if any, is older than its move to waiting.
-func (s *TicketStore) ClaimToRemind(ctx context.Context, before time.Time) (ticket.Ticket, bool, error) {
+func (s *TicketStore) ClaimToRemind(ctx context.Context, before time.Time, skip []int64) (ticket.Ticket, bool, error) {
 	const q = `SELECT ` + ticketColumns + ` FROM tickets t
 WHERE t.status = 'waiting' AND ` + waitingSinceSQL + ` <= $1
-	AND (t.reminded_at IS NULL OR t.reminded_at < ` + waitingSinceSQL + `)
+	AND (t.reminded_at IS NULL OR t.reminded_at < ` + waitingSinceSQL + `) AND NOT t.id = ANY($2)
 ORDER BY t.id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`
-	return s.claim(ctx, "claim to remind", q, before)
+	return s.claim(ctx, "claim to remind", q, before, skipArray(skip))
 }
 
 // ClaimToWarn picks the open covered ticket without a first response nor a
 // warning whose first response is due soonest, after now and at or before
 // until.
-func (s *TicketStore) ClaimToWarn(ctx context.Context, now, until time.Time) (ticket.Ticket, bool, error) {
+func (s *TicketStore) ClaimToWarn(ctx context.Context, now, until time.Time, skip []int64) (ticket.Ticket, bool, error) {
 	const q = `SELECT ` + ticketColumns + ` FROM tickets t
 WHERE t.status IN ('new', 'in_progress', 'waiting') AND t.covered AND t.first_response_at IS NULL
 	AND t.breach_warned_at IS NULL AND t.first_response_due > $1 AND t.first_response_due <= $2
+	AND NOT t.id = ANY($3)
 ORDER BY t.first_response_due, t.id
 LIMIT 1
 FOR UPDATE SKIP LOCKED`
-	return s.claim(ctx, "claim to warn", q, now, until)
+	return s.claim(ctx, "claim to warn", q, now, until, skipArray(skip))
 }
 
 // Reminded records the ticket's waiting reminder.
@@ -110,4 +112,13 @@ func (s *TicketStore) mark(ctx context.Context, op, q string, id int64, at time.
 		return domain.E(domain.NotFound, keyTicketNotFound)
 	}
 	return nil
+}
+
+// skipArray is the claims' list of tickets to pass over, never NULL (which
+// "NOT id = ANY" would turn into no ticket at all).
+func skipArray(skip []int64) any {
+	if skip == nil {
+		skip = []int64{}
+	}
+	return pq.Array(skip)
 }

@@ -66,6 +66,10 @@ func (noClocks) State(context.Context, ticket.Ticket, []ticket.Event, time.Time)
 	return ticket.SLAState{}, nil
 }
 
+func (noClocks) Remaining(_ context.Context, _ string, now, due time.Time) (time.Duration, error) {
+	return due.Sub(now), nil
+}
+
 // TestTicketTimersTwoSchedulers runs two schedulers, each with its own
 // service and connections, at once over one database with many due tickets
 // of every rule: each ticket is handled exactly once, with one status event

@@ -143,6 +143,8 @@ func testTicketFilters(t *testing.T, b TicketBackend) {
 		{"covered", ticket.Filter{Covered: &yes}, []string{t4, t2, t6, t1, t7}},
 		{"uncovered", ticket.Filter{Covered: &no}, []string{t5, t3}},
 		{"due before (strictly)", ticket.Filter{DueBefore: ticketBase.Add(time.Hour)}, []string{t2, t7}},
+		{"due from (inclusive)", ticket.Filter{DueFrom: ticketBase.Add(time.Hour)}, []string{t6, t1}},
+		{"due window", ticket.Filter{DueFrom: ticketBase.Add(31 * time.Minute), DueBefore: ticketBase.Add(2 * time.Hour)}, []string{t1}},
 		{"due before, company", ticket.Filter{CompanyID: w.companyB, DueBefore: ticketBase.Add(3 * time.Hour)}, []string{t6, t7}},
 		{"search number", ticket.Filter{Search: w.byTitle[t3].Number}, []string{t3}},
 		{"search number in another company", ticket.Filter{CompanyID: w.companyB, Search: w.byTitle[t3].Number}, nil},

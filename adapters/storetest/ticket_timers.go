@@ -97,8 +97,17 @@ func testClaimToClose(t *testing.T, b TimerBackend) {
 		x.Status, x.ResolvedAt, x.ClosedAt = ticket.StatusClosed, timerNow.Add(-20*days), timerNow.Add(-13*days)
 	})
 	timerTicket(t, b, "处理中", func(x *ticket.Ticket) { x.Status = ticket.StatusInProgress })
+	// A claim passes over the tickets it is told to skip.
+	first, ok, err := b.Timers.ClaimToClose(t.Context(), timerNow.Add(-7*days), nil)
+	must(t, err)
+	if !ok || first.Title != "八天前解决" {
+		t.Fatalf("first claim: %q %v", first.Title, ok)
+	}
+	if next, ok, err := b.Timers.ClaimToClose(t.Context(), timerNow.Add(-7*days), []int64{first.ID}); err != nil || !ok || next.Title != "正好七天" {
+		t.Errorf("claim skipping %q: %q %v %v", first.Title, next.Title, ok, err)
+	}
 	got := claimAll(t, func(ctx context.Context) (ticket.Ticket, bool, error) {
-		return b.Timers.ClaimToClose(ctx, timerNow.Add(-7*days))
+		return b.Timers.ClaimToClose(ctx, timerNow.Add(-7*days), nil)
 	}, func(tk ticket.Ticket) {
 		if tk.Status != ticket.StatusResolved || tk.ID == 0 || tk.Number == "" {
 			t.Errorf("claimed %+v", tk)
@@ -124,7 +133,7 @@ func testClaimWaiting(t *testing.T, b TimerBackend) {
 	moved(t, b, left.ID, ticket.StatusWaiting, ticket.StatusInProgress, timerNow.Add(-19*days))
 
 	resolve := func(ctx context.Context) (ticket.Ticket, bool, error) {
-		return b.Timers.ClaimToResolve(ctx, timerNow.Add(-10*days))
+		return b.Timers.ClaimToResolve(ctx, timerNow.Add(-10*days), nil)
 	}
 	tk, ok, err := resolve(t.Context())
 	must(t, err)
@@ -133,7 +142,7 @@ func testClaimWaiting(t *testing.T, b TimerBackend) {
 	}
 
 	remind := func(ctx context.Context) (ticket.Ticket, bool, error) {
-		return b.Timers.ClaimToRemind(ctx, timerNow.Add(-3*days))
+		return b.Timers.ClaimToRemind(ctx, timerNow.Add(-3*days), nil)
 	}
 	got := claimAll(t, remind, func(tk ticket.Ticket) { must(t, b.Timers.Reminded(t.Context(), tk.ID, timerNow)) })
 	wantClaims(t, "ClaimToRemind", got, "等了十一天", "等了四天")
@@ -143,10 +152,10 @@ func testClaimWaiting(t *testing.T, b TimerBackend) {
 	moved(t, b, four.ID, ticket.StatusInProgress, ticket.StatusWaiting, timerNow.Add(2*time.Hour))
 	later := timerNow.Add(2*time.Hour + 3*days)
 	got = claimAll(t, func(ctx context.Context) (ticket.Ticket, bool, error) {
-		return b.Timers.ClaimToRemind(ctx, later.Add(-time.Second-3*days))
+		return b.Timers.ClaimToRemind(ctx, later.Add(-time.Second-3*days), nil)
 	}, func(tk ticket.Ticket) { must(t, b.Timers.Reminded(t.Context(), tk.ID, later)) })
 	wantClaims(t, "ClaimToRemind a second before the new wait's time", got, "等了一天")
-	tk, ok, err = b.Timers.ClaimToRemind(t.Context(), later.Add(-3*days))
+	tk, ok, err = b.Timers.ClaimToRemind(t.Context(), later.Add(-3*days), nil)
 	must(t, err)
 	if !ok || tk.ID != four.ID {
 		t.Errorf("ClaimToRemind after a new wait = %q, %v; want %q", tk.Title, ok, four.Title)
@@ -176,11 +185,11 @@ func testClaimToWarn(t *testing.T, b TimerBackend) {
 	})
 	timerTicket(t, b, "无目标", func(*ticket.Ticket) {})
 	got := claimAll(t, func(ctx context.Context) (ticket.Ticket, bool, error) {
-		return b.Timers.ClaimToWarn(ctx, timerNow, timerNow.Add(30*time.Minute))
+		return b.Timers.ClaimToWarn(ctx, timerNow, timerNow.Add(30*time.Minute), nil)
 	}, func(tk ticket.Ticket) { must(t, b.Timers.Warned(t.Context(), tk.ID, timerNow)) })
 	wantClaims(t, "ClaimToWarn", got, "二十分钟后", "正好三十分钟", "待客户反馈中")
 	// A warned ticket stays warned, whatever its target becomes.
-	if tk, ok, err := b.Timers.ClaimToWarn(t.Context(), timerNow.Add(30*time.Minute), timerNow.Add(2*time.Hour)); err != nil || !ok || tk.Title != "一小时后" {
+	if tk, ok, err := b.Timers.ClaimToWarn(t.Context(), timerNow.Add(30*time.Minute), timerNow.Add(2*time.Hour), nil); err != nil || !ok || tk.Title != "一小时后" {
 		t.Errorf("ClaimToWarn up to two hours ahead = %q, %v, %v; want the unwarned 一小时后", tk.Title, ok, err)
 	}
 }

@@ -161,17 +161,23 @@ func (s *Service) Create(ctx context.Context, a Actor, in Input) (Ticket, error)
 		s.discard(ctx, files)
 		return Ticket{}, err
 	}
-	staff, err := s.staffRecipients(ctx, t) // before the day's number is locked
+	staff, err := s.staffRecipients(ctx, t)
 	if err != nil {
 		s.discard(ctx, files)
 		return Ticket{}, err
 	}
+	// The number is taken outside the unit of work: the day's counter is
+	// one row, and holding its lock until the ticket commits would make
+	// every creation of the day wait for the one before. A creation that
+	// fails afterwards leaves its number unused (numbers are unique and
+	// never reused, not gapless).
+	seq, err := s.d.Tickets.NextNumber(ctx, NumberDay(now))
+	if err != nil {
+		s.discard(ctx, files)
+		return Ticket{}, err
+	}
+	t.Number = Number(NumberDay(now), seq)
 	err = s.d.Tx.InTx(ctx, func(st Stores) error {
-		seq, err := st.Tickets.NextNumber(ctx, NumberDay(now))
-		if err != nil {
-			return err
-		}
-		t.Number = Number(NumberDay(now), seq)
 		if err := st.Tickets.Create(ctx, &t, in.Token); err != nil {
 			return err
 		}

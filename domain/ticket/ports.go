@@ -24,6 +24,8 @@ type Filter struct {
 	Search string
 	// DueBefore keeps the tickets whose next SLA target falls before it.
 	DueBefore time.Time
+	// DueFrom keeps the tickets whose next SLA target falls at or after it.
+	DueFrom time.Time
 	// Sort is SortActivity (newest activity first) or SortDue (soonest
 	// next target first, tickets without one last, then oldest first).
 	Sort   string
@@ -131,18 +133,21 @@ type Ratings interface {
 // holds is skipped, not waited for, so that several schedulers on one
 // database share the due tickets and handle each once.
 type Timers interface {
+	// Each claim passes over the tickets of skip (those a rule failed on
+	// earlier in the same run).
+
 	// ClaimToClose picks a resolved ticket resolved at or before before.
-	ClaimToClose(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToClose(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToResolve picks a ticket waiting for the customer (待客户反馈)
 	// since at or before before: the time of its last move to waiting.
-	ClaimToResolve(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToResolve(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToRemind picks a ticket waiting since at or before before that
 	// has had no reminder since it last moved to waiting.
-	ClaimToRemind(ctx context.Context, before time.Time) (t Ticket, ok bool, err error)
+	ClaimToRemind(ctx context.Context, before time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// ClaimToWarn picks an open covered ticket without a first response nor
 	// a breach warning whose first response is due after now and at or
 	// before until.
-	ClaimToWarn(ctx context.Context, now, until time.Time) (t Ticket, ok bool, err error)
+	ClaimToWarn(ctx context.Context, now, until time.Time, skip []int64) (t Ticket, ok bool, err error)
 	// Reminded records that the ticket's waiting reminder was sent at at.
 	Reminded(ctx context.Context, ticketID int64, at time.Time) error
 	// Warned records that the ticket's breach warning was sent at at.
@@ -242,4 +247,8 @@ type Clocks interface {
 	Entitle(ctx context.Context, lines []Line, at time.Time) (Entitlement, error)
 	// State returns t's clocks at now from its history, oldest first.
 	State(ctx context.Context, t Ticket, history []Event, now time.Time) (SLAState, error)
+	// Remaining returns the working time of tier's calendar from now to
+	// due (negative once due has passed); the wall-clock time when the
+	// tier is unknown.
+	Remaining(ctx context.Context, tier string, now, due time.Time) (time.Duration, error)
 }

@@ -47,6 +47,10 @@ type QueueQuery struct {
 type Queue struct {
 	List
 	Counts map[string]int
+	// Left is, by ticket id, the working time left to the next target of
+	// each open ticket of the page that has one (negative when overdue),
+	// in its tier's calendar.
+	Left map[int64]time.Duration
 }
 
 // viewFilter returns the filter of a view for the agent at now.
@@ -58,7 +62,7 @@ func viewFilter(view string, me int64, now time.Time) Filter {
 	case ViewMine:
 		f.AssigneeID = me
 	case ViewDueSoon:
-		f.DueBefore = now.Add(DueSoonWithin)
+		f.DueFrom, f.DueBefore = now, now.Add(DueSoonWithin)
 	case ViewOverdue:
 		f.DueBefore = now
 	case ViewWaiting:
@@ -93,26 +97,20 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (Queue, erro
 	if q.AssigneeID != 0 && q.View != ViewUnassigned {
 		f.AssigneeID = q.AssigneeID
 	}
-	if q.View != ViewDueSoon {
-		l, err := s.page(ctx, f, q.Page)
-		out.List = l
-		return out, err
-	}
-	// The due-soon rows follow the overdue ones in due order: skip those.
-	od := f
-	od.DueBefore = now
-	skip, err := s.d.Tickets.Count(ctx, od, 0)
+	l, err := s.page(ctx, f, q.Page)
 	if err != nil {
 		return Queue{}, err
 	}
-	r := s.d.Limits.List.Request(q.Page, 0)
-	f.Offset, f.Limit = skip+r.Offset(), r.Limit()
-	rows, total, err := s.d.Tickets.List(ctx, f, 0)
-	if err != nil {
-		return Queue{}, err
+	out.List = l
+	out.Left = make(map[int64]time.Duration, len(l.Tickets))
+	for _, t := range l.Tickets {
+		if t.NextDue.IsZero() || !t.Open() {
+			continue
+		}
+		if out.Left[t.ID], err = s.d.Clocks.Remaining(ctx, t.Tier, now, t.NextDue); err != nil {
+			return Queue{}, err
+		}
 	}
-	rows, more := cut(r.Size, rows)
-	out.List = List{Tickets: rows, Page: r.Page(len(rows), more, max(total-skip, 0), 0)}
 	return out, nil
 }
 
@@ -218,7 +216,5 @@ func (s *Service) counts(ctx context.Context, a Actor, now time.Time) (map[strin
 	for i, v := range Views {
 		out[v] = ns[i]
 	}
-	// 即将超时 counts what is due within the hour and not overdue yet.
-	out[ViewDueSoon] = max(out[ViewDueSoon]-out[ViewOverdue], 0)
 	return out, nil
 }

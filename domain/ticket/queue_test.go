@@ -117,3 +117,29 @@ func equal(a, b []int64) bool {
 	}
 	return true
 }
+
+// TestQueueDueSoonPastTheCap: 即将超时 counts and lists what is due within
+// the hour even when more tickets than the count cap are overdue already.
+func TestQueueDueSoonPastTheCap(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, ticket.Limits{PerAccountHour: 50, CountCap: 2})
+	for i := range 3 {
+		in := input()
+		in.Priority, in.DeviceID, in.Title = ticket.P1, devOK, "过期 "+string(rune('a'+i)) // due t0+30m
+		e.open(t, asA, in)
+	}
+	in := input()
+	in.Priority, in.DeviceID, in.Title = ticket.P3, devB, "即将到期" // due t0+8h
+	soon := e.open(t, asB, in)
+	*e.now = t0.Add(7*time.Hour + 30*time.Minute)
+	q, err := e.svc.Queue(ctx, asAg1, ticket.QueueQuery{View: ticket.ViewDueSoon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := idsOf(q.Tickets); !equal(ids, []int64{soon.ID}) || q.Counts[ticket.ViewDueSoon] != 1 || q.Page.Total != 1 {
+		t.Errorf("due soon: %v %v %+v", ids, q.Counts, q.Page)
+	}
+	if q.Counts[ticket.ViewOverdue] != 3 { // 3 = "more than 2"
+		t.Errorf("overdue count %d, want 3 (past the cap)", q.Counts[ticket.ViewOverdue])
+	}
+}

@@ -69,3 +69,7 @@ func TestRetarget(t *testing.T) {
 		}
 	}
 }
+
+func (stretched) Remaining(_ context.Context, _ string, now, due time.Time) (time.Duration, error) {
+	return due.Sub(now), nil
+}

@@ -300,3 +300,7 @@ func newEnvDevices() devices {
 		coB: {{ID: devB, SN: "SN-B-1", Name: "B 的交换机", Lines: []ticket.Line{{SKU: "SVC-PREM-1Y", Start: t0.Add(-year), End: t0.Add(year)}}}},
 	}
 }
+
+func (clocks) Remaining(_ context.Context, _ string, now, due time.Time) (time.Duration, error) {
+	return due.Sub(now), nil
+}

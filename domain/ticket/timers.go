@@ -69,9 +69,10 @@ var errNotDue = errors.New("ticket: claimed ticket is not due")
 // ticket per unit of work: resolved tickets close, waiting tickets are
 // resolved or reminded, and first responses about to breach are warned of.
 // Each change is in the ticket's history as the system's and audited; each
-// email goes through the outbox in its recipient's language, once. A rule
-// that fails stops for this run, after the tickets it handled; the other
-// rules still run, and the errors are returned together.
+// email goes through the outbox in its recipient's language, once. A
+// ticket a rule fails on is left as it was and passed over for the rest of
+// the run (see timed); the other rules still run, and the errors are
+// returned together.
 func (s *Service) RunTimers(ctx context.Context) (TimerRun, error) {
 	now, tm := s.now(), s.d.Timing
 	var r TimerRun
@@ -79,19 +80,19 @@ func (s *Service) RunTimers(ctx context.Context) (TimerRun, error) {
 	for _, rule := range []struct {
 		name  string
 		count *int
-		one   func(context.Context, Stores) (bool, error)
+		one   func(ctx context.Context, st Stores, skip []int64) (int64, error)
 	}{
-		{"close", &r.Closed, func(ctx context.Context, st Stores) (bool, error) {
-			return s.closeResolved(ctx, st, now, now.Add(-tm.CloseAfter))
+		{"close", &r.Closed, func(ctx context.Context, st Stores, skip []int64) (int64, error) {
+			return s.closeResolved(ctx, st, now, now.Add(-tm.CloseAfter), skip)
 		}},
-		{"resolve", &r.Resolved, func(ctx context.Context, st Stores) (bool, error) {
-			return s.resolveWaiting(ctx, st, now, now.Add(-tm.ResolveAfter))
+		{"resolve", &r.Resolved, func(ctx context.Context, st Stores, skip []int64) (int64, error) {
+			return s.resolveWaiting(ctx, st, now, now.Add(-tm.ResolveAfter), skip)
 		}},
-		{"remind", &r.Reminded, func(ctx context.Context, st Stores) (bool, error) {
-			return s.remindWaiting(ctx, st, now, now.Add(-tm.RemindAfter))
+		{"remind", &r.Reminded, func(ctx context.Context, st Stores, skip []int64) (int64, error) {
+			return s.remindWaiting(ctx, st, now, now.Add(-tm.RemindAfter), skip)
 		}},
-		{"warn", &r.Warned, func(ctx context.Context, st Stores) (bool, error) {
-			return s.warnBreach(ctx, st, now, now.Add(tm.WarnBefore))
+		{"warn", &r.Warned, func(ctx context.Context, st Stores, skip []int64) (int64, error) {
+			return s.warnBreach(ctx, st, now, now.Add(tm.WarnBefore), skip)
 		}},
 	} {
 		n, err := s.timed(ctx, rule.one)
@@ -104,104 +105,123 @@ func (s *Service) RunTimers(ctx context.Context) (TimerRun, error) {
 }
 
 // timed runs one rule in units of work of one ticket each until no ticket
-// is due (one returns false), timerBatch tickets were handled, or a unit
-// of work fails.
-func (s *Service) timed(ctx context.Context, one func(context.Context, Stores) (bool, error)) (int, error) {
+// is due (one claims none) or timerBatch tickets were handled. A unit of
+// work that fails on its ticket is rolled back and the rule goes on with
+// the next ticket, passing over the failed ones for the rest of the run, so
+// that one ticket the rule cannot handle does not hold the others back; it
+// gives up for this run after maxTimerFailures of them, or when a claim
+// itself fails. The failures are returned together.
+func (s *Service) timed(ctx context.Context, one func(context.Context, Stores, []int64) (int64, error)) (int, error) {
 	n := 0
+	var skip []int64
+	var errs []error
 	for n < timerBatch {
 		if err := ctx.Err(); err != nil {
-			return n, err
+			return n, errors.Join(append(errs, err)...)
 		}
-		var did bool
+		var id int64
 		err := s.d.Tx.InTx(ctx, func(st Stores) error {
 			var err error
-			did, err = one(ctx, st)
+			id, err = one(ctx, st, skip)
 			return err
 		})
-		if err != nil || !did {
-			return n, err
+		switch {
+		case err != nil && id != 0:
+			errs = append(errs, fmt.Errorf("ticket %d: %w", id, err))
+			if skip = append(skip, id); len(skip) >= maxTimerFailures {
+				return n, errors.Join(errs...)
+			}
+		case err != nil:
+			return n, errors.Join(append(errs, err)...)
+		case id == 0:
+			return n, errors.Join(errs...)
+		default:
+			n++
 		}
-		n++
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
+
+// maxTimerFailures is how many tickets one rule may fail on in one run
+// before it gives up until the next run.
+const maxTimerFailures = 20
 
 // closeResolved closes a ticket resolved at or before before (已解决 →
 // 已关闭); the customers are told.
-func (s *Service) closeResolved(ctx context.Context, st Stores, now, before time.Time) (bool, error) {
-	t, ok, err := st.Timers.ClaimToClose(ctx, before)
+func (s *Service) closeResolved(ctx context.Context, st Stores, now, before time.Time, skip []int64) (int64, error) {
+	t, ok, err := st.Timers.ClaimToClose(ctx, before, skip)
 	if err != nil || !ok {
-		return false, err
+		return 0, err
 	}
 	resolved := t.ResolvedAt
 	err = s.systemMove(ctx, st, t.ID, now, StatusClosed, NoticeAutoClosed, func(t Ticket) bool {
 		return t.Status == StatusResolved && !t.ResolvedAt.IsZero() && !t.ResolvedAt.After(before)
 	}, map[string]any{"ResolvedTime": rfc3339(resolved)})
-	return true, err
+	return t.ID, err
 }
 
 // resolveWaiting resolves a ticket waiting for the customer since at or
 // before before (待客户反馈 → 已解决); the customers are told, with the time
 // it closes unless they reply.
-func (s *Service) resolveWaiting(ctx context.Context, st Stores, now, before time.Time) (bool, error) {
-	t, ok, err := st.Timers.ClaimToResolve(ctx, before)
+func (s *Service) resolveWaiting(ctx context.Context, st Stores, now, before time.Time, skip []int64) (int64, error) {
+	t, ok, err := st.Timers.ClaimToResolve(ctx, before, skip)
 	if err != nil || !ok {
-		return false, err
+		return 0, err
 	}
 	since, err := s.waitingSince(ctx, st, t)
 	if err != nil {
-		return true, err
+		return t.ID, err
 	}
 	err = s.systemMove(ctx, st, t.ID, now, StatusResolved, NoticeAutoResolved, func(t Ticket) bool {
 		return t.Status == StatusWaiting && !since.IsZero() && !since.After(before)
 	}, map[string]any{"WaitingTime": rfc3339(since), "CloseTime": rfc3339(now.Add(s.d.Timing.CloseAfter))})
-	return true, err
+	return t.ID, err
 }
 
 // remindWaiting reminds the customers of a ticket waiting for them since at
 // or before before, once per wait, with the time it is resolved unless they
 // reply.
-func (s *Service) remindWaiting(ctx context.Context, st Stores, now, before time.Time) (bool, error) {
-	t, ok, err := st.Timers.ClaimToRemind(ctx, before)
+func (s *Service) remindWaiting(ctx context.Context, st Stores, now, before time.Time, skip []int64) (int64, error) {
+	t, ok, err := st.Timers.ClaimToRemind(ctx, before, skip)
 	if err != nil || !ok {
-		return false, err
+		return 0, err
 	}
 	since, err := s.waitingSince(ctx, st, t)
 	if err != nil {
-		return true, err
+		return t.ID, err
 	}
 	if t.Status != StatusWaiting || since.IsZero() || since.After(before) {
-		return true, errNotDue
+		return t.ID, errNotDue
 	}
 	extra := map[string]any{"WaitingTime": rfc3339(since), "ResolveTime": rfc3339(since.Add(s.d.Timing.ResolveAfter))}
 	if err := s.notifyCustomers(ctx, st, t, NoticeReminder, now, 0, extra); err != nil {
-		return true, err
+		return t.ID, err
 	}
 	if err := st.Timers.Reminded(ctx, t.ID, now); err != nil {
-		return true, err
+		return t.ID, err
 	}
-	return true, audit(ctx, st, "ticket_reminder", 0, now, t.Number)
+	return t.ID, audit(ctx, st, "ticket_reminder", 0, now, t.Number)
 }
 
 // warnBreach warns the assignee, or every agent when the ticket has none,
 // of a first response due after now and at or before until, once per
 // ticket.
-func (s *Service) warnBreach(ctx context.Context, st Stores, now, until time.Time) (bool, error) {
-	t, ok, err := st.Timers.ClaimToWarn(ctx, now, until)
+func (s *Service) warnBreach(ctx context.Context, st Stores, now, until time.Time, skip []int64) (int64, error) {
+	t, ok, err := st.Timers.ClaimToWarn(ctx, now, until, skip)
 	if err != nil || !ok {
-		return false, err
+		return 0, err
 	}
 	due := t.FirstResponseDue
 	if !t.Open() || !t.Covered || !t.FirstResponseAt.IsZero() || due.IsZero() || !due.After(now) || due.After(until) {
-		return true, errNotDue
+		return t.ID, errNotDue
 	}
 	if err := s.notifyStaff(ctx, st, t, NoticeBreachWarning, now, nil); err != nil {
-		return true, err
+		return t.ID, err
 	}
 	if err := st.Timers.Warned(ctx, t.ID, now); err != nil {
-		return true, err
+		return t.ID, err
 	}
-	return true, audit(ctx, st, "ticket_breach_warning", 0, now, t.Number+" due "+rfc3339(due))
+	return t.ID, audit(ctx, st, "ticket_breach_warning", 0, now, t.Number+" due "+rfc3339(due))
 }
 
 // systemMove moves the claimed ticket to status to as the system, when due

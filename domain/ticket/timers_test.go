@@ -3,6 +3,7 @@ package ticket_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +272,36 @@ func TestTimerBreachWarning(t *testing.T) {
 	}
 	if st := e.status(t, open.ID); st.Status != ticket.StatusNew || st.Version != open.Version {
 		t.Errorf("a warning changed the ticket: %+v", st)
+	}
+}
+
+// TestTimerFailureDoesNotHoldOthersBack: a ticket the rule fails on (its
+// customer cannot be looked up to be told) stays as it was, the rule goes on
+// with the next ticket, the run reports the failure with the ticket's id,
+// and the next run handles the failed ticket once it can.
+func TestTimerFailureDoesNotHoldOthersBack(t *testing.T) {
+	e := newEnv(t, ticket.Limits{})
+	first := e.open(t, asA, input())
+	in := input()
+	in.Title = "第二张"
+	second := e.open(t, asA2, in)
+	e.setStatus(t, first.ID, ticket.StatusResolved)
+	e.setStatus(t, second.ID, ticket.StatusResolved)
+	e.people.mu.Lock()
+	e.people.failFor = custA
+	e.people.mu.Unlock()
+	*e.now = t0.Add(7 * day)
+	r, err := e.svc.RunTimers(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "ticket "+strconv.FormatInt(first.ID, 10)) {
+		t.Errorf("RunTimers error = %v, want the failed ticket named", err)
+	}
+	if r.Closed != 1 || e.status(t, first.ID).Status != ticket.StatusResolved || e.status(t, second.ID).Status != ticket.StatusClosed {
+		t.Fatalf("run = %+v; first %s, second %s", r, e.status(t, first.ID).Status, e.status(t, second.ID).Status)
+	}
+	e.people.mu.Lock()
+	e.people.failFor = 0
+	e.people.mu.Unlock()
+	if r := e.runAt(t, t0.Add(7*day+time.Minute)); r.Closed != 1 || e.status(t, first.ID).Status != ticket.StatusClosed {
+		t.Errorf("next run = %+v; first %s", r, e.status(t, first.ID).Status)
 	}
 }

@@ -3,12 +3,14 @@ package ticket
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	web "supportal/adapters/http"
+	"supportal/adapters/i18n"
 	"supportal/domain"
 	tk "supportal/domain/ticket"
 )
@@ -25,6 +27,7 @@ type listView struct {
 	Q        string
 	Filtered bool // anything but the default filter was chosen
 	Rows     []listRow
+	Labels   listLabels
 	// None tells that the company has no ticket at all (the empty state
 	// that points to 提交工单 rather than to the filters).
 	None     bool
@@ -36,17 +39,25 @@ type listView struct {
 	AllURL   string // the same search over every status
 }
 
-// listRow is one ticket of the list.
+// listRow is one ticket of the list, its texts ready: a template call
+// costs more than the Go that prepares its value.
 type listRow struct {
-	URL       string
-	Number    string
-	Title     string
-	SN        string
-	Status    tk.Status
-	Priority  tk.Priority
-	UpdatedAt time.Time
-	OpenedBy  string
+	URL          string
+	Number       string
+	Title        string
+	SN           string
+	Status       tk.Status
+	StatusName   string
+	Priority     tk.Priority
+	PriorityName string
+	UpdatedISO   string // RFC 3339, UTC
+	Updated      string // in the viewer's zone and language, the zone named
+	OpenedBy     string
 }
+
+// listLabels are the column names, written once per page: the narrow
+// layout shows them in every cell (data-label).
+type listLabels struct{ Number, SN, Status, Priority, Updated, OpenedBy string }
 
 // listQuery reads the list's query string (copied: Fiber's strings live only
 // during the handler); an unknown status filter is the default.
@@ -93,9 +104,16 @@ func (h *Handler) listPage(c *fiber.Ctx) error {
 	v := &listView{Show: q.Show, Shows: shows, Mine: q.Mine, Q: q.Search, Page: res.Page.Number,
 		Filtered: q.Show != tk.ShowOpen || q.Mine || q.Search != "", From: res.Page.From, To: res.Page.To}
 	v.Total, v.Capped = res.Page.Shown()
+	tr := func(id string) string { return h.s.T(c, id, nil) }
+	v.Labels = listLabels{Number: tr("tickets.col.number"), SN: tr("tickets.col.sn"), Status: tr("tickets.col.status"),
+		Priority: tr("tickets.col.priority"), Updated: tr("tickets.col.updated"), OpenedBy: tr("tickets.col.opened_by")}
+	lang := web.Lang(c)
 	for _, t := range res.Tickets {
 		v.Rows = append(v.Rows, listRow{URL: ticketURL(t.ID), Number: t.Number, Title: t.Title, SN: t.Snapshot.SN,
-			Status: t.Status, Priority: t.Priority, UpdatedAt: t.UpdatedAt, OpenedBy: t.OpenedByName})
+			Status: t.Status, StatusName: tr("ticket.status." + string(t.Status)),
+			Priority: t.Priority, PriorityName: tr("ticket.priority." + strconv.Itoa(int(t.Priority))),
+			UpdatedISO: t.UpdatedAt.UTC().Format(time.RFC3339), Updated: i18n.DateTime(lang, t.UpdatedAt, p.Zone),
+			OpenedBy: t.OpenedByName})
 	}
 	if len(v.Rows) == 0 && res.Page.Number <= 1 {
 		if v.None, err = h.noTickets(c, q); err != nil {

@@ -128,3 +128,25 @@ func (e *Engine) State(ctx context.Context, t ticket.Ticket, history []ticket.Ev
 	}
 	return Clocks(*tier, cal, t, history, now), nil
 }
+
+// Remaining returns the working time of tier's calendar from now to due,
+// negative once due has passed (a 24×7 calendar gives the wall-clock time);
+// an unknown tier gives the wall-clock time.
+func (e *Engine) Remaining(ctx context.Context, tier string, now, due time.Time) (time.Duration, error) {
+	p, err := e.Policy(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tr, ok := p.Tier(tier)
+	if !ok {
+		return due.Sub(now), nil
+	}
+	cal, ok := p.Calendar(tr.Calendar)
+	if !ok {
+		return due.Sub(now), nil
+	}
+	if due.Before(now) {
+		return -cal.Working(due, now), nil
+	}
+	return cal.Working(now, due), nil
+}

@@ -21,24 +21,16 @@ type tab struct {
 	Current bool
 }
 
-// queueRow is one ticket of the queue with its next target as the agent
-// reads it.
-type queueRow struct {
-	T       tk.Ticket
-	Due     string // "剩余 45 分钟", "已超时 2 小时"; "" without a running target
-	Overdue bool
-	Soon    bool // due within the hour
-}
-
 // queueView is the data of the queue page.
 type queueView struct {
 	View       string
 	Tabs       []tab
 	Rows       []queueRow
+	Labels     queueLabels
 	Pager      web.Pager
 	Filtered   bool
 	Fragment   bool
-	Agents     []tk.Person
+	Agents     []agentOption
 	Company    string // the name of the company filtered by ("" none)
 	CompanyID  int64
 	NoCompany  string // the queue's URL without the company filter
@@ -107,7 +99,7 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 			vals.Set(k, f[k])
 		}
 	}
-	v := &queueView{View: q.View, Agents: agents, CompanyID: q.CompanyID, Fragment: web.IsHTMX(c),
+	v := &queueView{View: q.View, Agents: agentOptions(agents, q.AssigneeID), CompanyID: q.CompanyID, Fragment: web.IsHTMX(c),
 		Filtered: f["status"] != "" || f["priority"] != "" || f["category"] != "" || f["company"] != "" ||
 			f["assignee"] != "" || f["coverage"] != "" || f["q"] != "",
 		Pager:    web.NewPager(c, res.Page, vals, "staffticket.queue.pages", "queue"),
@@ -145,14 +137,15 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 			v.NoCompany += "?" + nv.Encode()
 		}
 	}
+	p := h.s.Page(c)
 	now := h.now()
+	v.Labels = h.labels(c)
 	for _, t := range res.Tickets {
 		if q.CompanyID != 0 && v.Company == "" {
 			v.Company = t.CompanyName
 		}
-		v.Rows = append(v.Rows, h.row(c, t, now))
+		v.Rows = append(v.Rows, h.row(c, t, res.Left, now, p.Zone))
 	}
-	p := h.s.Page(c)
 	p.Title = "staffticket.queue.title"
 	p.Form = f
 	p.Data = v
@@ -168,24 +161,6 @@ func (h *Handler) count(n int) string {
 		return strconv.Itoa(max) + "+"
 	}
 	return strconv.Itoa(n)
-}
-
-// row describes a ticket's next target: the time left, or how long ago it
-// was due.
-func (h *Handler) row(c *fiber.Ctx, t tk.Ticket, now time.Time) queueRow {
-	r := queueRow{T: t}
-	if t.NextDue.IsZero() || !t.Open() {
-		return r
-	}
-	left := t.NextDue.Sub(now)
-	if left <= 0 {
-		r.Overdue = true
-		r.Due = h.s.T(c, "staffticket.due.overdue", map[string]any{"Span": h.span(c, -left)})
-		return r
-	}
-	r.Soon = left <= tk.DueSoonWithin
-	r.Due = h.s.T(c, "staffticket.due.left", map[string]any{"Span": h.span(c, left)})
-	return r
 }
 
 // span writes a duration in days, hours and minutes, the two largest units

@@ -68,7 +68,7 @@ func TestQueueViewsCountsAndDueOrder(t *testing.T) {
 			t.Errorf("tab %s shows %s, want %s", view, got, n)
 		}
 	}
-	webtest.WantText(t, r, "已超时 30 分钟", "剩余 20 分钟", "无有效维保", "上海艾克米科技有限公司", "SN-BETA-1")
+	webtest.WantText(t, r, "已超时 30 分钟", "剩余工作时间 20 分钟", "无有效维保", "上海艾克米科技有限公司", "SN-BETA-1")
 	if !strings.Contains(r.Body, `class="row-overdue"`) || !strings.Contains(r.Body, "⚠") {
 		t.Error("the overdue row does not stand out with its icon")
 	}
@@ -162,4 +162,30 @@ func TestWorkbenchTicketCounts(t *testing.T) {
 	}
 	rev := w.e.staff("rev@example.com", "审核员", ident.RoleReviewer)
 	webtest.WantNoText(t, w.e.signIn(rev, "zh-CN").Get("/staff"), `id="ticket-counts"`, webtest.T("zh-CN", "staff.home.tickets", nil))
+}
+
+// TestQueueShowsWorkingTimeLeft: a standard (5×8) ticket opened at 17:00 on
+// a Wednesday has 4 hours of working time to its first response, due the
+// next day; the queue says so, as the ticket's page does, rather than the
+// 19 hours of the wall clock, and the evening hours do not count it down.
+func TestQueueShowsWorkingTimeLeft(t *testing.T) {
+	e := newEnv(t)
+	agent := e.staff("agent@example.com", "坐席 王", ident.RoleAgent)
+	acme := e.customer("li@acme.example", "上海艾克米科技有限公司")
+	e.devs.add(acme.CompanyID, "SN-STD-1", tk.Line{SKU: "SVC-STD-1Y", ServiceName: "标准维保",
+		Start: start.AddDate(-1, 0, 0), End: start.AddDate(1, 0, 0)})
+	e.clock.Advance(7 * time.Hour) // 17:00 Shanghai, Wednesday 11 March 2026
+	tkt := e.open(acme, "备份失败", tk.P2, "SN-STD-1")
+	c := e.signIn(agent, "zh-CN")
+	r := c.Get("/staff/tickets")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, tkt.Number, "剩余工作时间 4 小时")
+	if strings.Contains(r.Body, "19 小时") {
+		t.Error("the queue shows the wall-clock time to the target")
+	}
+	e.clock.Advance(3 * time.Hour) // 20:00: an hour of work went by, then none
+	r = c.Get("/staff/tickets")
+	webtest.WantText(t, r, "剩余工作时间 3 小时")
+	en := e.signIn(agent, "en")
+	webtest.WantText(t, en.Get("/staff/tickets"), "3 hours of business time left")
 }

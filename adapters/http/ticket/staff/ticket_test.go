@@ -220,3 +220,28 @@ func pngBytes() []byte {
 	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4)))
 	return buf.Bytes()
 }
+
+// TestActionErrorsAreLinked: a refused status, priority or category change
+// shows its message next to its field, tied to the field for screen readers
+// and linked from the error summary.
+func TestActionErrorsAreLinked(t *testing.T) {
+	d := newDesk(t, "阵列离线")
+	c := d.e.signIn(d.wang, "zh-CN")
+	for _, tt := range []struct{ action, field, value, prefix string }{
+		{"status", "status", "", "s"},
+		{"priority", "priority", "9", "p"},
+		{"category", "category", "nonsense", "c"},
+	} {
+		_, stamp := c.page(d.t.ID)
+		r := c.act(d.t.ID, tt.action, stamp, tt.field, tt.value)
+		webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
+		body := string(r.Raw)
+		id := tt.prefix + "-e-" + tt.field
+		for _, want := range []string{`aria-describedby="` + id + `"`, `<p class="error" id="` + id + `">`, `aria-invalid="true"`,
+			`href="#` + tt.prefix + `-f-` + tt.field + `"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s refused: no %s", tt.action, want)
+			}
+		}
+	}
+}
