@@ -63,3 +63,34 @@ func TestTicketNotices(t *testing.T) {
 		t.Errorf("uncovered creation notice: %q", box.m.Text)
 	}
 }
+
+// TestResolutionMailLinksRating: a status mail that invites a rating links
+// to the form on the ticket's page, in both languages; one that does not
+// says nothing of it.
+func TestResolutionMailLinksRating(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var box lastMail
+	n := New(b, &box)
+	n.BaseURL = "https://support.example.com"
+	for _, lang := range []string{i18n.ZH, i18n.EN} {
+		for _, rate := range []bool{true, false} {
+			data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警",
+				"StatusKey": "ticket.status.resolved", "Path": "/tickets/7"}
+			if rate {
+				data["Rate"] = true
+			}
+			if err := n.Notify(context.Background(), "wang@example.com", lang, "ticket_status", data); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(box.m.Text, "https://support.example.com/tickets/7#rating"); got != rate {
+				t.Errorf("%s, invited %v: rating link shown %v in %q", lang, rate, got, box.m.Text)
+			}
+			if strings.Contains(box.m.Text, "<no value>") {
+				t.Errorf("%s: %q", lang, box.m.Text)
+			}
+		}
+	}
+}

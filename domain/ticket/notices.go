@@ -39,11 +39,25 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 	if !t.FirstResponseDue.IsZero() {
 		data["DueTime"] = t.FirstResponseDue.UTC().Format(time.RFC3339)
 	}
+	if invitesRating(p, template, t) {
+		data["Rate"] = true
+	}
 	for k, v := range extra {
 		data[k] = v
 	}
 	s.threadHeaders(data, template, t.ID, p)
 	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
+}
+
+// invitesRating tells whether the notice to p invites a rating: a customer
+// told that the ticket is resolved or closed, which has no rating yet. The
+// mail links to the rating form on the ticket's page (a GET changes
+// nothing: mail scanners open links).
+func invitesRating(p Person, template string, t Ticket) bool {
+	if p.Staff || t.Rating.Rated() || (t.Status != StatusResolved && t.Status != StatusClosed) {
+		return false
+	}
+	return template == NoticeStatus || template == NoticeAutoResolved || template == NoticeAutoClosed
 }
 
 // threadHeaders adds the recipient's reply address and the thread's message

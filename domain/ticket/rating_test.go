@@ -169,3 +169,32 @@ func TestRateRefused(t *testing.T) {
 		t.Errorf("audit %q, want only the accepted rating", a)
 	}
 }
+
+// TestResolutionMailInvitesRating: the customers' mail of a resolution
+// invites a rating; the agents' mails never do, and once the ticket is
+// rated the closing mail no longer asks.
+func TestResolutionMailInvitesRating(t *testing.T) {
+	e := newEnv(t, ticket.Limits{})
+	tk := e.open(t, asA, input())
+	from := len(e.outbox.Notices())
+	e.setStatus(t, tk.ID, ticket.StatusResolved)
+	ns := e.notices(from)
+	if len(ns) == 0 {
+		t.Fatal("no notice of the resolution")
+	}
+	for _, n := range ns {
+		if n.Template == ticket.NoticeStatus && n.Data["Rate"] != true {
+			t.Errorf("the resolution mail to %s does not invite a rating: %v", n.To, n.Data)
+		}
+	}
+	if _, err := e.svc.Rate(context.Background(), asA, tk.ID, ticket.RatingInput{Score: 5}); err != nil {
+		t.Fatal(err)
+	}
+	from = len(e.outbox.Notices())
+	e.setStatus(t, tk.ID, ticket.StatusClosed)
+	for _, n := range e.notices(from) {
+		if _, asks := n.Data["Rate"]; asks {
+			t.Errorf("a rated ticket's closing mail to %s invites a rating", n.To)
+		}
+	}
+}
