@@ -23,7 +23,8 @@ type Notice struct {
 // through the outbox of its unit of work, so that a notice is kept exactly
 // when the change that caused it is committed.
 type Outbox interface {
-	Enqueue(ctx context.Context, n Notice) error
+	// Enqueue keeps the notices, all or none (one statement for many).
+	Enqueue(ctx context.Context, ns ...Notice) error
 }
 
 // Delivery is one notice claimed from the outbox for sending, with the number

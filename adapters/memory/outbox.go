@@ -35,19 +35,26 @@ var _ ports.Outbox = (*Outbox)(nil)
 // NewOutbox returns an empty outbox.
 func NewOutbox() *Outbox { return &Outbox{} }
 
-// Enqueue keeps n to be sent.
-func (o *Outbox) Enqueue(ctx context.Context, n ports.Notice) error {
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+// Enqueue keeps the notices to be sent, all or none.
+func (o *Outbox) Enqueue(ctx context.Context, ns ...ports.Notice) error {
+	rows := make([]outboxRow, 0, len(ns))
+	for _, n := range ns {
+		data, err := json.Marshal(n.Data)
+		if err != nil {
+			return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+		}
+		if n.RequestID == "" {
+			n.RequestID = ports.RequestID(ctx)
+		}
+		n.Data = nil
+		rows = append(rows, outboxRow{notice: n, data: data})
 	}
-	if n.RequestID == "" {
-		n.RequestID = ports.RequestID(ctx)
-	}
-	n.Data = nil
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.rows = append(o.rows, outboxRow{id: int64(len(o.rows) + 1), notice: n, data: data})
+	for _, r := range rows {
+		r.id = int64(len(o.rows) + 1)
+		o.rows = append(o.rows, r)
+	}
 	return nil
 }
 

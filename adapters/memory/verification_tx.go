@@ -96,14 +96,18 @@ func (w *pendingWrites) Record(_ context.Context, e ports.AuditEvent) error {
 
 // Enqueue checks that the notice's data goes through JSON, as the outbox
 // will store it, and takes the request id from ctx.
-func (w *pendingWrites) Enqueue(ctx context.Context, n ports.Notice) error {
-	if _, err := json.Marshal(n.Data); err != nil {
-		return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+func (w *pendingWrites) Enqueue(ctx context.Context, ns ...ports.Notice) error {
+	for _, n := range ns {
+		if _, err := json.Marshal(n.Data); err != nil {
+			return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+		}
 	}
-	if n.RequestID == "" {
-		n.RequestID = ports.RequestID(ctx)
+	for _, n := range ns {
+		if n.RequestID == "" {
+			n.RequestID = ports.RequestID(ctx)
+		}
+		w.notices = append(w.notices, n)
 	}
-	w.notices = append(w.notices, n)
 	return nil
 }
 

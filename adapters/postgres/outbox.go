@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"supportal/ports"
 )
@@ -26,21 +27,39 @@ var _ ports.Outbox = (*OutboxStore)(nil)
 // unit of work whose notices must be kept exactly when it commits.
 func NewOutbox(db sqlx.ExtContext) *OutboxStore { return &OutboxStore{db: db} }
 
-// Enqueue stores n to be sent; its request id defaults to ctx's.
-func (o *OutboxStore) Enqueue(ctx context.Context, n ports.Notice) error {
-	data, err := json.Marshal(n.Data)
-	if err != nil {
-		return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+// Enqueue stores the notices to be sent, in one statement; a request id
+// defaults to ctx's.
+func (o *OutboxStore) Enqueue(ctx context.Context, ns ...ports.Notice) error {
+	if len(ns) == 0 {
+		return nil
 	}
-	if n.Data == nil {
-		data = []byte("{}")
+	cols := make([][]string, 5) // recipient, lang, template, data, request_id
+	for _, n := range ns {
+		data, err := json.Marshal(n.Data)
+		if err != nil {
+			return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+		}
+		if n.Data == nil {
+			data = []byte("{}")
+		}
+		if n.RequestID == "" {
+			n.RequestID = ports.RequestID(ctx)
+		}
+		for i, v := range []string{n.To, n.Lang, n.Template, string(data), n.RequestID} {
+			cols[i] = append(cols[i], v)
+		}
 	}
-	if n.RequestID == "" {
-		n.RequestID = ports.RequestID(ctx)
+	if len(ns) == 1 {
+		const q = `INSERT INTO outbox (recipient, lang, template, data, request_id) VALUES ($1, $2, $3, $4, $5)`
+		if _, err := o.db.ExecContext(ctx, q, cols[0][0], cols[1][0], cols[2][0], cols[3][0], cols[4][0]); err != nil {
+			return fmt.Errorf("outbox: enqueue %s: %w", ns[0].Template, err)
+		}
+		return nil
 	}
-	const q = `INSERT INTO outbox (recipient, lang, template, data, request_id) VALUES ($1, $2, $3, $4, $5)`
-	if _, err := o.db.ExecContext(ctx, q, n.To, n.Lang, n.Template, data, n.RequestID); err != nil {
-		return fmt.Errorf("outbox: enqueue %s: %w", n.Template, err)
+	const q = `INSERT INTO outbox (recipient, lang, template, data, request_id)
+SELECT r, l, t, d::jsonb, q FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(r, l, t, d, q)`
+	if _, err := o.db.ExecContext(ctx, q, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4])); err != nil {
+		return fmt.Errorf("outbox: enqueue %d notices: %w", len(ns), err)
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (r outboxDown) InTx(ctx context.Context, fn func(verification.Stores) error
 
 type failingOutbox struct{}
 
-func (failingOutbox) Enqueue(context.Context, ports.Notice) error {
+func (failingOutbox) Enqueue(context.Context, ...ports.Notice) error {
 	return errors.New("outbox: disk full")
 }
 

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,6 +22,35 @@ type OutboxStore interface {
 func Outbox(t *testing.T, newStore func(t *testing.T) OutboxStore) {
 	t.Run("order and data", func(t *testing.T) { testOutboxOrder(t, newStore(t)) })
 	t.Run("retry and give up", func(t *testing.T) { testOutboxRetry(t, newStore(t)) })
+	t.Run("many at once", func(t *testing.T) { testOutboxMany(t, newStore(t)) })
+}
+
+// testOutboxMany: notices enqueued together are kept in their order with
+// their data; a batch with a notice whose data cannot be stored keeps none.
+func testOutboxMany(t *testing.T, o OutboxStore) {
+	ctx := ports.WithRequestID(t.Context(), "req-9")
+	bad := ports.Notice{To: "x@example.com", Lang: "en", Template: "bad", Data: map[string]any{"F": func() {}}}
+	if err := o.Enqueue(ctx, ports.Notice{To: "a@example.com", Lang: "en", Template: "t"}, bad); err == nil {
+		t.Error("a batch with data that cannot be stored was taken")
+	}
+	must(t, o.Enqueue(ctx))
+	must(t, o.Enqueue(ctx,
+		ports.Notice{To: "a@example.com", Lang: "zh-CN", Template: "ticket_new_agent", Data: map[string]any{"Number": "T1", "Title": "阵列\"告警\""}},
+		ports.Notice{To: "b@example.com", Lang: "en", Template: "ticket_new_agent", RequestID: "req-own"},
+		ports.Notice{To: "c@example.com", Lang: "en", Template: "ticket_new_agent", Data: map[string]any{"N": 3}}))
+	var got []string
+	for {
+		d, found, _ := deliverOne(t, o, base, noRetry, sendOK)
+		if !found {
+			break
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %v", d.Notice.To, d.Notice.Lang, d.Notice.RequestID, d.Notice.Data))
+	}
+	want := []string{`a@example.com zh-CN req-9 map[Number:T1 Title:阵列"告警"]`, "b@example.com en req-own map[]",
+		"c@example.com en req-9 map[N:3]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("delivered %q, want %q", got, want)
+	}
 }
 
 // deliverOne delivers the next due notice with send and fails the test

@@ -206,11 +206,11 @@ type brokenOutbox struct {
 	f *faultyTx
 }
 
-func (b brokenOutbox) Enqueue(ctx context.Context, n ports.Notice) error {
+func (b brokenOutbox) Enqueue(ctx context.Context, ns ...ports.Notice) error {
 	if b.f.broken("Enqueue") {
 		return errBroken
 	}
-	return b.Outbox.Enqueue(ctx, n)
+	return b.Outbox.Enqueue(ctx, ns...)
 }
 
 type brokenAudit struct {

@@ -23,8 +23,18 @@ const (
 // first-response target (DueTime, RFC 3339, which the notifier formats in
 // TimeZone), the ticket's page (Path) and the time of the event (At).
 func (s *Service) notice(ctx context.Context, st Stores, p Person, template string, t Ticket, now time.Time, extra map[string]any) error {
-	if p.Email == "" {
+	n, ok := s.noticeTo(p, template, t, now, extra)
+	if !ok {
 		return nil
+	}
+	return st.Outbox.Enqueue(ctx, n)
+}
+
+// noticeTo returns the notice about t to p (see notice); none when p has no
+// email address.
+func (s *Service) noticeTo(p Person, template string, t Ticket, now time.Time, extra map[string]any) (ports.Notice, bool) {
+	if p.Email == "" {
+		return ports.Notice{}, false
 	}
 	data := map[string]any{
 		"Name": p.Name, "Number": t.Number, "Title": t.Title, "Company": t.CompanyName,
@@ -46,7 +56,7 @@ func (s *Service) notice(ctx context.Context, st Stores, p Person, template stri
 		data[k] = v
 	}
 	s.threadHeaders(data, template, t.ID, p)
-	return st.Outbox.Enqueue(ctx, ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data})
+	return ports.Notice{To: p.Email, Lang: p.Lang, Template: template, Data: data}, true
 }
 
 // invitesRating tells whether the notice to p invites a rating: a customer
@@ -145,14 +155,18 @@ func (s *Service) staffRecipients(ctx context.Context, t Ticket) ([]Person, erro
 	return s.d.People.Agents(ctx)
 }
 
-// noticeAll enqueues the notice about t to each of to.
+// noticeAll enqueues the notice about t to each of to, in one write.
 func (s *Service) noticeAll(ctx context.Context, st Stores, to []Person, template string, t Ticket, now time.Time, extra map[string]any) error {
+	ns := make([]ports.Notice, 0, len(to))
 	for _, p := range to {
-		if err := s.notice(ctx, st, p, template, t, now, extra); err != nil {
-			return err
+		if n, ok := s.noticeTo(p, template, t, now, extra); ok {
+			ns = append(ns, n)
 		}
 	}
-	return nil
+	if len(ns) == 0 {
+		return nil
+	}
+	return st.Outbox.Enqueue(ctx, ns...)
 }
 
 // statusNotified tells whether the customers hear of a move to the status.

@@ -33,7 +33,7 @@ type failing struct{}
 
 func (failing) SetVerifiedName(context.Context, int64, string) error { return errDown }
 func (failing) Record(context.Context, ports.AuditEvent) error       { return errDown }
-func (failing) Enqueue(context.Context, ports.Notice) error          { return errDown }
+func (failing) Enqueue(context.Context, ...ports.Notice) error       { return errDown }
 
 // faultyTx makes one store of every unit of work fail: "create" or "update"
 // (the submissions), "companies", "audit" or "outbox"; "" for none.
