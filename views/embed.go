@@ -13,5 +13,5 @@ import "embed"
 // Tests check that the copies match the pins.
 //
 //go:generate sh -c "cd .. && npm ci --no-audit --no-fund && mkdir -p views/static/vendor && cp node_modules/htmx.org/dist/htmx.min.js views/static/vendor/htmx.min.js && cp node_modules/axe-core/axe.min.js cmd/supportal/testdata/axe.min.js"
-//go:embed layouts partials identity home staff dev verification warranty sla ticket static
+//go:embed layouts partials identity home staff dev verification warranty sla ticket report static
 var FS embed.FS

@@ -51,3 +51,22 @@ func TestTicketTimersContract(t *testing.T) {
 		}}
 	})
 }
+
+// TestTicketReportsContract runs the report queries' contract on the
+// memory store.
+func TestTicketReportsContract(t *testing.T) {
+	storetest.TicketReports(t, func(t *testing.T) storetest.ReportBackend {
+		s := memory.NewTicketStore()
+		var ids atomic.Int64
+		return storetest.ReportBackend{Reports: s, TicketBackend: storetest.TicketBackend{
+			Tickets: s, Threads: s, Ratings: s,
+			Customer: func(t *testing.T, companyID int64, name string) (int64, int64) {
+				if companyID == 0 {
+					companyID = ids.Add(1)
+				}
+				return companyID, ids.Add(1)
+			},
+			Agent: func(t *testing.T, name string) int64 { return ids.Add(1) },
+		}}
+	})
+}

@@ -79,6 +79,9 @@ type ticketRow struct {
 	FirstResponseAt  sql.NullTime  `db:"first_response_at"`
 	FirstResponseDue sql.NullTime  `db:"first_response_due"`
 	NextDue          sql.NullTime  `db:"next_due"`
+	FirstBreached    bool          `db:"first_response_breached"`
+	ResolutionDue    sql.NullTime  `db:"resolution_due"`
+	ResBreached      sql.NullBool  `db:"resolution_breached"` // NULL: not computed yet (00024)
 	RatingScore      sql.NullInt64 `db:"rating_score"`
 	RatingComment    string        `db:"rating_comment"`
 	RatedBy          sql.NullInt64 `db:"rated_by"`
@@ -92,6 +95,7 @@ const ticketColumns = `t.id, t.number, t.company_id, t.company_name, t.opened_by
 	t.title, t.category, t.priority, t.status, t.phone, t.snapshot, t.covered, t.tier, t.follow_up_of,
 	t.assignee_id, t.assignee_name, t.version, t.created_at, t.updated_at, t.resolved_at, t.closed_at,
 	t.first_response_at, t.first_response_due, t.next_due,
+	t.first_response_breached, t.resolution_due, t.resolution_breached,
 	t.rating_score, t.rating_comment, t.rated_by, t.rated_by_name, t.rated_first_at, t.rated_at`
 
 // ticket returns the row as the domain's ticket, its times in UTC.
@@ -114,6 +118,8 @@ func (r ticketRow) ticket() (ticket.Ticket, error) {
 		ResolvedAt: utcOrZero(r.ResolvedAt), ClosedAt: utcOrZero(r.ClosedAt),
 		FirstResponseAt:  utcOrZero(r.FirstResponseAt),
 		FirstResponseDue: utcOrZero(r.FirstResponseDue), NextDue: utcOrZero(r.NextDue),
+		FirstResponseBreached: r.FirstBreached, ResolutionDue: utcOrZero(r.ResolutionDue),
+		ResolutionBreached: r.ResBreached.Bool,
 		Rating: ticket.Rating{Score: int(r.RatingScore.Int64), Comment: r.RatingComment, ByID: r.RatedBy.Int64,
 			ByName: r.RatedByName, FirstAt: utcOrZero(r.RatedFirstAt), At: utcOrZero(r.RatedAt)},
 	}, nil
@@ -133,7 +139,7 @@ func tickets(rows []ticketRow) ([]ticket.Ticket, error) {
 }
 
 // ticketArgs returns the values of t's changeable columns, in the order of
-// the placeholders $2…$20 of Create and Update.
+// the placeholders $1…$23 of Create and $2…$24 of Update.
 func ticketArgs(t *ticket.Ticket) ([]any, error) {
 	snap, err := json.Marshal(t.Snapshot)
 	if err != nil {
@@ -142,7 +148,8 @@ func ticketArgs(t *ticket.Ticket) ([]any, error) {
 	return []any{t.CompanyName, t.OpenedByName, t.Title, string(t.Category), int(t.Priority),
 		string(t.Status), t.Phone, nullID(t.Snapshot.DeviceID), t.Snapshot.SN, snap, t.Covered, t.Tier,
 		nullID(t.AssigneeID), t.AssigneeName, t.UpdatedAt, zeroNull(t.ResolvedAt), zeroNull(t.ClosedAt),
-		zeroNull(t.FirstResponseAt), zeroNull(t.FirstResponseDue), zeroNull(t.NextDue)}, nil
+		zeroNull(t.FirstResponseAt), zeroNull(t.FirstResponseDue), zeroNull(t.NextDue),
+		t.FirstResponseBreached, zeroNull(t.ResolutionDue), t.ResolutionBreached}, nil
 }
 
 // NextNumber returns the next sequence number of day, from 1. The upsert
@@ -171,9 +178,10 @@ func (s *TicketStore) Create(ctx context.Context, t *ticket.Ticket, token string
 INSERT INTO tickets (company_name, opened_by_name, title, category, priority, status, phone,
 	device_id, device_sn, snapshot, covered, tier, assignee_id, assignee_name, updated_at,
 	resolved_at, closed_at, first_response_at, first_response_due, next_due,
+	first_response_breached, resolution_due, resolution_breached,
 	number, company_id, opened_by, follow_up_of, create_token, created_at, version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-	$21, $22, $23, $24, $25, $26, 1)
+	$21, $22, $23, $24, $25, $26, $27, $28, $29, 1)
 ON CONFLICT (opened_by, create_token) WHERE create_token IS NOT NULL DO NOTHING
 RETURNING id`
 	args, err := ticketArgs(t)
@@ -239,7 +247,8 @@ func (s *TicketStore) Update(ctx context.Context, id int64, fn func(*ticket.Tick
 UPDATE tickets t SET company_name = $2, opened_by_name = $3, title = $4, category = $5, priority = $6,
 	status = $7, phone = $8, device_id = $9, device_sn = $10, snapshot = $11, covered = $12, tier = $13,
 	assignee_id = $14, assignee_name = $15, updated_at = $16, resolved_at = $17, closed_at = $18,
-	first_response_at = $19, first_response_due = $20, next_due = $21, version = t.version + 1
+	first_response_at = $19, first_response_due = $20, next_due = $21,
+	first_response_breached = $22, resolution_due = $23, resolution_breached = $24, version = t.version + 1
 WHERE t.id = $1
 RETURNING ` + ticketColumns
 	var out ticket.Ticket

@@ -186,3 +186,11 @@ SELECT (SELECT count(*) FROM attachments WHERE key = $1) + (SELECT count(*) FROM
 		t.Errorf("rows of a refused attachment = %d, %v; want none", n, err)
 	}
 }
+
+// TestTicketReports runs the report queries' contract on PostgreSQL.
+func TestTicketReports(t *testing.T) {
+	db := migrated(t)
+	storetest.TicketReports(t, func(t *testing.T) storetest.ReportBackend {
+		return storetest.ReportBackend{TicketBackend: ticketBackend(db), Reports: NewTicketReports(db)}
+	})
+}

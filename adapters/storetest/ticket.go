@@ -99,6 +99,7 @@ func sameTicket(t *testing.T, got, want ticket.Ticket) {
 		{"ResolvedAt", &got.ResolvedAt, &want.ResolvedAt}, {"ClosedAt", &got.ClosedAt, &want.ClosedAt},
 		{"FirstResponseAt", &got.FirstResponseAt, &want.FirstResponseAt},
 		{"FirstResponseDue", &got.FirstResponseDue, &want.FirstResponseDue}, {"NextDue", &got.NextDue, &want.NextDue},
+		{"ResolutionDue", &got.ResolutionDue, &want.ResolutionDue},
 	} {
 		sameTime(t, tm.what, *tm.got, *tm.want)
 		*tm.got, *tm.want = time.Time{}, time.Time{}
@@ -158,7 +159,8 @@ func testTicketCreateRead(t *testing.T, b TicketBackend) {
 		Covered: true, Tier: "premium", FollowUpOf: first.ID, AssigneeID: agent, AssigneeName: "张工",
 		CreatedAt: at, UpdatedAt: at.Add(time.Minute), ResolvedAt: at.Add(2 * time.Minute),
 		ClosedAt: at.Add(3 * time.Minute), FirstResponseAt: at.Add(4 * time.Minute),
-		FirstResponseDue: at.Add(30 * time.Minute), NextDue: at.Add(45 * time.Minute)}
+		FirstResponseDue: at.Add(30 * time.Minute), NextDue: at.Add(45 * time.Minute),
+		FirstResponseBreached: true, ResolutionDue: at.Add(8 * time.Hour), ResolutionBreached: true}
 	tk = createTicket(t, b, tk, "token-1")
 
 	got, err := b.Tickets.Ticket(ctx, tk.ID)

@@ -21,6 +21,7 @@ func testTicketUpdate(t *testing.T, b TicketBackend) {
 		}
 		x.Status, x.AssigneeID, x.AssigneeName, x.UpdatedAt = ticket.StatusInProgress, agent, "张工", at
 		x.FirstResponseAt, x.NextDue, x.Priority = at, at.Add(time.Hour), ticket.P2
+		x.ResolutionDue, x.ResolutionBreached, x.FirstResponseBreached = at.Add(2*time.Hour), true, true
 		x.Snapshot = ticket.Snapshot{DeviceID: 9, SN: "SN9"}
 		// What the ticket was opened as stays.
 		x.Number, x.CompanyID, x.OpenedBy, x.FollowUpOf = "T20991231-000001", x.CompanyID+1, agent, x.ID
@@ -31,6 +32,7 @@ func testTicketUpdate(t *testing.T, b TicketBackend) {
 	want := tk
 	want.Status, want.AssigneeID, want.AssigneeName, want.UpdatedAt = ticket.StatusInProgress, agent, "张工", at
 	want.FirstResponseAt, want.NextDue, want.Priority = at, at.Add(time.Hour), ticket.P2
+	want.ResolutionDue, want.ResolutionBreached, want.FirstResponseBreached = at.Add(2*time.Hour), true, true
 	want.Snapshot, want.Version = ticket.Snapshot{DeviceID: 9, SN: "SN9"}, 2
 	sameTicket(t, got, want)
 	stored, err := b.Tickets.Ticket(ctx, tk.ID)

@@ -33,7 +33,7 @@ func (t *ticketFlags) register(fs *flag.FlagSet, tickets int) {
 	fs.IntVar(&t.spec.Customers, "customers", 5, "customer accounts of every company")
 	fs.IntVar(&t.spec.TopCustomers, "top-customers", 50, "customer accounts of the largest company")
 	fs.Float64Var(&t.spec.TopShare, "ticket-top-share", 0.10, "share of the tickets held by the largest company")
-	fs.StringVar(&t.runs, "ticket-runs", strings.Join(TicketRuns, ","), "ticket load runs: list, detail, queue:<view>, create")
+	fs.StringVar(&t.runs, "ticket-runs", strings.Join(TicketRuns, ","), "ticket load runs: list, detail, queue:<view>, create, report:page|year|company|export")
 	fs.IntVar(&t.creatorCompanies, "creator-companies", 80, "companies whose customers open the tickets of the create run "+
 		"(each account up to 20 an hour, each company up to 100 a day)")
 	fs.IntVar(&t.devicesPer, "ticket-devices", 64, "devices of each company that tickets refer to, from the warranty data")
@@ -132,7 +132,7 @@ func loadTicketData(ctx context.Context, dbURL string, devSpec Spec, tf ticketFl
 // every ticket run against the server; a run that cannot start (a page
 // missing) is reported and skipped.
 func (a *allRun) ticketLoads(ctx context.Context, lf loadFlags, o allOptions, tf ticketFlags) error {
-	srv, err := a.server(ctx, o.env)
+	srv, err := a.server(ctx, withoutTimers(o.env))
 	if err != nil {
 		return err
 	}
@@ -177,6 +177,13 @@ func (a *allRun) ticketLoads(ctx context.Context, lf loadFlags, o allOptions, tf
 			lo.Request = detailRequest(&t)
 		case strings.HasPrefix(run, runQueue):
 			lo.Request, lo.Sessions = queueRequest(strings.TrimPrefix(run, runQueue)), agents
+		case strings.HasPrefix(run, runReport):
+			req, err := reportRequest(run, &t, time.Now())
+			if err != nil {
+				return err
+			}
+			// The reports' target is at 8 staff users at once.
+			lo.Request, lo.Sessions, lo.Concurrency = req, agents, min(lf.concurrency, reportConcurrency)
 		case run == RunCreate:
 			a.logf("signing in %d customers of %d companies to open tickets", len(t.Creators), tf.creatorCompanies)
 			cs, err := prepareCreators(ctx, c, base, t.Creators)
@@ -188,13 +195,16 @@ func (a *allRun) ticketLoads(ctx context.Context, lf loadFlags, o allOptions, tf
 			lo.Request, lo.Sessions = createRequest(cs, ticket.DefaultLimits.PerAccountHour), make([]string, len(cs))
 			lo.Warmup = 0 // a warm-up would spend the creation limits; the server is warm from the runs before
 		default:
-			return fmt.Errorf("all: unknown ticket run %q (list, detail, queue:<view>, create)", run)
+			return fmt.Errorf("all: unknown ticket run %q (list, detail, queue:<view>, create, report:…)", run)
 		}
 		res, err := runAndPrint(ctx, c, lo, run, a.out)
 		if err != nil {
 			return err
 		}
 		a.r.TicketLoads = append(a.r.TicketLoads, res)
+		if run == RunReportPage {
+			a.r.TicketNotes = append(a.r.TicketNotes, fmt.Sprintf("the report runs use %d workers (the reports' target)", lo.Concurrency))
+		}
 	}
 	if m, err := ReadMemory(fmt.Sprint(srv.pid())); err == nil {
 		a.r.ServerHWM = m.HWM

@@ -142,7 +142,8 @@ func LoadTickets(ctx context.Context, db *sql.DB, g *TicketGen, passwordHash str
 		cols := []string{"id", "number", "company_id", "company_name", "opened_by", "opened_by_name", "title", "category",
 			"priority", "status", "phone", "device_id", "device_sn", "snapshot", "covered", "tier", "assignee_id",
 			"assignee_name", "version", "created_at", "updated_at", "resolved_at", "closed_at", "first_response_at",
-			"first_response_due", "next_due"}
+			"first_response_due", "next_due", "first_response_breached", "resolution_due", "resolution_breached",
+			"rating_score", "rated_by", "rated_by_name", "rated_first_at", "rated_at"}
 		n, err := copyInto(ctx, tx, "tickets", cols, func(row func(...any) error) error {
 			var err error
 			days, err = g.Each(func(t *GenTicket) error {
@@ -159,7 +160,9 @@ func LoadTickets(ctx context.Context, db *sql.DB, g *TicketGen, passwordHash str
 				return row(t.ID, t.Number, t.CompanyID, t.CompanyName, t.OpenedBy, t.OpenedByName, t.Title, string(t.Category),
 					int(t.Priority), string(t.Status), t.Phone, nullID(t.Snapshot.DeviceID), t.Snapshot.SN, string(snap), t.Covered,
 					t.Tier, nullID(t.AssigneeID), t.AssigneeName, t.Version, t.CreatedAt, t.UpdatedAt, nullTime(t.ResolvedAt),
-					nullTime(t.ClosedAt), nullTime(t.FirstResponseAt), nullTime(t.FirstResponseDue), nullTime(t.NextDue))
+					nullTime(t.ClosedAt), nullTime(t.FirstResponseAt), nullTime(t.FirstResponseDue), nullTime(t.NextDue),
+					t.FirstResponseBreached, nullTime(t.ResolutionDue), t.ResolutionBreached, rating(t.Rating.Score),
+					nullID(t.Rating.ByID), t.Rating.ByName, nullTime(t.Rating.FirstAt), nullTime(t.Rating.At))
 			})
 			return err
 		})

@@ -29,7 +29,7 @@ const (
 )
 
 // TicketRuns is the default list of ticket runs.
-var TicketRuns = append([]string{RunList, RunDetail}, append(queueRuns(), RunCreate)...)
+var TicketRuns = append(append([]string{RunList, RunDetail}, append(queueRuns(), RunCreate)...), ReportRuns...)
 
 func queueRuns() []string {
 	out := make([]string, len(ticket.Views))

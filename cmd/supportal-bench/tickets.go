@@ -280,6 +280,7 @@ func (g *TicketGen) fill(rng *rand.Rand, t *GenTicket, ci int, id int64, open bo
 		}
 	}
 	t.UpdatedAt = t.UpdatedAt.Truncate(time.Second)
+	g.outcomes(t)
 	t.Followers = append(t.Followers, opener.ID)
 	if t.AssigneeID != 0 {
 		t.Followers = append(t.Followers, t.AssigneeID)

@@ -76,7 +76,7 @@ func TestTicketGenDeterministicAndShaped(t *testing.T) {
 			t.Fatalf("company %d: %s %s, the devices have %s %s", i, c.Code, c.Name, dg.Companies()[i].Code, dg.Companies()[i].Name)
 		}
 	}
-	var total, open, top, msgs, overdue, withDevice int
+	var total, open, top, msgs, overdue, withDevice, rated, frBreached, resBreached int
 	numbers := map[string]bool{}
 	_, err = g1.Each(func(tk *GenTicket) error {
 		total++
@@ -92,6 +92,21 @@ func TestTicketGenDeterministicAndShaped(t *testing.T) {
 		}
 		if !tk.NextDue.IsZero() && tk.NextDue.Before(benchNow) {
 			overdue++
+		}
+		if tk.Rating.Score != 0 {
+			rated++
+			if tk.Open() || tk.Rating.Score < 1 || tk.Rating.Score > 5 || tk.Rating.At.Before(tk.ResolvedAt) {
+				t.Errorf("ticket %d (%s, resolved %s) rated %+v", tk.ID, tk.Status, tk.ResolvedAt, tk.Rating)
+			}
+		}
+		if tk.FirstResponseBreached {
+			frBreached++
+		}
+		if tk.ResolutionBreached {
+			resBreached++
+		}
+		if !tk.Covered && (tk.FirstResponseBreached || tk.ResolutionBreached || !tk.ResolutionDue.IsZero()) {
+			t.Errorf("uncovered ticket %d has SLA results", tk.ID)
 		}
 		if numbers[tk.Number] {
 			t.Errorf("number %s twice", tk.Number)
@@ -123,8 +138,9 @@ func TestTicketGenDeterministicAndShaped(t *testing.T) {
 	if msgs < 2400 || msgs > 3600 {
 		t.Errorf("%d messages, want about 3000", msgs)
 	}
-	if overdue == 0 || withDevice == 0 {
-		t.Errorf("%d overdue, %d with a device: want some of each", overdue, withDevice)
+	if overdue == 0 || withDevice == 0 || rated == 0 || frBreached == 0 || resBreached == 0 {
+		t.Errorf("%d overdue, %d with a device, %d rated, %d first responses and %d resolutions breached: want some of each",
+			overdue, withDevice, rated, frBreached, resBreached)
 	}
 }
 

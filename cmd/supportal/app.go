@@ -35,6 +35,7 @@ import (
 	"supportal/adapters/sniff"
 	"supportal/domain/identity"
 	"supportal/domain/ticket"
+	"supportal/domain/ticket/report"
 	"supportal/domain/ticket/sla"
 	"supportal/domain/verification"
 	"supportal/domain/warranty"
@@ -78,6 +79,9 @@ type services struct {
 	attachments *postgres.AttachmentStore
 	// timers applies the tickets' timed rules beside the web server.
 	timers *ticket.Scheduler
+	// reports are the staff reports over the tickets, and their queries.
+	reports       *report.Service
+	ticketReports *postgres.TicketReports
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -143,6 +147,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, box *mailbox.Box) 
 	slaweb.Register(srv, s.slaSettings)
 	ticketweb.Register(srv, s.ticket)
 	ticketstaff.Register(srv, s.ticket)
+	ticketstaff.RegisterReports(srv, s.reports)
 	home.Register(srv, box)
 	srv.NotFound()
 	idsvc.Warm(ctx)
@@ -203,7 +208,8 @@ func newServices(cfg config, log *slog.Logger, db *sqlx.DB, files ports.FileStor
 	tsvc = ticket.NewService(tdeps)
 	return &services{db: db, identity: idsvc, verification: vsvc, warranty: wsvc, store: store, bundle: bundle,
 		notifier: notifier, log: log, slaEngine: slaEngine, slaSettings: slaSettings, ticket: tsvc, ticketDeps: tdeps,
-		attachments: postgres.NewAttachmentStore(db), timers: ticket.NewScheduler(tsvc, cfg.TimerEvery)}, nil
+		attachments: postgres.NewAttachmentStore(db), timers: ticket.NewScheduler(tsvc, cfg.TimerEvery),
+		reports: report.NewService(postgres.NewTicketReports(db), nil), ticketReports: postgres.NewTicketReports(db)}, nil
 }
 
 // subkey derives the key of one use from the server secret, so that no two
@@ -235,6 +241,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- a.server.App.Listener(ln) }()
 	go a.purgeLoop(ctx)
 	stopInbound := a.serveInbound()
+	go a.reclock(ctx)
 	// The timed rules stop with ctx; their unit of work in progress rolls
 	// back or commits before the database is closed.
 	timed := make(chan struct{})

@@ -115,7 +115,8 @@ func (b *browser) screenshot(page string) {
 // a page that does not exist, and the staff sign-in, enrolment, workbench,
 // verification queue and a submission; 我的工单 with tickets and with none
 // matching, the ticket page and its 关闭工单 confirmation; the agents'
-// ticket queue, a ticket and its conflict panel.
+// ticket queue, a ticket and its conflict panel; the staff reports with
+// figures, empty and with a refused period.
 func TestBrowserAccessibility(t *testing.T) {
 	chromiumPath(t)
 	for _, lang := range i18n.Langs {
@@ -176,6 +177,11 @@ func TestBrowserAccessibility(t *testing.T) {
 			agent := newBrowser(t, app, lang, true)
 			agent.audit = true
 			agentWorksTicket(t, app, agent, tk, who, true)
+			// The staff reports: with figures, without any (empty states)
+			// and with a period refused next to its field.
+			agent.open("/staff/reports")
+			agent.open("/staff/reports?from=2020-01&to=2020-02&tier=premium")
+			agent.open("/staff/reports?from=2026-13")
 		})
 	}
 }

@@ -145,5 +145,19 @@ func matrixCells(m *matrixEnv) []cell {
 				hx: hx, want: staffRoute(toSignIn, 200)})
 		}
 	}
+	// The staff reports and their exports: agents and admins only.
+	for _, query := range []string{"", "?from=2026-01&to=2026-03&tier=standard&company=" + idStr(m.tA.CompanyID)} {
+		cells = append(cells,
+			cell{route: "GET /staff/reports", name: "reports " + query, path: fixed("/staff/reports" + query),
+				want: staffRoute(toSignIn, 200)},
+			cell{route: "GET /staff/reports/:name.csv", name: "report CSV " + query,
+				path: fixed("/staff/reports/sla_company.csv" + query), want: staffRoute(toSignIn, 200)},
+			cell{route: "GET /staff/reports/:name.xlsx", name: "report XLSX " + query,
+				path: fixed("/staff/reports/backlog_status.xlsx" + query), want: staffRoute(toSignIn, 200)})
+	}
+	cells = append(cells, cell{route: "GET /staff/reports/:name.csv", name: "unknown report",
+		path: fixed("/staff/reports/nothing.csv"), want: staffRoute(toSignIn, 404)},
+		cell{route: "GET /staff/reports", name: "reports, bad period", path: fixed("/staff/reports?from=2026-13"),
+			want: staffRoute(toSignIn, 422)})
 	return cells
 }

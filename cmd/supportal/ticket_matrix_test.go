@@ -73,7 +73,8 @@ func TestTicketMatrix(t *testing.T) {
 	registered := map[string]bool{}
 	for _, r := range m.app.a.server.App.GetRoutes(true) {
 		if (r.Method == http.MethodGet || r.Method == http.MethodPost) && (r.Path == "/tickets" || strings.HasPrefix(r.Path, "/tickets/") ||
-			r.Path == "/staff/tickets" || strings.HasPrefix(r.Path, "/staff/tickets/")) {
+			r.Path == "/staff/tickets" || strings.HasPrefix(r.Path, "/staff/tickets/") ||
+			r.Path == "/staff/reports" || strings.HasPrefix(r.Path, "/staff/reports/")) {
 			registered[r.Method+" "+r.Path] = true
 		}
 	}

@@ -273,6 +273,7 @@ func (s *Service) stale(ctx context.Context, st Stores, cur Ticket, loaded Loade
 func (s *Service) clocks(ctx context.Context, t *Ticket, hist []Event, now time.Time) error {
 	if !t.Covered {
 		t.FirstResponseDue, t.NextDue = time.Time{}, time.Time{}
+		t.FirstResponseBreached, t.ResolutionDue, t.ResolutionBreached = false, time.Time{}, false
 		return nil
 	}
 	sla, err := s.d.Clocks.State(ctx, *t, hist, now)
@@ -280,6 +281,8 @@ func (s *Service) clocks(ctx context.Context, t *Ticket, hist []Event, now time.
 		return err
 	}
 	t.FirstResponseDue, t.NextDue = sla.FirstResponse.Due, sla.NextDue
+	t.FirstResponseBreached = sla.FirstResponse.Breached
+	t.ResolutionBreached, t.ResolutionDue = sla.Resolution.Breached, sla.Resolution.Due
 	return nil
 }
 

@@ -103,6 +103,13 @@ type Ticket struct {
 	// running (zero: none), by which the agents' queue sorts.
 	FirstResponseDue time.Time
 	NextDue          time.Time
+	// The outcome of the first-response and resolution clocks when they
+	// were last computed (Outcome): whether each was breached then, and
+	// when the resolution is due while its clock runs. The reports count
+	// from them what the ticket's page computes from its history.
+	FirstResponseBreached bool
+	ResolutionDue         time.Time
+	ResolutionBreached    bool
 	// Rating is the customers' 满意度评价 (Score 0: not rated), kept by
 	// the Ratings store; Update leaves it as it is.
 	Rating Rating

@@ -33,6 +33,7 @@ import (
 	"supportal/domain"
 	ident "supportal/domain/identity"
 	tk "supportal/domain/ticket"
+	"supportal/domain/ticket/report"
 	"supportal/domain/ticket/sla"
 )
 
@@ -136,6 +137,7 @@ func newEnvCaching(t testing.TB, cacheFor time.Duration) *env {
 	e.app = webtest.NewServer(t, web.Config{BodyLimit: 1 << 20, StreamRequestBody: true}, e.ids, func(s *web.Server) {
 		identityweb.Register(s, e.ids)
 		staff.Register(s, e.svc).Now = e.clock.Now
+		staff.RegisterReports(s, report.NewService(postgres.NewTicketReports(e.db), e.clock.Now))
 		home.Register(s, nil)
 	})
 	return e

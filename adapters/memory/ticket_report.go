@@ -1,0 +1,126 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+
+	"supportal/domain/ticket"
+	"supportal/domain/ticket/report"
+)
+
+var _ report.Store = (*TicketStore)(nil)
+
+// reportKeeps tells whether t passes the query's tier and company filters.
+func reportKeeps(q report.Query, t ticket.Ticket) bool {
+	return (q.Tier == "" || t.Tier == q.Tier) && (q.CompanyID == 0 || t.CompanyID == q.CompanyID)
+}
+
+// Backlog counts the open tickets by status, priority and age at q.Now.
+func (s *TicketStore) Backlog(_ context.Context, q report.Query) (report.Backlog, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	status, prio, age := map[string]int{}, map[string]int{}, map[string]int{}
+	var b report.Backlog
+	for _, t := range s.st.tickets {
+		if !t.Open() || !reportKeeps(q, t) {
+			continue
+		}
+		b.Total++
+		status[string(t.Status)]++
+		prio[strconv.Itoa(int(t.Priority))]++
+		age[report.AgeBucket(q.Now.Sub(t.CreatedAt))]++
+	}
+	b.ByStatus, b.ByPriority, b.Age = counts(status), counts(prio), counts(age)
+	return b, nil
+}
+
+// counts turns a map of counts into rows ordered by key.
+func counts(m map[string]int) []report.Count {
+	out := make([]report.Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, report.Count{Key: k, N: n})
+	}
+	slices.SortFunc(out, func(a, b report.Count) int { return cmp.Compare(a.Key, b.Key) })
+	return out
+}
+
+// SLA judges the covered tickets created in the period at q.Now, by month
+// of creation, tier and company.
+func (s *TicketStore) SLA(_ context.Context, q report.Query) (report.SLA, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	months, tiers, cos := map[string]*report.Attainment{}, map[string]*report.Attainment{}, map[string]*report.Attainment{}
+	add := func(m map[string]*report.Attainment, key, label string, t ticket.Ticket) {
+		a := m[key]
+		if a == nil {
+			a = &report.Attainment{Key: key, Label: label}
+			m[key] = a
+		}
+		a.Tickets++
+		a.Label = max(a.Label, label) // a renamed company: the greatest of its names
+		tally(&a.First, t.FirstResponseOutcome(q.Now))
+		tally(&a.Res, t.ResolutionOutcome(q.Now))
+	}
+	for _, t := range s.st.tickets {
+		if !t.Covered || t.CreatedAt.Before(q.From) || !t.CreatedAt.Before(q.To) || !reportKeeps(q, t) {
+			continue
+		}
+		add(months, t.CreatedAt.In(q.Zone).Format("2006-01"), "", t)
+		add(tiers, t.Tier, "", t)
+		add(cos, strconv.FormatInt(t.CompanyID, 10), t.CompanyName, t)
+	}
+	byKey := func(a, b report.Attainment) int { return cmp.Compare(a.Key, b.Key) }
+	out := report.SLA{ByMonth: values(months, byKey), ByTier: values(tiers, byKey)}
+	out.ByCompany = values(cos, func(a, b report.Attainment) int {
+		ai, _ := strconv.ParseInt(a.Key, 10, 64)
+		bi, _ := strconv.ParseInt(b.Key, 10, 64)
+		return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
+	})
+	return out, nil
+}
+
+// tally counts one outcome.
+func tally(t *report.Tally, o ticket.Outcome) {
+	switch o {
+	case ticket.OutcomeMet:
+		t.Met++
+	case ticket.OutcomeBreached:
+		t.Breached++
+	}
+}
+
+// values returns the map's groups in the order cmp gives.
+func values(m map[string]*report.Attainment, order func(a, b report.Attainment) int) []report.Attainment {
+	out := make([]report.Attainment, 0, len(m))
+	for _, a := range m {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, order)
+	return out
+}
+
+// CSAT counts the ratings last changed in the period, by month.
+func (s *TicketStore) CSAT(_ context.Context, q report.Query) (report.CSAT, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	by := map[string]*report.Ratings{}
+	for _, t := range s.st.tickets {
+		r := t.Rating
+		if r.Score < 1 || r.Score > 5 || r.At.Before(q.From) || !r.At.Before(q.To) || !reportKeeps(q, t) {
+			continue
+		}
+		k := r.At.In(q.Zone).Format("2006-01")
+		if by[k] == nil {
+			by[k] = &report.Ratings{Key: k}
+		}
+		by[k].Score[r.Score-1]++
+	}
+	var out report.CSAT
+	for _, r := range by {
+		out.Months = append(out.Months, *r)
+	}
+	slices.SortFunc(out.Months, func(a, b report.Ratings) int { return cmp.Compare(a.Key, b.Key) })
+	return out, nil
+}
