@@ -219,10 +219,12 @@ func (s *WarrantyStore) matching(q warranty.Query) []warranty.Device {
 	return out
 }
 
-// CountDevices counts the devices of q.Owner matching q, stopping at upTo.
-func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo int) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
+// FindDevices returns the page of q (as SearchDevices) and the number of
+// matching devices up to upTo; this store always counts exactly.
+func (s *WarrantyStore) FindDevices(ctx context.Context, q warranty.Query, upTo int) (warranty.Found, error) {
+	devs, err := s.SearchDevices(ctx, q)
+	if err != nil {
+		return warranty.Found{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -235,7 +237,7 @@ func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo
 			n++
 		}
 	}
-	return n, nil
+	return warranty.Found{Devices: devs, Count: n}, nil
 }
 
 // ActiveLines returns the distinct services of owner's lines active on day,

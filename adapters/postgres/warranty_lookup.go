@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,36 +12,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"supportal/domain"
 	"supportal/domain/warranty"
 )
 
-// lookupTimeout bounds each query of the lookup, whatever a customer types.
-// The context's deadline makes lib/pq cancel the statement on the server.
-const lookupTimeout = 2 * time.Second
+// lookupTimeout is a last guard on each statement of the lookup against a
+// server in trouble. What a search may cost is bounded by rows examined
+// (warranty_walk.go), so no search the store accepts comes near it; the
+// context's deadline makes lib/pq cancel the statement on the server.
+const lookupTimeout = 10 * time.Second
 
-// errTooBroad is what a lookup that ran out of time returns.
-var errTooBroad = domain.E(domain.Invalid, "warranty.error.too_broad")
-
-// lookup runs fn with lookupTimeout and turns a cancelled statement into
-// errTooBroad, unless the caller's own context ended first.
+// lookup runs fn with lookupTimeout; a statement that runs out of time is
+// an error of the store, not a verdict on what the customer typed.
 func (s *WarrantyStore) lookup(ctx context.Context, op string, fn func(context.Context) error) error {
 	qctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	err := fn(qctx)
-	if err == nil {
-		return nil
-	}
-	if ctx.Err() == nil {
-		var pqErr *pq.Error
-		if errors.Is(qctx.Err(), context.DeadlineExceeded) || (errors.As(err, &pqErr) && pqErr.Code == "57014") {
-			return errTooBroad
+	if err := fn(qctx); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return err
 		}
+		if ctx.Err() == nil && qctx.Err() != nil {
+			return fmt.Errorf("warranty store: %s: %w", op, errStatementTimeout)
+		}
+		return warrantyErr(op, err)
 	}
-	return warrantyErr(op, err)
+	return nil
 }
+
+// errStatementTimeout is a lookup statement that reached lookupTimeout.
+var errStatementTimeout = errors.New("statement cancelled after " + lookupTimeout.String())
 
 // deviceFilter returns the WHERE clause of the lookup and its arguments:
 // always one owner; the exact serial number, which the unique index
@@ -150,6 +152,10 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 	if q.Limit <= 0 {
 		return nil, nil
 	}
+	if (q.Name != "" || q.Text != "") && q.SN == "" && q.ID == 0 {
+		found, err := s.FindDevices(ctx, q, 0)
+		return found.Devices, err
+	}
 	query, args := searchSQL(q)
 	var devs []warranty.Device
 	err := s.lookup(ctx, "search devices", func(ctx context.Context) error {
@@ -158,31 +164,39 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var (
-				d     warranty.Device
-				sku   *string
-				name  *string
-				start *time.Time
-				end   *time.Time
-			)
-			if err := rows.Scan(&d.ID, &d.OwnerCode, &d.OwnerName, &d.Name, &d.SN, &d.OrderNo, &sku, &name, &start, &end); err != nil {
-				return err
-			}
-			if len(devs) == 0 || devs[len(devs)-1].ID != d.ID {
-				devs = append(devs, d)
-			}
-			if sku != nil { // a device without lines has one row of NULLs
-				last := &devs[len(devs)-1]
-				last.Lines = append(last.Lines, warranty.Line{SKU: *sku, ServiceName: *name, Start: utcDate(*start), End: utcDate(*end)})
-			}
-		}
-		return rows.Err()
+		devs, err = scanDevices(rows)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return devs, nil
+}
+
+// scanDevices reads devices joined with their lines, one row per line (a
+// device without lines has one row of NULLs), a device's rows together.
+func scanDevices(rows *sql.Rows) ([]warranty.Device, error) {
+	var devs []warranty.Device
+	for rows.Next() {
+		var (
+			d     warranty.Device
+			sku   *string
+			name  *string
+			start *time.Time
+			end   *time.Time
+		)
+		if err := rows.Scan(&d.ID, &d.OwnerCode, &d.OwnerName, &d.Name, &d.SN, &d.OrderNo, &sku, &name, &start, &end); err != nil {
+			return nil, err
+		}
+		if len(devs) == 0 || devs[len(devs)-1].ID != d.ID {
+			devs = append(devs, d)
+		}
+		if sku != nil {
+			last := &devs[len(devs)-1]
+			last.Lines = append(last.Lines, warranty.Line{SKU: *sku, ServiceName: *name, Start: utcDate(*start), End: utcDate(*end)})
+		}
+	}
+	return devs, rows.Err()
 }
 
 // countSQL returns the query of CountDevices. The ORDER BY, which the count
@@ -198,7 +212,8 @@ func countSQL(q warranty.Query, upTo int) (string, []any) {
 }
 
 // CountDevices counts the devices of q.Owner matching q, stopping at upTo,
-// so that a common fragment never counts a whole tenant.
+// so that a common fragment never counts a whole tenant. FindDevices counts
+// name searches with bounded work instead.
 func (s *WarrantyStore) CountDevices(ctx context.Context, q warranty.Query, upTo int) (int, error) {
 	if upTo <= 0 {
 		return 0, nil

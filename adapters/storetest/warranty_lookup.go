@@ -174,9 +174,10 @@ func testCountCapped(t *testing.T, w *warrantyWorld) {
 		{warranty.Query{Owner: codeA, SN: "SN-0001"}, 100, 1},
 		{warranty.Query{Owner: codeB}, 100, 0},
 	} {
-		got, err := w.s.CountDevices(ctx, tt.q, tt.upTo)
-		if err != nil || got != tt.want {
-			t.Errorf("CountDevices(%+v, %d) = %d, %v; want %d", tt.q, tt.upTo, got, err, tt.want)
+		tt.q.Limit = 5
+		got, err := w.s.FindDevices(ctx, tt.q, tt.upTo)
+		if err != nil || got.Count != tt.want || got.AtLeast || len(got.Devices) != min(5, tt.want) {
+			t.Errorf("FindDevices(%+v, %d) = %d devices, count %d (at least %v), %v; want %d", tt.q, tt.upTo, len(got.Devices), got.Count, got.AtLeast, err, tt.want)
 		}
 	}
 }

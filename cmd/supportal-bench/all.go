@@ -81,7 +81,7 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		return a.finish(ctx)
 	}
 	genArgs := []string{"gen", "--out", a.file()}
-	for _, name := range []string{"companies", "devices", "lines-per-device", "seed", "top-share", "zipf"} {
+	for _, name := range []string{"companies", "devices", "lines-per-device", "seed", "top-share", "second-share", "zipf"} {
 		genArgs = append(genArgs, "--"+name, fs.Lookup(name).Value.String())
 	}
 	if _, err := runChild(ctx, stdout, genArgs...); err != nil {

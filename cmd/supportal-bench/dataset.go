@@ -19,6 +19,9 @@ type Spec struct {
 	Seed           uint64
 	// TopShare is the share of the devices that the largest company holds.
 	TopShare float64
+	// SecondShare, when above 0, is the share of the second company (a
+	// second large one beside the largest); the others share the rest.
+	SecondShare float64
 	// ZipfS is the exponent of the other companies' Zipf-like sizes.
 	ZipfS float64
 }
@@ -65,6 +68,10 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("lines per device between 1 and %d", len(skus))
 	case s.TopShare <= 0 || s.TopShare > 1:
 		return errors.New("top share between 0 and 1")
+	case s.SecondShare < 0 || s.SecondShare > s.TopShare || s.TopShare+s.SecondShare > 1:
+		return errors.New("second share between 0 and the top share, both at most 1 together")
+	case s.SecondShare > 0 && s.Companies < 3:
+		return errors.New("a second large company needs at least 3 companies")
 	case s.TopShare*float64(s.Companies) < 1:
 		return fmt.Errorf("a largest company holding %.0f %% needs at least %.0f companies", 100*s.TopShare, 1/s.TopShare)
 	}
@@ -115,7 +122,7 @@ func (s Spec) makeCompanies(rng *rand.Rand) []Company {
 func (s Spec) sizes() []int {
 	for {
 		out := s.zipfSizes()
-		if len(out) < 2 || out[1] <= out[0] || s.ZipfS <= 0 {
+		if len(out) < 2 || (out[1] <= out[0] && (len(out) < 3 || out[2] <= out[1])) || s.ZipfS <= 0 {
 			return out
 		}
 		s.ZipfS = math.Max(0, s.ZipfS-0.1)
@@ -129,13 +136,20 @@ func (s Spec) zipfSizes() []int {
 		out[0] = s.Devices
 		return out
 	}
-	rest := s.Devices - top - (s.Companies - 1) // one device each is given first
+	second, fixed := 0, 1 // the companies of given size
+	if s.SecondShare > 0 {
+		second, fixed = int(math.Round(s.SecondShare*float64(s.Devices))), 2
+	}
+	rest := s.Devices - top - second - (s.Companies - fixed) // one device each is given first
 	if rest < 0 {
 		top += rest
 		rest = 0
 	}
 	out[0] = top
-	w := make([]float64, s.Companies-1)
+	if fixed == 2 {
+		out[1] = second
+	}
+	w := make([]float64, s.Companies-fixed)
 	sum := 0.0
 	for k := range w {
 		w[k] = 1 / math.Pow(float64(k+1), s.ZipfS)
@@ -150,9 +164,9 @@ func (s Spec) zipfSizes() []int {
 	for k := range w {
 		exact := float64(rest) * w[k] / sum
 		n := int(exact)
-		out[k+1] = 1 + n
+		out[k+fixed] = 1 + n
 		given += n
-		fr[k] = frac{k + 1, exact - float64(n)}
+		fr[k] = frac{k + fixed, exact - float64(n)}
 	}
 	sort.SliceStable(fr, func(a, b int) bool { return fr[a].f > fr[b].f })
 	for k := 0; k < rest-given; k++ {

@@ -191,3 +191,29 @@ func TestRareFragment(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondLargeCompany checks --second-share: the largest and the second
+// company hold their shares, the others the rest, largest first.
+func TestSecondLargeCompany(t *testing.T) {
+	s := Spec{Companies: 100, Devices: 10000, LinesPerDevice: 1, TopShare: 0.3, SecondShare: 0.2, ZipfS: 0.8}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	sizes := s.sizes()
+	sum := 0
+	for i, n := range sizes {
+		sum += n
+		if n < 1 || (i > 0 && n > sizes[i-1]) {
+			t.Fatalf("sizes %v: %d at %d", sizes[:5], n, i)
+		}
+	}
+	if sizes[0] != 3000 || sizes[1] != 2000 || sum != 10000 {
+		t.Errorf("sizes %v… add up to %d; want 3000, 2000 and 10000 in all", sizes[:5], sum)
+	}
+	for _, bad := range []Spec{{Companies: 100, Devices: 10000, LinesPerDevice: 1, TopShare: 0.2, SecondShare: 0.3},
+		{Companies: 100, Devices: 10000, LinesPerDevice: 1, TopShare: 0.6, SecondShare: 0.5}} {
+		if bad.Validate() == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}

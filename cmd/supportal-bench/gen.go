@@ -21,6 +21,7 @@ func genFlags(fs *flag.FlagSet) *Spec {
 	fs.IntVar(&s.LinesPerDevice, "lines-per-device", 3, "service lines of every device")
 	fs.Uint64Var(&s.Seed, "seed", 1, "random seed: the same seed gives the same file")
 	fs.Float64Var(&s.TopShare, "top-share", 0.10, "share of the devices held by the largest company")
+	fs.Float64Var(&s.SecondShare, "second-share", 0, "share of the devices held by the second company (0: Zipf-sized like the others); with --top-share 0.3 --second-share 0.2, a 300,000-device company beside a 200,000-device one in 1 M")
 	fs.Float64Var(&s.ZipfS, "zipf", 0.8, "Zipf exponent of the other companies' sizes")
 	return s
 }

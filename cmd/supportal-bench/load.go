@@ -37,8 +37,8 @@ func ParseMix(s string) ([]MixEntry, error) {
 		if !ok || err != nil || w < 0 {
 			return nil, fmt.Errorf("mix %q: want kind=weight,…", s)
 		}
-		if k != KindRare && k != KindSN && k != KindCommon {
-			return nil, fmt.Errorf("mix %q: unknown kind %q (fuzzy-rare, sn, common)", s, k)
+		if k != KindRare && k != KindSN && k != KindCommon && k != KindAdversarial && k != KindTyping {
+			return nil, fmt.Errorf("mix %q: unknown kind %q (fuzzy-rare, sn, common, adversarial, typing)", s, k)
 		}
 		if w > 0 {
 			mix = append(mix, MixEntry{k, w})
@@ -81,6 +81,9 @@ type LoadOptions struct {
 	// to ask (the worker stops).
 	Request func(w *worker) (kind string, req *http.Request, check Check, ok bool)
 	Kinds   []string
+	// answers keeps the first answer to each search, to check that the
+	// same search always gets the same answer (set by RunLoad).
+	answers *answers
 }
 
 // Check tells why an answer is wrong, or "" when it is right.
@@ -106,6 +109,9 @@ type LoadResult struct {
 // RunLoad drives the lookup with o.Concurrency workers for o.Warmup, then
 // measures for o.Duration or until o.MaxRequests requests have been made.
 func RunLoad(ctx context.Context, c *http.Client, o LoadOptions) (LoadResult, error) {
+	if !o.Full { // a full page holds the session's CSRF token
+		o.answers = &answers{}
+	}
 	var sampler *RSSSampler
 	if o.ServerPID > 0 {
 		sampler = SampleRSS(strconv.Itoa(o.ServerPID), 100*time.Millisecond)
@@ -192,12 +198,16 @@ type worker struct {
 	rec    *Recorder
 	rng    *rand.Rand
 	buf    bytes.Buffer
+	typing typingState
 }
 
 // one issues one request of a kind drawn from the mix and records it.
 // Requests cut off by the end of the phase are not recorded.
 func (w *worker) one(ctx context.Context) {
 	kind, q := w.query()
+	if kind == KindTyping {
+		q = w.typed(ctx)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.o.Base.String()+"/warranty?"+q.Encode(), nil)
 	if err != nil {
 		w.rec.Add(kind, 0, q.Encode(), err.Error())
@@ -227,6 +237,10 @@ func (w *worker) one(ctx context.Context) {
 		failure = fmt.Sprintf("%s %s", resp.Status, strings.TrimSpace(resp.Header.Get("Location")))
 	case kind == KindSN && !bytes.Contains(w.buf.Bytes(), []byte(q.Get("sn"))):
 		failure = "200 without the serial number asked for"
+	case bytes.Contains(w.buf.Bytes(), tooBroad):
+		failure = "too broad"
+	default:
+		failure = w.o.answers.check(q.Encode(), w.buf.Bytes())
 	}
 	w.rec.Add(kind, d, q.Encode(), failure)
 }
@@ -278,6 +292,10 @@ func (w *worker) query() (string, url.Values) {
 	switch kind {
 	case KindSN:
 		return kind, url.Values{"sn": {t.SNs[w.rng.IntN(len(t.SNs))]}}
+	case KindAdversarial:
+		return kind, w.adversarial()
+	case KindTyping:
+		return kind, nil // typed, after the worker's pause
 	case KindRare:
 		f := t.Rare[w.rng.IntN(len(t.Rare))]
 		if w.rng.IntN(2) == 0 { // the lookup is case-insensitive: type it both ways

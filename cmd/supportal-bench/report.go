@@ -111,32 +111,6 @@ func (r report) lookupTable(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
-// targets says, for each target of the issue, whether it was met and by how
-// much it was missed.
-func (r report) targets(w io.Writer) {
-	check := checker(w)
-	if r.Import.Rows > 0 {
-		check("import ≥ 25,000 rows/s", r.Import.RowsPerSec >= targetImport, fmt.Sprintf("%.0f rows/s", r.Import.RowsPerSec), "25,000 rows/s")
-	}
-	var peak int64
-	for _, l := range r.Loads {
-		peak = max(peak, l.ServerPeakRSS)
-		all := l.Summaries[len(l.Summaries)-1]
-		switch {
-		case l.Full:
-		case len(l.Summaries) > 2:
-			check("mix ≥ 1,000 req/s", all.RPS >= targetMixRPS, fmt.Sprintf("%.0f req/s", all.RPS), "1,000 req/s")
-			check("mix p99 ≤ 60 ms", all.P99 <= targetMixP99, ms(all.P99)+" ms", "60 ms")
-		case l.Name == KindSN:
-			check("exact SN ≥ 5,000 req/s", all.RPS >= targetSNRPS, fmt.Sprintf("%.0f req/s", all.RPS), "5,000 req/s")
-			check("exact SN p99 ≤ 10 ms", all.P99 <= targetSNP99, ms(all.P99)+" ms", "10 ms")
-		}
-	}
-	if len(r.Loads) > 0 {
-		check("server RSS ≤ 64 MB under load", peak <= targetRSSByte, mib(peak), "64 MB")
-	}
-}
-
 // checker returns the function that prints one target's verdict.
 func checker(w io.Writer) func(name string, ok bool, got, want string) {
 	return func(name string, ok bool, got, want string) {

@@ -86,3 +86,12 @@ type Query struct {
 	Offset int
 	Limit  int
 }
+
+// Found is one page of a lookup and the count of its whole result.
+type Found struct {
+	Devices []Device
+	// Count is the number of matching devices, counted up to the bound the
+	// caller gave; with AtLeast it is only a lower bound.
+	Count   int
+	AtLeast bool
+}

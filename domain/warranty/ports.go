@@ -68,8 +68,12 @@ type Lookup interface {
 	// SearchDevices returns at most q.Limit devices of q.Owner matching q,
 	// each with all its lines, in q.Sort order after skipping q.Offset.
 	SearchDevices(ctx context.Context, q Query) ([]Device, error)
-	// CountDevices counts the matching devices, stopping at max.
-	CountDevices(ctx context.Context, q Query, max int) (int, error)
+	// FindDevices returns the page of q (as SearchDevices) and how many
+	// devices match q, counted up to upTo. A store may stop counting
+	// earlier, after a bounded amount of work that depends only on the
+	// query and the data (never on time): Found.AtLeast then says that
+	// Found.Count devices are known to match and more may.
+	FindDevices(ctx context.Context, q Query, upTo int) (Found, error)
 	// EachDevice calls fn for every device of q.Owner matching q, each with
 	// all its lines, in SearchDevices' order (q.Offset and q.Limit are
 	// ignored), all from one snapshot: an import committed meanwhile shows

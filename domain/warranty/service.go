@@ -128,19 +128,18 @@ func (s *Service) Search(ctx context.Context, companyID int64, in SearchInput) (
 	in = in.Normalize()
 	req := Pages.Request(in.Page, 0)
 	q := Query{Owner: owner, Name: in.Name, SN: in.SN, Sort: in.Sort, Offset: req.Offset(), Limit: req.Limit()}
-	devs, err := s.d.Lookup.SearchDevices(ctx, q)
+	found, err := s.d.Lookup.FindDevices(ctx, q, CountCap+1)
 	if err != nil {
 		return Result{}, err
 	}
-	devs, more := page.Cut(req, devs)
-	// A page with rows and no next page tells the total; count otherwise.
-	n := q.Offset + len(devs)
-	if more || (len(devs) == 0 && q.Offset > 0) {
-		if n, err = s.d.Lookup.CountDevices(ctx, q, CountCap+1); err != nil {
-			return Result{}, err
-		}
+	devs, more := page.Cut(req, found.Devices)
+	n, limit := found.Count, CountCap
+	if found.AtLeast && n <= CountCap {
+		// n devices are known to match, perhaps more: "more than n-1"
+		// (the store counts at least the page and one more).
+		limit = n - 1
 	}
-	return Result{Input: in, Devices: devs, Page: req.Page(len(devs), more, n, CountCap)}, nil
+	return Result{Input: in, Devices: devs, Page: req.Page(len(devs), more, n, limit)}, nil
 }
 
 // Export calls fn for every device matching in (the whole result, every

@@ -37,6 +37,30 @@ type lookupView struct {
 	CSVURL   string
 	XLSXURL  string
 	Updated  *updatedView // nil before the first successful import
+	// Summary is the results' range ("第 1–20 台，共 37 台"), shown above
+	// the table and announced in the status line.
+	Summary string
+	L       *labels // the table's texts in the customer's language
+}
+
+// labels are the texts that every row of the results repeats, looked up
+// once per language instead of once per cell.
+type labels struct {
+	Name, SN, Order, SKU, Service, Start, End, Coverage, Ticket, NoLines string
+}
+
+// labelsFor returns the labels in the request's language.
+func (h *Handler) labelsFor(c *fiber.Ctx) *labels {
+	lang := web.Lang(c)
+	if l, ok := h.labels.Load(lang); ok {
+		return l.(*labels)
+	}
+	t := func(id string) string { return h.s.T(c, id, nil) }
+	l := &labels{Name: t("warranty.col.name"), SN: t("warranty.col.sn"), Order: t("warranty.col.order"),
+		SKU: t("warranty.col.sku"), Service: t("warranty.col.service"), Start: t("warranty.col.start"),
+		End: t("warranty.col.end"), Coverage: t("warranty.col.coverage"), Ticket: t("warranty.ticket"), NoLines: t("warranty.no_lines")}
+	h.labels.Store(lang, l)
+	return l
 }
 
 // updatedView is 数据最后更新时间 in the customer's zone and language.
@@ -48,11 +72,14 @@ type updatedView struct {
 // deviceRow is one device with its service lines; the device's cells span
 // all its lines.
 type deviceRow struct {
-	ID      int64 // for 【提交工单】 on the row
-	Name    string
-	SN      string
-	OrderNo string
-	Lines   []lineRow
+	ID int64 // for 【提交工单】 on the row
+	// Ticket and TicketLabel are 【提交工单】 and its name for screen
+	// readers, with the device's name and serial number.
+	Ticket, TicketLabel string
+	Name                string
+	SN                  string
+	OrderNo             string
+	Lines               []lineRow
 }
 
 // lineRow is one service line with its coverage badge.
@@ -88,6 +115,16 @@ func (h *Handler) lookupPage(c *fiber.Ctx) error {
 		}
 	}
 	v := h.view(res, func(cv wty.Coverage) string { return h.s.T(c, "coverage."+string(cv), nil) })
+	v.L = h.labelsFor(c)
+	for i := range v.Devices {
+		d := &v.Devices[i]
+		d.Ticket, d.TicketLabel = v.L.Ticket, h.s.T(c, "warranty.ticket.label", map[string]any{"Name": d.Name, "SN": d.SN})
+	}
+	if v.Capped {
+		v.Summary = h.s.T(c, "warranty.range_capped", map[string]any{"From": v.From, "To": v.To, "Count": v.Total})
+	} else {
+		v.Summary = h.s.T(c, "warranty.range", map[string]any{"From": v.From, "To": v.To, "Count": v.Total})
+	}
 	v.Pager = web.NewPager(c, res.Page, values(res.Input), "warranty.pages", "results")
 	v.Pager.Range, v.Pager.RangeCapped = "warranty.range", "warranty.range_capped" // devices (台), as the summary
 	at, ok, err := h.svc.LastUpdated(c.UserContext())

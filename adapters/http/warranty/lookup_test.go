@@ -74,9 +74,10 @@ func TestLookupSearches(t *testing.T) {
 				`<a href="/warranty" aria-current="page" aria-label="`+T("pager.page", "Page", 1)+`">1</a>`,
 				`<span class="disabled" aria-disabled="true">`+T("pager.prev")+`</span>`)
 			webtest.WantNoText(t, r, `rel="prev"`, "BX9000", "ZZTOP", T("pager.range", "From", 1, "To", 20, "Count", 32), `id="results-capped"`)
-			if n := strings.Count(r.Body, T("warranty.range", "From", 1, "To", 20, "Count", 32)); n != 2 {
-				t.Errorf("the range of devices shows %d times, want the summary above and the pager below", n)
+			if n := strings.Count(r.Body, T("warranty.range", "From", 1, "To", 20, "Count", 32)); n != 3 {
+				t.Errorf("the range of devices shows %d times, want the summary above, the pager below and the status line", n)
 			}
+			webtest.WantText(t, r, `<p id="results-status" class="visually-hidden" role="status">`+T("warranty.range", "From", 1, "To", 20, "Count", 32)+`</p>`)
 
 			r = c.Get("/warranty?page=2")
 			if got := sns(r); len(got) != 12 || got[0] != "SRV0012" || got[11] != "SRV0001" {
@@ -198,7 +199,8 @@ func TestLookupFragments(t *testing.T) {
 	r := c.Get("/warranty?name=anybackup&sort=end_asc", "HX-Request", "true", "HX-Target", "results")
 	webtest.WantStatus(t, r, http.StatusOK)
 	webtest.WantNoText(t, r, "<html", "<form", `id="results"`)
-	webtest.WantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc" hx-swap-oob="true">`, "AB3000-0001", `hx-target="#results"`)
+	webtest.WantText(t, r, `<input type="hidden" id="f-sort" name="sort" value="end_asc" hx-swap-oob="true">`, "AB3000-0001", `hx-target="#results"`,
+		`<p id="results-status" hx-swap-oob="innerHTML">`+webtest.T(i18n.ZH, "warranty.range", map[string]any{"From": 1, "To": 2, "Count": 2})+`</p>`)
 	if got := sns(r); !slices.Equal(got, []string{"AB3000-0001", "AB5000-0002"}) {
 		t.Fatalf("fragment = %v", got)
 	}

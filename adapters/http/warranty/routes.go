@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,6 +26,8 @@ type Handler struct {
 	Now func() time.Time
 	// Log records export failures that happen after the download started.
 	Log *slog.Logger
+	// labels caches the results' texts by language (labelsFor).
+	labels sync.Map
 }
 
 // Register installs the 服务查询 routes on the server.
