@@ -49,17 +49,10 @@ func (o *OutboxStore) Enqueue(ctx context.Context, ns ...ports.Notice) error {
 			cols[i] = append(cols[i], v)
 		}
 	}
-	if len(ns) == 1 {
-		const q = `INSERT INTO outbox (recipient, lang, template, data, request_id) VALUES ($1, $2, $3, $4, $5)`
-		if _, err := o.db.ExecContext(ctx, q, cols[0][0], cols[1][0], cols[2][0], cols[3][0], cols[4][0]); err != nil {
-			return fmt.Errorf("outbox: enqueue %s: %w", ns[0].Template, err)
-		}
-		return nil
-	}
 	const q = `INSERT INTO outbox (recipient, lang, template, data, request_id)
 SELECT r, l, t, d::jsonb, q FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(r, l, t, d, q)`
 	if _, err := o.db.ExecContext(ctx, q, pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4])); err != nil {
-		return fmt.Errorf("outbox: enqueue %d notices: %w", len(ns), err)
+		return fmt.Errorf("outbox: enqueue %s (%d notices): %w", ns[0].Template, len(ns), err)
 	}
 	return nil
 }

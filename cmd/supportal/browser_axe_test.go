@@ -162,12 +162,7 @@ func TestBrowserAccessibility(t *testing.T) {
 
 			s := newBrowser(t, app, lang, true)
 			s.audit = true
-			s.open("/staff/login")
-			s.fill("email", "reviewer@example.com")
-			s.fill("password", demoPassword)
-			s.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
-			s.enrolSecondFactor()
-			s.expectPath("/staff")
+			s.staffSignIn("reviewer@example.com", demoPassword)
 			s.submit("nav.mainnav a[href='/staff/verifications']", http.StatusOK)
 			s.submit("table tbody tr:first-child a", http.StatusOK)
 			s.open("/staff/no-such-page")

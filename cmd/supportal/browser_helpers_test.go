@@ -23,6 +23,25 @@ import (
 // journeyTimeout bounds one browser journey, from the first page to the last.
 const journeyTimeout = 90 * time.Second
 
+// browserRun is one run of a browser test: a language, with JavaScript or
+// without.
+type browserRun struct {
+	lang string
+	js   bool
+}
+
+// ticketRuns are the ticket pages' runs: zh-CN and en with JavaScript, and
+// zh-CN without.
+var ticketRuns = []browserRun{{i18n.ZH, true}, {i18n.EN, true}, {i18n.ZH, false}}
+
+// name names the run's sub-test: the language, "-nojs" without JavaScript.
+func (r browserRun) name() string {
+	if r.js {
+		return r.lang
+	}
+	return r.lang + "-nojs"
+}
+
 // browser is one headless Chromium tab on the app, in one language, with the
 // test's deadline. Its methods fail the test with the step that went wrong.
 type browser struct {

@@ -215,12 +215,7 @@ func TestBrowserBranding(t *testing.T) {
 	b.expectTitle(b.tr("error.title.not_found"))
 	b.expectText("main h1", "error.title.not_found")
 
-	b.open("/staff/login")
-	b.fill("email", "reviewer@example.com")
-	b.fill("password", demoPassword)
-	b.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
-	b.enrolSecondFactor()
-	b.expectPath("/staff")
+	b.staffSignIn("reviewer@example.com", demoPassword)
 	b.expectText("footer.footer-staff", "footer.staff")
 	b.expectText("#pending-count", "staff.home.pending", "Count", 1)
 }

@@ -42,12 +42,7 @@ func TestBrowserReports(t *testing.T) {
 				}
 			}
 			s := newBrowser(t, app, lang, true)
-			s.open("/staff/login")
-			s.fill("email", "agent@example.com")
-			s.fill("password", demoPassword)
-			s.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
-			s.enrolSecondFactor()
-			s.expectPath("/staff")
+			s.staffSignIn("agent@example.com", demoPassword)
 			s.submit("nav.mainnav a[href='/staff/reports']", http.StatusOK)
 			s.expectText("main h1", "report.title")
 			s.screenshot("/staff/reports")

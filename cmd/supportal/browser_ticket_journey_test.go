@@ -120,15 +120,8 @@ func (b *browser) expectNoText(s, where string) {
 
 func TestBrowserTicketJourney(t *testing.T) {
 	chromiumPath(t)
-	runs := []struct {
-		lang string
-		js   bool
-	}{{i18n.ZH, true}, {i18n.EN, true}, {i18n.ZH, false}}
-	for _, run := range runs {
-		name := run.lang
-		if !run.js {
-			name += "-nojs"
-		}
+	for _, run := range ticketRuns {
+		name := run.name()
 		t.Run(name, func(t *testing.T) {
 			app, _, _, _ := warrantyApp(t)
 			covered, expired := journeyDevices(t, app)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"testing"
 
-	"supportal/adapters/i18n"
 	"supportal/domain/ticket"
 )
 
@@ -15,13 +14,9 @@ import (
 // both languages, and once without JavaScript.
 func TestBrowserRating(t *testing.T) {
 	chromiumPath(t)
-	runs := []struct {
-		lang string
-		js   bool
-	}{{i18n.ZH, true}, {i18n.EN, true}, {i18n.ZH, false}}
-	for _, run := range runs {
+	for _, run := range ticketRuns {
 		lang := run.lang
-		t.Run(lang+map[bool]string{true: "", false: "-nojs"}[run.js], func(t *testing.T) {
+		t.Run(run.name(), func(t *testing.T) {
 			app, tk := threadApp(t)
 			ctx := context.Background()
 			demo, err := app.a.store.AccountByEmail(ctx, "demo@example.com")

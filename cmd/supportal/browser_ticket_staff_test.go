@@ -38,12 +38,7 @@ func openDemoTicket(t *testing.T, app *testApp, sn, title string) (ticket.Ticket
 // version.
 func agentWorksTicket(t *testing.T, app *testApp, s *browser, tk ticket.Ticket, who ticket.Actor, conflict bool) {
 	t.Helper()
-	s.open("/staff/login")
-	s.fill("email", "agent@example.com")
-	s.fill("password", demoPassword)
-	s.submit("form[action='/staff/login'] button[type=submit]", http.StatusOK)
-	s.enrolSecondFactor()
-	s.expectPath("/staff")
+	s.staffSignIn("agent@example.com", demoPassword)
 	s.submit("nav.mainnav a[href='/staff/tickets']", http.StatusOK)
 	s.expectText("main h1", "staffticket.queue.title")
 	s.screenshot("/staff/tickets")

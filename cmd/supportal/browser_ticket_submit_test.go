@@ -22,15 +22,8 @@ import (
 
 func TestBrowserTicketSubmit(t *testing.T) {
 	chromiumPath(t)
-	for _, cs := range []struct {
-		lang string
-		js   bool
-	}{{i18n.ZH, true}, {i18n.EN, true}, {i18n.ZH, false}} {
-		name := cs.lang
-		if !cs.js {
-			name += "-nojs"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, cs := range ticketRuns {
+		t.Run(cs.name(), func(t *testing.T) {
 			t.Parallel()
 			app, a5000, _, _ := warrantyApp(t)
 			sn := a5000.Devices[0].SN

@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"supportal/adapters/i18n"
 	"supportal/domain/ticket"
 )
 
@@ -63,15 +62,8 @@ func openTickets(t *testing.T, app *testApp) int {
 
 func TestBrowserTicketThread(t *testing.T) {
 	chromiumPath(t)
-	runs := []struct {
-		lang string
-		js   bool
-	}{{i18n.ZH, true}, {i18n.EN, true}, {i18n.ZH, false}}
-	for _, run := range runs {
-		name := run.lang
-		if !run.js {
-			name += "-nojs"
-		}
+	for _, run := range ticketRuns {
+		name := run.name()
 		t.Run(name, func(t *testing.T) {
 			app, tk := threadApp(t)
 			b := newBrowser(t, app, run.lang, run.js)

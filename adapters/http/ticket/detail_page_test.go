@@ -55,7 +55,7 @@ func TestReplyWithFilesAndDownload(t *testing.T) {
 	c := e.client("zh-CN", "a2@example.com") // the colleague replies
 	c.Get("/tickets/" + itoa(ticket.ID))
 	r := reply(c, ticket.ID, "日志见附件\n第二行", []upload{{"系统日志 2026.txt", []byte("disk 3 failed\n")},
-		{"screen.png", pngImage(20, 10)}, {"logs.zip", zipFile()}})
+		{"screen.png", webtest.PNG(20, 10)}, {"logs.zip", zipFile()}})
 	webtest.WantRedirect(t, r, "/tickets/"+itoa(ticket.ID))
 	r = c.Get(r.Location())
 	webtest.WantText(t, r, "回复已发送", "日志见附件\n第二行", colleague.Name, "客户", "系统日志 2026.txt", "screen.png", "logs.zip", "14 B")
@@ -132,7 +132,7 @@ func TestReplyRefused(t *testing.T) {
 		webtest.WantText(t, r, webtest.T(lang, "error.summary.title", nil), `href="#f-body"`, webtest.T(lang, "error.ticket.body_required", nil))
 		// A file over 20 MB: its name and the limit next to the files field,
 		// the typed text kept, nothing stored.
-		big := append(pngImage(10, 10), make([]byte, 20<<20)...)
+		big := append(webtest.PNG(10, 10), make([]byte, 20<<20)...)
 		r = reply(c, ticket.ID, "见大文件", []upload{{"ok.txt", []byte("fine\n")}, {"huge.png", big}})
 		webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 		webtest.WantText(t, r, webtest.T(lang, "error.ticket_file.too_large", map[string]any{"Name": "huge.png", "MB": 20}),

@@ -3,8 +3,6 @@ package ticket_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -132,7 +130,7 @@ func (e *threadEnv) customer(email, name, company, code string) ident.Account {
 	if code == "" {
 		return a
 	}
-	img := pngImage(400, 300)
+	img := webtest.PNG(400, 300)
 	sub, err := e.vsvc.Submit(ctx, a.ID, verif.Fields{CompanyName: company, DocType: "business_licence", CreditCode: code},
 		&verif.Upload{Name: "licence.png", Size: int64(len(img)), R: bytes.NewReader(img)})
 	if err != nil {
@@ -236,12 +234,6 @@ func reply(c *webtest.Client, id int64, body string, files []upload, hdr ...stri
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	return c.Send(req)
-}
-
-func pngImage(w, h int) []byte {
-	var buf bytes.Buffer
-	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)))
-	return buf.Bytes()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

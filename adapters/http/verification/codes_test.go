@@ -41,7 +41,7 @@ func TestClaimIsAPost(t *testing.T) {
 	cust, rc := e.client(lang), e.client(lang)
 	cust.Login("/login", "li@example.com")
 	rc.Login("/staff/login", "rev@vendor.example")
-	webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+	webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 	sub, _ := e.latest(a)
 	id := strconv.FormatInt(sub.ID, 10)
 
@@ -88,8 +88,8 @@ func TestCodeTakenForAnotherCompany(t *testing.T) {
 			a.Login("/login", "a@example.com")
 			b.Login("/login", "b@example.com")
 			rev.Login("/staff/login", "rev@vendor.example")
-			webtest.WantStatus(t, b.upload(validFields("乙方科技有限公司"), "b.png", pngOf(300, 300)), http.StatusSeeOther)
-			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, b.upload(validFields("乙方科技有限公司"), "b.png", webtest.PNG(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 			subA := e.approveAs(rev, acctA)
 
 			subB, _ := e.latest(acctB)
@@ -114,7 +114,7 @@ func TestCodeTakenForAnotherCompany(t *testing.T) {
 			}
 
 			// Resubmitting the code: refused next to the field, naming A.
-			r = b.upload(validFields("乙方科技有限公司"), "b.png", pngOf(300, 300))
+			r = b.upload(validFields("乙方科技有限公司"), "b.png", webtest.PNG(300, 300))
 			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 			webtest.WantText(t, r, `id="e-credit_code"`, webtest.T(lang, "error.verification.code_taken_customer", map[string]any{"Company": "甲方科技有限公司"}))
 			if got, _ := e.latest(acctB); got.ID != subB.ID {
@@ -141,7 +141,7 @@ func TestRevokeByAdmin(t *testing.T) {
 			b.Login("/login", "b@example.com")
 			rev.Login("/staff/login", "rev@vendor.example")
 			adm.Login("/staff/login", "admin@vendor.example")
-			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 			sub := e.approveAs(rev, acctA)
 			id := strconv.FormatInt(sub.ID, 10)
 			webtest.WantNoText(t, a.Get("/warranty"), T("warranty.gate.heading"))
@@ -181,7 +181,7 @@ func TestRevokeByAdmin(t *testing.T) {
 				t.Errorf("revocation mail: %+v", n)
 			}
 			// The code is free again.
-			webtest.WantStatus(t, b.upload(validFields("乙方科技有限公司"), "b.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, b.upload(validFields("乙方科技有限公司"), "b.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 		})
 	}
 }
@@ -199,12 +199,12 @@ func TestReverify(t *testing.T) {
 			a, rev := e.client(lang), e.client(lang)
 			a.Login("/login", "a@example.com")
 			rev.Login("/staff/login", "rev@vendor.example")
-			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, a.upload(validFields("甲方科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 			old := e.approveAs(rev, acct)
 
 			webtest.WantText(t, a.Get("/account/company"), T("verification.action.change"))
 			newCode := codeOf(42)
-			webtest.WantStatus(t, a.upload(fieldsWith("甲方集团有限公司", newCode), "n.png", pngOf(320, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, a.upload(fieldsWith("甲方集团有限公司", newCode), "n.png", webtest.PNG(320, 300)), http.StatusSeeOther)
 			r := a.Get("/account/company")
 			current := webtest.T(lang, "verification.status.current", map[string]any{"Company": "甲方科技有限公司", "Code": "91310110666007217T"})
 			webtest.WantText(t, r, T("verification.state.verified"), T("verification.state.change_pending"), T("verification.status.change_pending"), current)

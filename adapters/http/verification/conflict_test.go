@@ -33,7 +33,7 @@ func TestConflictStaleDecision(t *testing.T) {
 				cust, rev := e.client(lang), e.client(lang)
 				cust.Login("/login", "li@example.com")
 				rev.Login("/staff/login", "rev@vendor.example")
-				webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+				webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 				sub, _ := e.latest(a)
 				id := strconv.FormatInt(sub.ID, 10)
 
@@ -101,7 +101,7 @@ func TestConflictTwoReviewersClaimAtOnce(t *testing.T) {
 				a := e.customer(email, "CN", fmt.Sprintf("公司%d", round))
 				cust := e.client(lang)
 				cust.Login("/login", email)
-				webtest.WantStatus(t, cust.upload(validFields(fmt.Sprintf("公司%d", round)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
+				webtest.WantStatus(t, cust.upload(validFields(fmt.Sprintf("公司%d", round)), "a.png", webtest.PNG(200, 200)), http.StatusSeeOther)
 				sub, _ := e.latest(a)
 				id := strconv.FormatInt(sub.ID, 10)
 
@@ -186,7 +186,7 @@ func TestConflictTwoReviewersTakeNext(t *testing.T) {
 		c := e.client(lang)
 		c.Login("/login", email)
 		// Each company its own code: one code is verified for one company only.
-		webtest.WantStatus(t, c.upload(fieldsWith(fmt.Sprintf("下一个公司%d", n), codeOf(n)), "a.png", pngOf(200, 200)), http.StatusSeeOther)
+		webtest.WantStatus(t, c.upload(fieldsWith(fmt.Sprintf("下一个公司%d", n), codeOf(n)), "a.png", webtest.PNG(200, 200)), http.StatusSeeOther)
 	}
 	next := func() [2]string {
 		var locs [2]string

@@ -40,7 +40,7 @@ func TestFullPageFormErrorsInTheSummary(t *testing.T) {
 
 			// The form's own message: the submission was decided while the
 			// customer had it open as pending.
-			webtest.WantStatus(t, b.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, b.upload(validFields("上海示例科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 			sub, _ := e.latest(a)
 			ctx := context.Background()
 			if _, err := e.vsvc.Claim(ctx, rev.ID, sub.ID); err != nil {
@@ -107,7 +107,7 @@ func TestReviewLanguageSwitchKeepsTheNote(t *testing.T) {
 	cust, rev := e.client(i18n.ZH), e.client(i18n.ZH)
 	cust.Login("/login", "li@example.com")
 	rev.Login("/staff/login", "rev@vendor.example")
-	webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", pngOf(300, 200)), http.StatusSeeOther)
+	webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", webtest.PNG(300, 200)), http.StatusSeeOther)
 	m := subLink.FindStringSubmatch(rev.Get("/staff/verifications").Body)
 	if m == nil {
 		t.Fatal("no submission in the queue")

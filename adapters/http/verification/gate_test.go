@@ -27,7 +27,7 @@ func TestBannerAndGateKnowTheState(t *testing.T) {
 			rev.Login("/staff/login", "rev@vendor.example")
 			webtest.WantText(t, cust.Get("/warranty"), T("warranty.gate.text"), T("banner.unverified"))
 
-			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", pngOf(300, 200)), http.StatusSeeOther)
+			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", webtest.PNG(300, 200)), http.StatusSeeOther)
 			at := map[string]string{i18n.ZH: "2026年12月1日 09:30（UTC+8，Asia/Shanghai）", i18n.EN: "1 Dec 2026, 09:30 (UTC+8, Asia/Shanghai)"}[lang]
 			pending := webtest.T(lang, "verification.gate.pending", map[string]any{"At": at})
 			r := cust.Get("/warranty")

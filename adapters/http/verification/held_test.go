@@ -43,7 +43,7 @@ func TestHeldLicenceRetry(t *testing.T) {
 			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 			c := e.client(lang)
 			c.Login("/login", "li@example.com")
-			img := pngOf(300, 200)
+			img := webtest.PNG(300, 200)
 			token := refusedWithHeld(t, c, "上海示例科技有限公司", img, lang)
 			held := e.files.Keys()
 			if len(held) != 1 {
@@ -89,8 +89,8 @@ func TestHeldLicenceRefused(t *testing.T) {
 			li, wang := e.client(lang), e.client(lang)
 			li.Login("/login", "li@example.com")
 			wang.Login("/login", "wang@example.com")
-			own := refusedWithHeld(t, li, "上海示例科技有限公司", pngOf(300, 200), lang)
-			foreign := refusedWithHeld(t, wang, "北京示例有限公司", pngOf(400, 300), lang)
+			own := refusedWithHeld(t, li, "上海示例科技有限公司", webtest.PNG(300, 200), lang)
+			foreign := refusedWithHeld(t, wang, "北京示例有限公司", webtest.PNG(400, 300), lang)
 			tampered := []byte(own)
 			tampered[3] ^= 1
 			for name, token := range map[string]string{"foreign": foreign, "tampered": string(tampered), "garbage": "x.y"} {
@@ -118,7 +118,7 @@ func TestHeldLicenceReplaced(t *testing.T) {
 			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 			c := e.client(lang)
 			c.Login("/login", "li@example.com")
-			token := refusedWithHeld(t, c, "上海示例科技有限公司", pngOf(300, 200), lang)
+			token := refusedWithHeld(t, c, "上海示例科技有限公司", webtest.PNG(300, 200), lang)
 			held := e.files.Keys()[0]
 			f := validFields("上海示例科技有限公司")
 			f["held_licence"] = token

@@ -3,8 +3,6 @@ package verification_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -156,12 +154,6 @@ func (c *client) uploadAs(fields map[string]string, name, contentType string, fi
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	return c.Send(req)
-}
-
-func pngOf(w, h int) []byte {
-	var buf bytes.Buffer
-	_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)))
-	return buf.Bytes()
 }
 
 // claim presses 【领取】 on the submission id, as a reviewer must before

@@ -27,14 +27,14 @@ func isolationEnv(t *testing.T, lang string) (e *env, acctA ident.Account, a, b 
 	a.Login("/login", "a@example.com")
 	b.Login("/login", "b@example.com")
 
-	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(300, 300)), http.StatusSeeOther)
+	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 	first, _ := e.latest(acctA)
 	rev := e.client(lang)
 	rev.Login("/staff/login", "rev@vendor.example")
 	rev.claim(strconv.FormatInt(first.ID, 10))
 	webtest.WantStatus(t, rev.Post("/staff/verifications/"+strconv.FormatInt(first.ID, 10)+"/decision",
 		url.Values{"version": {"1"}, "decision": {"reject"}, "reason": {"blurry"}}), http.StatusSeeOther)
-	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", pngOf(400, 300)), http.StatusSeeOther)
+	webtest.WantStatus(t, a.upload(validFields("甲方机密科技有限公司"), "甲方营业执照.png", webtest.PNG(400, 300)), http.StatusSeeOther)
 	second, _ := e.latest(acctA)
 	return e, acctA, a, b, []string{strconv.FormatInt(first.ID, 10), strconv.FormatInt(second.ID, 10)}
 }
@@ -90,7 +90,7 @@ func TestIsolationCustomersSeeOnlyTheirOwn(t *testing.T) {
 			webtest.WantText(t, b.Get("/account/verification/new"), `value="乙方公司"`)
 
 			// Posting the form never touches A's submission.
-			r := b.upload(map[string]string{"company_name": "乙方公司", "doc_type": "business_licence", "credit_code": "91440300MA5F0KQ2XL", "id": ids[1]}, "b.png", pngOf(300, 300))
+			r := b.upload(map[string]string{"company_name": "乙方公司", "doc_type": "business_licence", "credit_code": "91440300MA5F0KQ2XL", "id": ids[1]}, "b.png", webtest.PNG(300, 300))
 			webtest.WantStatus(t, r, http.StatusSeeOther)
 			webtest.WantText(t, a.Get("/account/verification"), "甲方机密科技有限公司", "91310110666007217T", `src="/account/verification/licence/`+ids[1]+`"`)
 			wantNoSecrets(t, "B: own details", b.Get("/account/verification"))
@@ -175,7 +175,7 @@ func TestIsolationAnonymousSentToSignIn(t *testing.T) {
 				wantNoSecrets(t, "anonymous: GET "+path, r)
 			}
 			keys := len(e.files.Keys())
-			r := anon.upload(validFields("匿名公司"), "x.png", pngOf(300, 300))
+			r := anon.upload(validFields("匿名公司"), "x.png", webtest.PNG(300, 300))
 			if r.Status < 400 {
 				t.Errorf("anonymous upload = %d", r.Status)
 			}

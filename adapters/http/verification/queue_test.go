@@ -50,7 +50,7 @@ func TestVerificationQueueOrderFilterSearchPages(t *testing.T) {
 			submit := func(n int, name string, at time.Time) verif.Submission {
 				a := e.customer(fmt.Sprintf("q%d@example.com", n), "CN", name)
 				e.clock.Set(at)
-				img := pngOf(200, 200)
+				img := webtest.PNG(200, 200)
 				sub, err := e.vsvc.Submit(ctx, a.ID, verif.Fields{CompanyName: name, DocType: "business_licence", CreditCode: codeOf(n)},
 					&verif.Upload{Name: "a.png", Size: int64(len(img)), R: bytes.NewReader(img)})
 				if err != nil {

@@ -31,7 +31,7 @@ func TestTimesInTheViewersZone(t *testing.T) {
 			cust, rev := e.client(lang), e.client(lang)
 			cust.Login("/login", "li@example.com")
 			rev.Login("/staff/login", "rev@vendor.example")
-			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", pngOf(300, 200)), http.StatusSeeOther)
+			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "执照.png", webtest.PNG(300, 200)), http.StatusSeeOther)
 
 			shanghai := map[string]string{i18n.ZH: "2026年12月1日 09:30（UTC+8，Asia/Shanghai）", i18n.EN: "1 Dec 2026, 09:30 (UTC+8, Asia/Shanghai)"}[lang]
 			berlin := map[string]string{i18n.ZH: "2026年12月1日 02:30（UTC+1，Europe/Berlin）", i18n.EN: "1 Dec 2026, 02:30 (UTC+1, Europe/Berlin)"}[lang]

@@ -54,7 +54,7 @@ func pdfOf(size int) []byte {
 
 // pngDamaged returns a PNG whose first image data chunk has a wrong checksum.
 func pngDamaged() []byte {
-	p := pngOf(300, 300)
+	p := webtest.PNG(300, 300)
 	i := bytes.Index(p, []byte("IDAT"))
 	p[i+8] ^= 0xff
 	return p
@@ -63,7 +63,7 @@ func pngDamaged() []byte {
 // pngClaiming returns a PNG whose header claims w×h pixels: a file refused
 // from its header, before its pixels are decoded.
 func pngClaiming(w, h int) []byte {
-	p := pngOf(300, 300)
+	p := webtest.PNG(300, 300)
 	binary.BigEndian.PutUint32(p[16:], uint32(w)) // IHDR data starts at 16
 	binary.BigEndian.PutUint32(p[20:], uint32(h))
 	binary.BigEndian.PutUint32(p[29:], crc32.ChecksumIEEE(p[12:29]))
@@ -116,10 +116,10 @@ func TestUploadAccepted(t *testing.T) {
 		wantType            string
 		wantDisposition     string
 	}{
-		{"png", "营业执照.png", "image/png", pngOf(300, 200), "image/png", "inline"},
+		{"png", "营业执照.png", "image/png", webtest.PNG(300, 200), "image/png", "inline"},
 		{"jpeg", "licence.jpg", "image/jpeg", jpegOf(640, 480), "image/jpeg", "inline"},
 		{"pdf", "licence.pdf", "application/pdf", pdfFile, "application/pdf", "attachment"},
-		{"png named .pdf", "licence.pdf", "application/pdf", pngOf(200, 200), "image/png", "inline"},
+		{"png named .pdf", "licence.pdf", "application/pdf", webtest.PNG(200, 200), "image/png", "inline"},
 		{"pdf named .png", "licence.png", "image/png", pdfFile, "application/pdf", "attachment"},
 		{"pdf of exactly 10 MB", "big.pdf", "application/pdf", pdfOf(verif.MaxLicenceBytes), "application/pdf", "attachment"},
 	}
@@ -197,10 +197,10 @@ func TestUploadRefused(t *testing.T) {
 		{"text", "licence.pdf", "application/pdf", []byte("just some text, PDF-1.4"), "error.licence.type", nil},
 		{"10 MB + 1 byte", "big.pdf", "application/pdf", padded(pdfFile, verif.MaxLicenceBytes+1), "error.licence.too_large", []any{"MB", 10}},
 		{"empty", "licence.pdf", "application/pdf", nil, "error.licence.empty", nil},
-		{"truncated png", "licence.png", "image/png", pngOf(300, 300)[:30], "error.licence.corrupt", nil},
-		{"tiny png", "licence.png", "image/png", pngOf(120, 300), "error.licence.dimensions", []any{"Min", 200, "Max", 12000}},
+		{"truncated png", "licence.png", "image/png", webtest.PNG(300, 300)[:30], "error.licence.corrupt", nil},
+		{"tiny png", "licence.png", "image/png", webtest.PNG(120, 300), "error.licence.dimensions", []any{"Min", 200, "Max", 12000}},
 		{"png with a damaged checksum", "licence.png", "image/png", pngDamaged(), "error.licence.corrupt", nil},
-		{"png cut after its header", "licence.png", "image/png", pngOf(300, 300)[:100], "error.licence.corrupt", nil},
+		{"png cut after its header", "licence.png", "image/png", webtest.PNG(300, 300)[:100], "error.licence.corrupt", nil},
 		{"truncated jpeg", "licence.jpg", "image/jpeg", jpegOf(400, 300)[:500], "error.licence.corrupt", nil},
 		{"jpeg header with garbage", "licence.jpg", "image/jpeg", jpegGarbled(), "error.licence.corrupt", nil},
 		{"png over the pixel limit", "licence.png", "image/png", pngClaiming(5000, 5000), "error.licence.pixels", []any{"MP", 24}},
@@ -257,7 +257,7 @@ func TestUploadRefusedKeepsPending(t *testing.T) {
 			a := e.customer("li@example.com", "CN", "上海示例科技有限公司")
 			cust := e.client(lang)
 			cust.Login("/login", "li@example.com")
-			first := pngOf(300, 300)
+			first := webtest.PNG(300, 300)
 			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", first), http.StatusSeeOther)
 			before, _ := e.latest(a)
 			keys := e.files.Keys()
@@ -292,7 +292,7 @@ func TestUploadStorageDown(t *testing.T) {
 			cust := e.client(lang)
 			cust.Login("/login", "li@example.com")
 			e.files.Fail = context.DeadlineExceeded
-			r := cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300))
+			r := cust.upload(validFields("上海示例科技有限公司"), "a.png", webtest.PNG(300, 300))
 			if r.Status < 500 {
 				t.Fatalf("status %d, want 5xx", r.Status)
 			}
@@ -302,7 +302,7 @@ func TestUploadStorageDown(t *testing.T) {
 				t.Errorf("submission stored without its file: %+v", sub)
 			}
 			e.files.Fail = nil
-			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", pngOf(300, 300)), http.StatusSeeOther)
+			webtest.WantStatus(t, cust.upload(validFields("上海示例科技有限公司"), "a.png", webtest.PNG(300, 300)), http.StatusSeeOther)
 		})
 	}
 }

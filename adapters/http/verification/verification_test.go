@@ -56,7 +56,7 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 				t.Errorf("htmx gets the form alone:\n%s", r.Body)
 			}
 
-			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "9131 0110 6660 0721 7t"}, "营业执照.png", pngOf(300, 200))
+			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "9131 0110 6660 0721 7t"}, "营业执照.png", webtest.PNG(300, 200))
 			webtest.WantStatus(t, r, http.StatusSeeOther)
 			if r.Header.Get("Location") != "/account/company" {
 				t.Fatalf("Location = %q", r.Header.Get("Location"))
@@ -124,7 +124,7 @@ func TestCustomerSubmitsAndReviewerDecides(t *testing.T) {
 			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "", nil)
 			webtest.WantStatus(t, r, http.StatusUnprocessableEntity)
 			webtest.WantText(t, r, T("error.licence.required"))
-			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "new.png", pngOf(400, 300))
+			r = cust.upload(map[string]string{"company_name": "上海示例科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "new.png", webtest.PNG(400, 300))
 			webtest.WantStatus(t, r, http.StatusSeeOther)
 			r = rev.Post("/staff/verifications/next", url.Values{})
 			webtest.WantStatus(t, r, http.StatusSeeOther)
@@ -172,7 +172,7 @@ func TestQueuePage(t *testing.T) {
 	a, b := e.client(lang), e.client(lang)
 	a.Login("/login", "a@example.com")
 	b.Login("/login", "b@example.com")
-	webtest.WantStatus(t, a.upload(map[string]string{"company_name": "Alpha 科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "a.png", pngOf(200, 200)), http.StatusSeeOther)
+	webtest.WantStatus(t, a.upload(map[string]string{"company_name": "Alpha 科技有限公司", "doc_type": "business_licence", "credit_code": "91310110666007217T"}, "a.png", webtest.PNG(200, 200)), http.StatusSeeOther)
 	r := b.Get("/account/verification/new")
 	webtest.WantText(t, r, T("field.registration_number"))
 	webtest.WantStatus(t, b.upload(map[string]string{"company_name": "Beta Trading Limited", "doc_type": "other", "credit_code": "HK-12345678"}, "b.pdf", pdfFile), http.StatusSeeOther)
