@@ -45,11 +45,13 @@ func TestTicketTimersContract(t *testing.T) {
 	})
 }
 
-// TestTicketReportsContract runs the report queries' contract on the
+// TestTicketReportsContract runs the report queries' contracts on the
 // memory store.
 func TestTicketReportsContract(t *testing.T) {
-	storetest.TicketReports(t, func(t *testing.T) storetest.ReportBackend {
+	backend := func(t *testing.T) storetest.ReportBackend {
 		s, b := ticketBackend()
 		return storetest.ReportBackend{Reports: s, TicketBackend: b}
-	})
+	}
+	storetest.TicketReports(t, backend)
+	storetest.TicketReportZones(t, backend)
 }

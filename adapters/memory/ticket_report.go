@@ -32,18 +32,8 @@ func (s *TicketStore) Backlog(_ context.Context, q report.Query) (report.Backlog
 		prio[strconv.Itoa(int(t.Priority))]++
 		age[report.AgeBucket(q.Now.Sub(t.CreatedAt))]++
 	}
-	b.ByStatus, b.ByPriority, b.Age = counts(status), counts(prio), counts(age)
+	b.ByStatus, b.ByPriority, b.Age = report.CountsOf(status), report.CountsOf(prio), report.CountsOf(age)
 	return b, nil
-}
-
-// counts turns a map of counts into rows ordered by key.
-func counts(m map[string]int) []report.Count {
-	out := make([]report.Count, 0, len(m))
-	for k, n := range m {
-		out = append(out, report.Count{Key: k, N: n})
-	}
-	slices.SortFunc(out, func(a, b report.Count) int { return cmp.Compare(a.Key, b.Key) })
-	return out
 }
 
 // SLA judges the covered tickets created in the period at q.Now, by month
@@ -78,6 +68,10 @@ func (s *TicketStore) SLA(_ context.Context, q report.Query) (report.SLA, error)
 		bi, _ := strconv.ParseInt(b.Key, 10, 64)
 		return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
 	})
+	out.Companies = len(out.ByCompany)
+	if q.Companies > 0 && len(out.ByCompany) > q.Companies {
+		out.ByCompany = out.ByCompany[:q.Companies]
+	}
 	return out, nil
 }
 

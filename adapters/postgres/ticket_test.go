@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -193,4 +194,46 @@ func TestTicketReports(t *testing.T) {
 	storetest.TicketReports(t, func(t *testing.T) storetest.ReportBackend {
 		return storetest.ReportBackend{TicketBackend: ticketBackend(db), Reports: NewTicketReports(db)}
 	})
+}
+
+// TestTicketReportZones runs the contract of the reports in every zone,
+// after tickets change, on PostgreSQL: its monthly sums and their
+// corrections at the zones' boundaries.
+func TestTicketReportZones(t *testing.T) {
+	db := migrated(t)
+	storetest.TicketReportZones(t, func(t *testing.T) storetest.ReportBackend {
+		return storetest.ReportBackend{TicketBackend: ticketBackend(db), Reports: NewTicketReports(db)}
+	})
+	// What the triggers kept, change by change, is what the tickets sum
+	// to now.
+	const sums = `
+SELECT 's', month, tier, company_id::text, tickets, fr_met, fr_breached, rs_met, rs_breached
+FROM ticket_sla_months WHERE tickets <> 0 OR fr_met <> 0 OR fr_breached <> 0 OR rs_met <> 0 OR rs_breached <> 0
+UNION ALL
+SELECT 'r', month, tier, score::text, ratings, 0, 0, 0, 0 FROM ticket_rating_months WHERE ratings <> 0
+ORDER BY 1, 2, 3, 4`
+	read := func() []string {
+		rows, err := db.QueryxContext(t.Context(), sums)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			cols, err := rows.SliceScan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(cols...))
+		}
+		return out
+	}
+	kept := read()
+	if _, err := db.ExecContext(t.Context(), `SELECT ticket_report_months_rebuild()`); err != nil {
+		t.Fatal(err)
+	}
+	if again := read(); len(kept) == 0 || !slices.Equal(kept, again) {
+		t.Errorf("monthly sums kept by the triggers:\n%s\nrebuilt from the tickets:\n%s",
+			strings.Join(kept, "\n"), strings.Join(again, "\n"))
+	}
 }

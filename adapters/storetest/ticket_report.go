@@ -100,8 +100,17 @@ func TicketReports(t *testing.T, newBackend func(t *testing.T) ReportBackend) {
 		ByCompany: []report.Attainment{{Key: s1, Label: "甲公司", Tickets: 3, First: tally(1, 1), Res: tally(1, 0)},
 			{Key: s2, Label: "乙公司", Tickets: 1, First: tally(0, 1), Res: tally(0, 1)}},
 	}
+	want.Companies = 2
 	if !reflect.DeepEqual(sla, want) {
 		t.Errorf("SLA = %+v\nwant %+v", sla, want)
+	}
+	// A page lists the company with most tickets and counts both.
+	q1 := q
+	q1.Companies = 1
+	sla, err = b.Reports.SLA(ctx, q1)
+	must(t, err)
+	if want.ByCompany = want.ByCompany[:1]; !reflect.DeepEqual(sla, want) {
+		t.Errorf("SLA of one company = %+v\nwant %+v", sla, want)
 	}
 	qt := q
 	qt.Tier, qt.CompanyID = "standard", co2

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"supportal/adapters/postgres"
 	"supportal/adapters/postgres/localpg"
 )
 
@@ -75,6 +77,9 @@ func allCmd(ctx context.Context, args []string, stdout io.Writer) (err error) {
 			return errors.New("all: --reuse needs --dir of a kept run, --lookups=false and its --tickets")
 		}
 		a.logf("reusing the database of %s", a.dir)
+		if err := migrateReused(ctx, a.url, a.logf); err != nil {
+			return err
+		}
 		if err := a.loads(ctx, lf, o, tf, spec.Seed); err != nil {
 			return err
 		}
@@ -330,4 +335,20 @@ func (a *allRun) startServer(ctx context.Context, env string) (*server, error) {
 	}
 	a.logf("server pid %d at %s (idle RSS %s)", srv.pid(), srv.base, mib(a.r.ServerIdleRSS))
 	return srv, nil
+}
+
+// migrateReused brings a kept database up to the migrations of this
+// build, which may be newer than the run that kept it.
+func migrateReused(ctx context.Context, url string, logf func(string, ...any)) error {
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := postgres.Migrate(ctx, db.DB); err != nil {
+		return fmt.Errorf("all: migrate: %w", err)
+	}
+	logf("migrated in %.1f s", time.Since(start).Seconds())
+	return nil
 }

@@ -6,7 +6,9 @@
 package report
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"supportal/domain"
@@ -23,6 +25,8 @@ type Query struct {
 	Tier      string
 	CompanyID int64
 	Now       time.Time
+	// Companies is how many companies SLA lists (0: all).
+	Companies int
 }
 
 // MonthStarts returns the first instant of every month of the query, in
@@ -44,6 +48,16 @@ func (q Query) MonthStarts() []time.Time {
 type Count struct {
 	Key string // a status, a priority ("1".."4") or an age bucket (AgeBuckets)
 	N   int
+}
+
+// CountsOf lists the counts of m by key, ordered by key.
+func CountsOf(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, Count{Key: k, N: n})
+	}
+	slices.SortFunc(out, func(a, b Count) int { return cmp.Compare(a.Key, b.Key) })
+	return out
 }
 
 // Backlog is the open tickets (新建, 处理中, 待客户反馈) at Now.
@@ -80,9 +94,13 @@ func (t Tally) Share() (share float64, ok bool) {
 
 // SLA is the attainment per month (every month of the period, oldest
 // first), per tier (the tiers with tickets, by code) and per company (most
-// tickets first, then by id).
+// tickets first, then by id; the first Query.Companies of them when it is
+// set).
 type SLA struct {
 	ByMonth, ByTier, ByCompany []Attainment
+	// Companies is how many companies have tickets in the period, listed
+	// or not.
+	Companies int
 }
 
 // Ratings is the satisfaction of a group: how many ratings of each score

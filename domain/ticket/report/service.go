@@ -32,6 +32,9 @@ type Input struct {
 	// Only limits the work to one report ("backlog", "sla" or "csat"; ""
 	// all three): an export needs one.
 	Only string
+	// Companies is how many companies the SLA report lists, most tickets
+	// first (0: all, as an export does).
+	Companies int
 }
 
 // The reports Only may name.
@@ -114,7 +117,7 @@ func (s *Service) query(p Period, in Input) Query {
 	from, _ := time.ParseInLocation(monthLayout, p.From, p.Zone)
 	to, _ := time.ParseInLocation(monthLayout, p.To, p.Zone)
 	return Query{From: from.UTC(), To: to.AddDate(0, 1, 0).UTC(), Zone: p.Zone, Tier: in.Tier,
-		CompanyID: in.CompanyID, Now: s.now().UTC()}
+		CompanyID: in.CompanyID, Now: s.now().UTC(), Companies: max(in.Companies, 0)}
 }
 
 // Report returns the three reports for an agent or admin; anyone else is

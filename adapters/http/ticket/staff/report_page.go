@@ -99,6 +99,7 @@ func (h *Reports) page(c *fiber.Ctx) error {
 	p.Form = f
 	v := &reportView{Tiers: reportTiers, Zone: in.Zone.String()}
 	p.Data = v
+	in.Companies = pageCompanies
 	r, err := h.svc.Report(c.UserContext(), actor(c), in)
 	if err != nil && domain.KindOf(err) == domain.Invalid {
 		p.Errors = map[string]string{"from": h.s.T(c, domain.As(err).Key, nil)}

@@ -2,6 +2,7 @@ package staff_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -187,5 +188,31 @@ func TestReportsAreForAgentsAndAdmins(t *testing.T) {
 	r := anon.Get("/staff/reports")
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/staff/login") {
 		t.Errorf("anonymous: %d to %q, want the staff sign-in", r.Status, r.Location())
+	}
+}
+
+// The page lists the 20 companies with most tickets and says how many
+// there are; the export has them all.
+func TestReportsListTheTopCompanies(t *testing.T) {
+	e := newEnv(t)
+	for i := range 22 {
+		cust := e.customer(fmt.Sprintf("c%d@x.example", i), fmt.Sprintf("公司 %02d", i))
+		sn := fmt.Sprintf("SN-C-%d", i)
+		e.devs.add(cust.CompanyID, sn, premium())
+		e.open(cust, "告警", tk.P2, sn)
+		if i == 21 { // the last company has the most tickets
+			e.open(cust, "再次告警", tk.P2, sn)
+		}
+	}
+	agent := e.staff("wang@example.com", "坐席 王", ident.RoleAgent)
+	c := e.signIn(agent, "zh-CN")
+	r := c.Get("/staff/reports")
+	webtest.WantStatus(t, r, http.StatusOK)
+	webtest.WantText(t, r, "工单最多的 20 家，共 22 家", ">公司 21</a></th>", ">公司 00</a></th>", ">公司 18</a></th>")
+	webtest.WantNoText(t, r, ">公司 19</a>", ">公司 20</a>")
+	r = c.Get("/staff/reports/sla_company.csv")
+	webtest.WantStatus(t, r, http.StatusOK)
+	if n := strings.Count(string(r.Raw), "\r\n"); n != 23 {
+		t.Errorf("CSV has %d lines, want the header and 22 companies:\n%s", n, r.Raw)
 	}
 }

@@ -91,11 +91,13 @@ func (h *Reports) reportTables(c *fiber.Ctx, r report.Report, base func(company 
 		for _, a := range cos {
 			sc.Links = append(sc.Links, base(a.Key))
 		}
-		if len(r.SLA.ByCompany) > pageCompanies {
-			sc.Caption = h.s.T(c, "report.sla_company.top", map[string]any{"N": pageCompanies, "All": len(r.SLA.ByCompany)})
+		if all := max(r.SLA.Companies, len(r.SLA.ByCompany)); all > len(cos) {
+			sc.Caption = h.s.T(c, "report.sla_company.top", map[string]any{"N": len(cos), "All": all})
 		}
 	}
-	sc.Chart = shareChart(sum, sc.Caption, t("report.col.first_share"), t("report.col.res_share"), lang, cos, company)
+	if base != nil { // an export, with every company, draws no chart
+		sc.Chart = shareChart(sum, sc.Caption, t("report.col.first_share"), t("report.col.res_share"), lang, cos, company)
+	}
 	out = append(out, sm, st, sc)
 	// Satisfaction.
 	cm := table{Name: "csat_month", Caption: t("report.csat_month"), Empty: t("report.csat.empty"),
