@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -237,7 +238,7 @@ func TestTicketMailReplyOverSMTP(t *testing.T) {
 	t.Run("auto-reply", func(t *testing.T) {
 		auto := replyMail(addr.Address, "ooo-1@example.com", "Auto-Submitted: auto-replied\r\n", "我正在休假，12 月 8 日回来。")
 		if p, err := mailin.Parse(strings.NewReader(auto), 1<<20); err != nil || !p.Auto {
-			t.Skip("the mailin parser of this tree does not tell auto-replies yet")
+			t.Fatalf("the parser does not tell the auto-reply: %+v, %v", p, err)
 		}
 		if err := smtpSend(listener, "demo@example.com", addr.Address, auto); err != nil {
 			t.Fatal(err)
@@ -258,7 +259,7 @@ func TestTicketMailReplyOverSMTP(t *testing.T) {
 	t.Run("attachment", func(t *testing.T) {
 		raw := withImage(addr.Address, "reply-2@example.com", "截图见附件", pngFile(t))
 		if p, err := mailin.Parse(strings.NewReader(raw), 1<<20); err != nil || len(p.Attachments) != 1 {
-			t.Skip("the mailin parser of this tree reads no attachments yet")
+			t.Fatalf("the parser reads no attachment: %+v, %v", p, err)
 		}
 		if err := smtpSend(listener, "demo@example.com", addr.Address, raw); err != nil {
 			t.Fatal(err)
@@ -268,6 +269,23 @@ func TestTicketMailReplyOverSMTP(t *testing.T) {
 		if !strings.HasPrefix(last.Body, "截图见附件") || len(last.Attachments) != 1 || last.Attachments[0].Name != "screen.png" ||
 			last.Attachments[0].ContentType != "image/png" {
 			t.Errorf("last message %+v", last)
+		}
+
+		// A file the web form refuses is left out, the text posted, and
+		// the sender told which file and where to upload it.
+		before := len(m.box.For("demo@example.com"))
+		raw = withFile(addr.Address, "reply-3@example.com", "日志页面见附件", "page.html", "text/html",
+			[]byte("<html><script>alert(1)</script></html>"))
+		if err := smtpSend(listener, "demo@example.com", addr.Address, raw); err != nil {
+			t.Fatal(err)
+		}
+		v = m.thread(t)
+		if last := v.Messages[len(v.Messages)-1]; !strings.HasPrefix(last.Body, "日志页面见附件") || len(last.Attachments) != 0 {
+			t.Errorf("last message %+v", last)
+		}
+		h := m.wait(t, "demo@example.com", before, "附件未添加", "page.html", "/tickets/"+strconv.FormatInt(m.tk.ID, 10))
+		if h.Get("Auto-Submitted") != "auto-replied" {
+			t.Errorf("the answer's Auto-Submitted is %q", h.Get("Auto-Submitted"))
 		}
 	})
 }

@@ -15,11 +15,16 @@ func pngFile(t *testing.T) []byte { return licencePNG(t, 8, 8) }
 
 // withImage is a reply of demo to addr with text and an attached PNG.
 func withImage(addr, id, text string, png []byte) string {
+	return withFile(addr, id, text, "screen.png", "image/png", png)
+}
+
+// withFile is demo's reply to addr with text and one attached file.
+func withFile(addr, id, text, name, ctype string, data []byte) string {
 	const b = "b0undary"
 	return "From: demo@example.com\r\nTo: " + addr + "\r\nSubject: Re: ticket\r\nMessage-ID: <" + id + ">\r\nMIME-Version: 1.0\r\n" +
 		"Content-Type: multipart/mixed; boundary=" + b + "\r\n\r\n--" + b + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text +
-		"\r\n--" + b + "\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=screen.png\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-		base64.StdEncoding.EncodeToString(png) + "\r\n--" + b + "--\r\n"
+		"\r\n--" + b + "\r\nContent-Type: " + ctype + "\r\nContent-Disposition: attachment; filename=" + name + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString(data) + "\r\n--" + b + "--\r\n"
 }
 
 // receiveCLI runs "supportal mail receive" with raw on standard input.

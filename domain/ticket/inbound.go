@@ -112,7 +112,8 @@ func (s *Service) CheckRecipient(addr string) string {
 // reply becomes the agent's public reply. A reply to a ticket that takes
 // no more messages (closed, or resolved more than ReopenWithin ago) gets
 // the sender one answer pointing to the portal. Attached files go through
-// the web form's rules; a refused one is left out and the text posted. An
+// the web form's rules; a refused one is left out, the text posted and the
+// author told which files were left out (NoticeMailFiles). An
 // error is temporary (a store unreachable): nothing was posted, and the
 // email may be delivered again.
 func (s *Service) Receive(ctx context.Context, in InboundMail) (Received, error) {
@@ -202,6 +203,9 @@ func (s *Service) receive(ctx context.Context, in InboundMail) (Received, error)
 		detail := t.Number + " message=" + itoa(m.ID)
 		if len(refused) > 0 {
 			detail += " refused=" + strings.Join(refused, "; ")
+			if err := s.notice(ctx, st, author, NoticeMailFiles, t, now, map[string]any{"Files": refusedNames(refused)}); err != nil {
+				return err
+			}
 		}
 		return st.Audit.Record(ctx, ports.AuditEvent{At: now, Type: "ticket_mail_reply", ActorID: author.ID, Email: in.From, Detail: detail})
 	})

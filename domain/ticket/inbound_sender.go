@@ -16,6 +16,23 @@ import (
 // messages, pointing to the portal (to the sender, in its language).
 const NoticeMailClosed = "ticket_mail_closed"
 
+// NoticeMailFiles tells the author of a posted email reply which attached
+// files were left out (Files, one name a line) and links to the ticket's
+// page, where they can be uploaded.
+const NoticeMailFiles = "ticket_mail_files"
+
+// refusedNames returns the file names of mailFiles' refusals ("name: key").
+func refusedNames(refused []string) string {
+	names := make([]string, 0, len(refused))
+	for _, r := range refused {
+		if i := strings.LastIndex(r, ": "); i >= 0 {
+			r = r[:i]
+		}
+		names = append(names, r)
+	}
+	return strings.Join(names, "\n")
+}
+
 // author returns who wrote an email to the token's account on t from the
 // address from: the account itself when from is its address, or, for a
 // customer's token, a colleague following the ticket whose address it is.

@@ -250,6 +250,7 @@ func TestInboundAgent(t *testing.T) {
 func TestInboundFiles(t *testing.T) {
 	e := newMailEnv(t)
 	tk := e.waiting(t)
+	from := len(e.outbox.Notices())
 	in := reply(tk, "files@example.com", "附件如下")
 	in.Files = []ticket.Upload{upload("page.html", []byte("<html><script>alert(1)</script></html>"))}
 	for i := range 5 {
@@ -265,6 +266,19 @@ func TestInboundFiles(t *testing.T) {
 	}
 	if n := e.fileCount(t); n != 4 {
 		t.Errorf("%d stored files, want 4", n)
+	}
+	// The author is told which files were left out, in an automatic
+	// answer that links to the ticket's page.
+	var told []ports.Notice
+	for _, n := range e.notices(from) {
+		if n.Template == ticket.NoticeMailFiles {
+			told = append(told, n)
+		}
+	}
+	if len(told) != 1 || told[0].To != "wang@example.com" || told[0].Lang != "zh-CN" ||
+		told[0].Data["Files"] != "page.html\nlog4.txt" || told[0].Data["Path"] != "/tickets/"+itoa(tk.ID) ||
+		told[0].Data[ports.MailAutoSubmitted] != "auto-replied" || told[0].Data[ports.MailReplyTo] != nil {
+		t.Errorf("answers %+v", told)
 	}
 }
 

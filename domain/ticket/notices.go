@@ -73,15 +73,15 @@ func invitesRating(p Person, template string, t Ticket) bool {
 // threadHeaders adds the recipient's reply address and the thread's message
 // ids to a notice's data: the opener's creation email is the root of the
 // thread (its id is ThreadID), every other email a fresh id that refers to
-// the root. The answer to an email on a closed ticket has no reply
-// address and says it is automatic.
+// the root. The answers to an email (on a closed ticket, with refused
+// files) have no reply address and say they are automatic.
 func (s *Service) threadHeaders(data map[string]any, template string, ticketID int64, p Person) {
 	m := s.d.Mail
 	if !m.enabled() {
 		return
 	}
 	switch template {
-	case NoticeMailClosed: // an automatic answer, which takes no reply
+	case NoticeMailClosed, NoticeMailFiles: // automatic answers, which take no reply
 		data[ports.MailAutoSubmitted] = "auto-replied"
 	default:
 		data[ports.MailReplyTo] = m.ReplyAddress(ticketID, p.ID)
