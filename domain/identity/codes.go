@@ -108,6 +108,28 @@ func (s *Service) useCode(ctx context.Context, codes Codes, email string, p Purp
 	return err
 }
 
+// checkCode is useCode without using the code up: a wrong value counts a
+// try, a right one leaves the code as it was, for a unit of work to use.
+func (s *Service) checkCode(ctx context.Context, codes Codes, email string, p Purpose, value string) error {
+	value = strings.TrimSpace(value)
+	if !validCodeFormat(value) {
+		return errCodeInvalid
+	}
+	hash := HashCode(s.d.Secret, email, p, value)
+	now := s.now()
+	err := codes.UpdateLatestCode(ctx, email, p, func(c *Code) error {
+		if err := c.Check(hash, now); err != nil {
+			return err
+		}
+		c.UsedAt = nil
+		return nil
+	})
+	if isNotFound(err) {
+		return errCodeInvalid
+	}
+	return err
+}
+
 // inTxRefusing runs fn as one unit of work whose refusal is kept: fn
 // returns either the use case's answer to a wrong code or second factor
 // (refused), after which what fn wrote (the counted try, the failed attempt

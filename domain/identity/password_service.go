@@ -23,11 +23,12 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, password, conf
 		}
 		return err
 	}
-	// The code is checked, and consumed, on its own: hashing the new
-	// password is slow, so it runs neither for a wrong code (a known address
-	// would then answer slower than an unknown one) nor inside the unit of
-	// work.
-	if err := s.useCode(ctx, s.d.Codes, email, PurposeReset, code); err != nil {
+	// The code is checked first on its own: hashing the new password is
+	// slow, so it runs neither for a wrong code (a known address would then
+	// answer slower than an unknown one) nor inside the unit of work. The
+	// code is used up in the unit of work that sets the password, so that
+	// it stays valid when that fails.
+	if err := s.checkCode(ctx, s.d.Codes, email, PurposeReset, code); err != nil {
 		return err
 	}
 	h, err := s.d.Hasher.Hash(ctx, password)
@@ -36,6 +37,9 @@ func (s *Service) ResetPassword(ctx context.Context, email, code, password, conf
 	}
 	defer s.forgetAccount(a.ID)
 	return s.d.Tx.InTx(ctx, func(st Stores) error {
+		if err := s.useCode(ctx, st.Codes, email, PurposeReset, code); err != nil {
+			return err
+		}
 		if err := s.setPassword(ctx, st, a, h, nil, c, "password_reset"); err != nil {
 			return err
 		}

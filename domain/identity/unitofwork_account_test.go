@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"supportal/domain"
 	"supportal/domain/identity"
 )
 
@@ -106,18 +107,26 @@ func TestPasswordChangesAreUnitsOfWork(t *testing.T) {
 		unchanged(m)
 	}
 
-	// A reset: each try needs a fresh code, since the code is checked
-	// before the new password is hashed.
-	for _, m := range []string{"DeleteAccountSessions", "Enqueue", "Record", "ClearAttempts"} {
-		f.clock.Add(identity.CodeCooldown + time.Second)
-		if err := f.svc.RequestCode(ctx, info.Email, identity.PurposeReset, client); err != nil {
-			t.Fatal(err)
-		}
-		code := f.lastCode(t, info.Email, "code_reset")
+	// A reset: the code is used up in the unit of work, so the one code
+	// stays valid through every failure and then sets the password.
+	f.clock.Add(identity.CodeCooldown + time.Second)
+	if err := f.svc.RequestCode(ctx, info.Email, identity.PurposeReset, client); err != nil {
+		t.Fatal(err)
+	}
+	code := f.lastCode(t, info.Email, "code_reset")
+	for _, m := range []string{"UpdateLatestCode", "DeleteAccountSessions", "Enqueue", "Record", "ClearAttempts"} {
 		f.failing(t, m, func() error { return f.svc.ResetPassword(ctx, info.Email, code, pw2, pw2, client) })
 		unchanged(m)
 	}
-	if err := f.svc.ChangePassword(ctx, a, pw, pw2, pw2, keep.TokenHash, client); err != nil {
+	if err := f.svc.ResetPassword(ctx, info.Email, code, pw2, pw2, client); err != nil {
+		t.Fatalf("reset with the code after the failures: %v", err)
+	}
+	if err := f.svc.ResetPassword(ctx, info.Email, code, pw, pw, client); domain.KindOf(err) != domain.Invalid {
+		t.Errorf("the code again: %v, want it used up", err)
+	}
+	const pw3 = "Winter-Lake-2028"
+	a, _ = f.store.AccountByID(ctx, a.ID)
+	if err := f.svc.ChangePassword(ctx, a, pw2, pw3, pw3, keep.TokenHash, client); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := f.lastNotice(info.Email); n.Template != "password_changed" {

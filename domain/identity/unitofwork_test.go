@@ -117,6 +117,13 @@ func (b brokenCodes) AddCode(ctx context.Context, c identity.Code) error {
 	return b.Codes.AddCode(ctx, c)
 }
 
+func (b brokenCodes) UpdateLatestCode(ctx context.Context, email string, p identity.Purpose, fn func(*identity.Code) error) error {
+	if b.f.broken("UpdateLatestCode") {
+		return errBroken
+	}
+	return b.Codes.UpdateLatestCode(ctx, email, p, fn)
+}
+
 type brokenSessions struct {
 	identity.Sessions
 	f *faultyTx
