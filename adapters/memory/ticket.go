@@ -216,6 +216,34 @@ func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket
 	return t, nil
 }
 
+// Retime calls fn with the ticket and keeps only its SLA targets and
+// results, with the version as it was.
+func (s *TicketStore) Retime(_ context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
+	s.upd.Lock()
+	defer s.upd.Unlock()
+	s.mu.Lock()
+	old, err := s.byID(id)
+	s.mu.Unlock()
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	t := copyTicket(old)
+	if err := fn(&t); err != nil {
+		return old, err
+	}
+	out := copyTicket(old)
+	out.FirstResponseDue, out.NextDue, out.FirstResponseBreached = t.FirstResponseDue, t.NextDue, t.FirstResponseBreached
+	out.ResolutionDue, out.ResolutionBreached = t.ResolutionDue, t.ResolutionBreached
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.index(id)
+	if i < 0 {
+		return ticket.Ticket{}, errTicketNotFound
+	}
+	s.st.tickets[i] = copyTicket(out)
+	return out, nil
+}
+
 // OpenOnDevice returns the company's open tickets on the device, newest
 // first.
 func (s *TicketStore) OpenOnDevice(_ context.Context, companyID, deviceID int64) ([]ticket.Ticket, error) {

@@ -237,6 +237,34 @@ func (s *TicketStore) ByNumber(ctx context.Context, number string) (ticket.Ticke
 	return s.getTicket(ctx, s.db, "by number", q, number)
 }
 
+// Retime locks the ticket's row, calls fn with it and, when fn returns
+// nil, stores only the SLA targets and results fn set, in one transaction
+// (the unit of work's, or its own), keeping the version.
+func (s *TicketStore) Retime(ctx context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
+	const lock = `SELECT ` + ticketColumns + ` FROM tickets t WHERE t.id = $1 FOR UPDATE`
+	const q = `
+UPDATE tickets t SET first_response_due = $2, next_due = $3, first_response_breached = $4,
+	resolution_due = $5, resolution_breached = $6
+WHERE t.id = $1
+RETURNING ` + ticketColumns
+	var out ticket.Ticket
+	err := withTx(ctx, s.db, func(tx sqlx.ExtContext) error {
+		was, err := s.getTicket(ctx, tx, "retime", lock, id)
+		if err != nil {
+			return err
+		}
+		t := was
+		if err := fn(&t); err != nil {
+			out = was
+			return err
+		}
+		out, err = s.getTicket(ctx, tx, "retime", q, id, zeroNull(t.FirstResponseDue), zeroNull(t.NextDue),
+			t.FirstResponseBreached, zeroNull(t.ResolutionDue), t.ResolutionBreached)
+		return err
+	})
+	return out, err
+}
+
 // Update locks the ticket's row, calls fn with it and, when fn returns nil,
 // stores what fn changed with the version increased by one, in one
 // transaction (the unit of work's, or its own). The number, company,

@@ -39,6 +39,7 @@ func Tickets(t *testing.T, newBackend func(t *testing.T) TicketBackend) {
 		{"Update", testTicketUpdate},
 		{"UpdateFnError", testTicketUpdateFnError},
 		{"UpdateConcurrent", testTicketUpdateConcurrent},
+		{"Retime", testTicketRetime},
 		{"ListFilters", testTicketFilters},
 		{"ListSorts", testTicketSorts},
 		{"ListPages", testTicketPages},

@@ -101,3 +101,36 @@ func testTicketUpdateConcurrent(t *testing.T, b TicketBackend) {
 		t.Errorf("after %d concurrent updates: title %q, version %d; want %d x and version %d", n, got.Title, got.Version, n, n+1)
 	}
 }
+
+// testTicketRetime: Retime stores the SLA targets and results fn sets, and
+// nothing else, with the version kept; fn's error stores nothing.
+func testTicketRetime(t *testing.T, b TicketBackend) {
+	ctx := t.Context()
+	companyID, customer := b.Customer(t, 0, "甲公司")
+	tk := newTicket(companyID, customer, "重算", ticketBase)
+	tk.FirstResponseDue, tk.NextDue = ticketBase.Add(time.Hour), ticketBase.Add(time.Hour)
+	tk = createTicket(t, b, tk, "")
+	at := ticketBase.Add(3 * time.Hour)
+	got, err := b.Tickets.Retime(ctx, tk.ID, func(x *ticket.Ticket) error {
+		x.FirstResponseDue, x.NextDue, x.FirstResponseBreached = at, at.Add(time.Hour), true
+		x.ResolutionDue, x.ResolutionBreached = at.Add(2*time.Hour), true
+		x.Title, x.Status, x.Priority, x.UpdatedAt = "改了", ticket.StatusWaiting, ticket.P1, at
+		return nil
+	})
+	must(t, err)
+	want := tk
+	want.FirstResponseDue, want.NextDue, want.FirstResponseBreached = at, at.Add(time.Hour), true
+	want.ResolutionDue, want.ResolutionBreached = at.Add(2*time.Hour), true
+	sameTicket(t, got, want)
+	stored, err := b.Tickets.Ticket(ctx, tk.ID)
+	must(t, err)
+	sameTicket(t, stored, want)
+
+	boom := errors.New("boom")
+	if _, err := b.Tickets.Retime(ctx, tk.ID, func(x *ticket.Ticket) error { x.NextDue = time.Time{}; return boom }); !errors.Is(err, boom) {
+		t.Errorf("Retime with fn failing = %v, want fn's error", err)
+	}
+	stored, err = b.Tickets.Ticket(ctx, tk.ID)
+	must(t, err)
+	sameTicket(t, stored, want)
+}

@@ -60,6 +60,13 @@ type Tickets interface {
 	// The number, company, opener, follow-up link, creation time and
 	// rating are kept whatever fn sets.
 	Update(ctx context.Context, id int64, fn func(*Ticket) error) (Ticket, error)
+	// Retime locks the ticket, calls fn and, when fn returns nil, stores
+	// only the SLA targets and results fn set (FirstResponseDue, NextDue,
+	// FirstResponseBreached, ResolutionDue, ResolutionBreached), keeping
+	// the version and the activity time: the clocks recomputed after a
+	// change of the settings are no edit that a page loaded before must
+	// give way to.
+	Retime(ctx context.Context, id int64, fn func(*Ticket) error) (Ticket, error)
 	// List returns a page of the tickets the filter selects and their
 	// count, up to countCap (0: exact).
 	// A Limit of 0 or less lists no ticket, only the count.

@@ -16,7 +16,7 @@ func (s *Service) Reclock(ctx context.Context, ids []int64) (int, error) {
 	n := 0
 	for _, id := range ids {
 		err := s.d.Tx.InTx(ctx, func(st Stores) error {
-			_, err := st.Tickets.Update(ctx, id, func(cur *Ticket) error {
+			_, err := st.Tickets.Retime(ctx, id, func(cur *Ticket) error {
 				hist, err := st.Threads.Events(ctx, cur.ID)
 				if err != nil {
 					return err

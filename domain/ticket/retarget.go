@@ -12,8 +12,9 @@ const retargetPage = 200
 // the tiers and calendars the Clocks apply now, after an admin changed
 // them, so that the queue's order follows the new settings. Each ticket is
 // recomputed in its own unit of work, under its lock, from its whole
-// history; its activity time is kept. It returns how many tickets it
-// recomputed.
+// history; its version and activity time are kept (Tickets.Retime), so a
+// page loaded before the change still saves. It returns how many tickets
+// it recomputed.
 func (s *Service) Retarget(ctx context.Context) (int, error) {
 	f := Filter{Statuses: []Status{StatusNew, StatusInProgress, StatusWaiting}, Covered: new(true),
 		Sort: SortActivity, Limit: retargetPage}
@@ -25,7 +26,7 @@ func (s *Service) Retarget(ctx context.Context) (int, error) {
 		}
 		for _, t := range rows {
 			err := s.d.Tx.InTx(ctx, func(st Stores) error {
-				_, err := st.Tickets.Update(ctx, t.ID, func(cur *Ticket) error {
+				_, err := st.Tickets.Retime(ctx, t.ID, func(cur *Ticket) error {
 					hist, err := st.Threads.Events(ctx, cur.ID)
 					if err != nil {
 						return err

@@ -60,6 +60,9 @@ func TestRetarget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if now.Version != c.was.Version {
+			t.Errorf("%s: version %d → %d, want it kept", c.was.Number, c.was.Version, now.Version)
+		}
 		if got := now.NextDue.Sub(c.was.NextDue); got != c.move || !now.UpdatedAt.Equal(c.was.UpdatedAt) {
 			t.Errorf("%s (%s): next due moved by %v, activity %v → %v; want %v and the activity kept",
 				c.was.Number, c.was.Status, got, c.was.UpdatedAt, now.UpdatedAt, c.move)
@@ -67,6 +70,10 @@ func TestRetarget(t *testing.T) {
 		if c.move != 0 && !now.FirstResponseDue.Equal(c.was.FirstResponseDue.Add(c.move)) {
 			t.Errorf("%s: first response due %v, want %v", c.was.Number, now.FirstResponseDue, c.was.FirstResponseDue.Add(c.move))
 		}
+	}
+	// An agent's page loaded before the change still saves.
+	if _, err := e.svc.SetPriority(ctx, asAg1, open.ID, loaded(open), ticket.P1); err != nil {
+		t.Errorf("a change from the page loaded before Retarget: %v", err)
 	}
 }
 
