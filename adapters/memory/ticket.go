@@ -190,6 +190,30 @@ func (s *TicketStore) ByNumber(_ context.Context, number string) (ticket.Ticket,
 // row lock of PostgreSQL), and keeps the copy, its version increased, when
 // fn returns nil. fn may read the store.
 func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
+	return s.change(id, fn, func(old, t ticket.Ticket) ticket.Ticket {
+		// What identifies a ticket and its origin never changes.
+		t.ID, t.Version = old.ID, old.Version+1
+		t.Number, t.CompanyID, t.OpenedBy, t.FollowUpOf, t.CreatedAt = old.Number, old.CompanyID, old.OpenedBy, old.FollowUpOf, old.CreatedAt
+		t.Rating = old.Rating
+		return t
+	})
+}
+
+// Retime calls fn with the ticket and keeps only its SLA targets and
+// results, with the version as it was.
+func (s *TicketStore) Retime(_ context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
+	return s.change(id, fn, func(old, t ticket.Ticket) ticket.Ticket {
+		out := copyTicket(old)
+		out.FirstResponseDue, out.NextDue, out.FirstResponseBreached = t.FirstResponseDue, t.NextDue, t.FirstResponseBreached
+		out.ResolutionDue, out.ResolutionBreached = t.ResolutionDue, t.ResolutionBreached
+		return out
+	})
+}
+
+// change calls fn with a copy of the ticket, one change at a time, and
+// stores what keep makes of the ticket as it was and as fn left it; fn's
+// error stores nothing.
+func (s *TicketStore) change(id int64, fn func(*ticket.Ticket) error, keep func(old, t ticket.Ticket) ticket.Ticket) (ticket.Ticket, error) {
 	s.upd.Lock()
 	defer s.upd.Unlock()
 	s.mu.Lock()
@@ -202,10 +226,7 @@ func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket
 	if err := fn(&t); err != nil {
 		return old, err
 	}
-	// What identifies a ticket and its origin never changes.
-	t.ID, t.Version = old.ID, old.Version+1
-	t.Number, t.CompanyID, t.OpenedBy, t.FollowUpOf, t.CreatedAt = old.Number, old.CompanyID, old.OpenedBy, old.FollowUpOf, old.CreatedAt
-	t.Rating = old.Rating
+	t = keep(old, t)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := s.index(id)
@@ -214,34 +235,6 @@ func (s *TicketStore) Update(_ context.Context, id int64, fn func(*ticket.Ticket
 	}
 	s.st.tickets[i] = copyTicket(t)
 	return t, nil
-}
-
-// Retime calls fn with the ticket and keeps only its SLA targets and
-// results, with the version as it was.
-func (s *TicketStore) Retime(_ context.Context, id int64, fn func(*ticket.Ticket) error) (ticket.Ticket, error) {
-	s.upd.Lock()
-	defer s.upd.Unlock()
-	s.mu.Lock()
-	old, err := s.byID(id)
-	s.mu.Unlock()
-	if err != nil {
-		return ticket.Ticket{}, err
-	}
-	t := copyTicket(old)
-	if err := fn(&t); err != nil {
-		return old, err
-	}
-	out := copyTicket(old)
-	out.FirstResponseDue, out.NextDue, out.FirstResponseBreached = t.FirstResponseDue, t.NextDue, t.FirstResponseBreached
-	out.ResolutionDue, out.ResolutionBreached = t.ResolutionDue, t.ResolutionBreached
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := s.index(id)
-	if i < 0 {
-		return ticket.Ticket{}, errTicketNotFound
-	}
-	s.st.tickets[i] = copyTicket(out)
-	return out, nil
 }
 
 // OpenOnDevice returns the company's open tickets on the device, newest

@@ -95,22 +95,18 @@ func (s *Service) checkCodeThrottle(ctx context.Context, email string, p Purpose
 // try it counts is written whatever the result, so a caller that runs it in
 // a unit of work keeps that unit of work on Invalid (see inTxRefusing).
 func (s *Service) useCode(ctx context.Context, codes Codes, email string, p Purpose, value string) error {
-	value = strings.TrimSpace(value)
-	if !validCodeFormat(value) {
-		return errCodeInvalid
-	}
-	hash := HashCode(s.d.Secret, email, p, value)
-	now := s.now()
-	err := codes.UpdateLatestCode(ctx, email, p, func(c *Code) error { return c.Check(hash, now) })
-	if isNotFound(err) {
-		return errCodeInvalid
-	}
-	return err
+	return s.matchCode(ctx, codes, email, p, value, true)
 }
 
 // checkCode is useCode without using the code up: a wrong value counts a
 // try, a right one leaves the code as it was, for a unit of work to use.
 func (s *Service) checkCode(ctx context.Context, codes Codes, email string, p Purpose, value string) error {
+	return s.matchCode(ctx, codes, email, p, value, false)
+}
+
+// matchCode checks value against the latest code of email for p, using
+// the code up on a match when use is set.
+func (s *Service) matchCode(ctx context.Context, codes Codes, email string, p Purpose, value string, use bool) error {
 	value = strings.TrimSpace(value)
 	if !validCodeFormat(value) {
 		return errCodeInvalid
@@ -121,7 +117,9 @@ func (s *Service) checkCode(ctx context.Context, codes Codes, email string, p Pu
 		if err := c.Check(hash, now); err != nil {
 			return err
 		}
-		c.UsedAt = nil
+		if !use {
+			c.UsedAt = nil
+		}
 		return nil
 	})
 	if isNotFound(err) {
