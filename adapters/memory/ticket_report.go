@@ -50,8 +50,8 @@ func (s *TicketStore) SLA(_ context.Context, q report.Query) (report.SLA, error)
 		}
 		a.Tickets++
 		a.Label = max(a.Label, label) // a renamed company: the greatest of its names
-		tally(&a.First, t.FirstResponseOutcome(q.Now))
-		tally(&a.Res, t.ResolutionOutcome(q.Now))
+		a.First.Count(t.FirstResponseOutcome(q.Now))
+		a.Res.Count(t.ResolutionOutcome(q.Now))
 	}
 	for _, t := range s.st.tickets {
 		if !t.Covered || t.CreatedAt.Before(q.From) || !t.CreatedAt.Before(q.To) || !reportKeeps(q, t) {
@@ -61,38 +61,13 @@ func (s *TicketStore) SLA(_ context.Context, q report.Query) (report.SLA, error)
 		add(tiers, t.Tier, "", t)
 		add(cos, strconv.FormatInt(t.CompanyID, 10), t.CompanyName, t)
 	}
-	byKey := func(a, b report.Attainment) int { return cmp.Compare(a.Key, b.Key) }
-	out := report.SLA{ByMonth: values(months, byKey), ByTier: values(tiers, byKey)}
-	out.ByCompany = values(cos, func(a, b report.Attainment) int {
-		ai, _ := strconv.ParseInt(a.Key, 10, 64)
-		bi, _ := strconv.ParseInt(b.Key, 10, 64)
-		return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
-	})
+	out := report.SLA{ByMonth: report.Groups(months, report.ByKey), ByTier: report.Groups(tiers, report.ByKey),
+		ByCompany: report.Groups(cos, report.ByTickets)}
 	out.Companies = len(out.ByCompany)
 	if q.Companies > 0 && len(out.ByCompany) > q.Companies {
 		out.ByCompany = out.ByCompany[:q.Companies]
 	}
 	return out, nil
-}
-
-// tally counts one outcome.
-func tally(t *report.Tally, o ticket.Outcome) {
-	switch o {
-	case ticket.OutcomeMet:
-		t.Met++
-	case ticket.OutcomeBreached:
-		t.Breached++
-	}
-}
-
-// values returns the map's groups in the order cmp gives.
-func values(m map[string]*report.Attainment, order func(a, b report.Attainment) int) []report.Attainment {
-	out := make([]report.Attainment, 0, len(m))
-	for _, a := range m {
-		out = append(out, *a)
-	}
-	slices.SortFunc(out, order)
-	return out
 }
 
 // CSAT counts the ratings last changed in the period, by month.

@@ -13,13 +13,8 @@ import (
 // translated, and user text (an XSS payload in title, body and file names)
 // kept as plain text in a text-only mail.
 func TestTicketNotices(t *testing.T) {
-	b, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var box lastMail
-	n := New(b, &box)
-	n.BaseURL = "https://support.example.com/"
+	n, box := newTestNotifier(t)
+	n.BaseURL = "https://support.example.com/" // a trailing slash makes no double one
 	xss := `<script>alert("x")</script>`
 	data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警 " + xss, "Company": "上海示例数据科技有限公司",
 		"StatusKey": "ticket.status.waiting", "PriorityKey": "ticket.priority.2", "Covered": true, "TimeZone": "Asia/Shanghai",
@@ -68,13 +63,7 @@ func TestTicketNotices(t *testing.T) {
 // to the form on the ticket's page, in both languages; one that does not
 // says nothing of it.
 func TestResolutionMailLinksRating(t *testing.T) {
-	b, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var box lastMail
-	n := New(b, &box)
-	n.BaseURL = "https://support.example.com"
+	n, box := newTestNotifier(t)
 	for _, lang := range []string{i18n.ZH, i18n.EN} {
 		for _, rate := range []bool{true, false} {
 			data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警",

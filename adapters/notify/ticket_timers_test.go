@@ -12,13 +12,7 @@ import (
 // times they name in the recipient's zone and language, the link, and no
 // untranslated id or missing value.
 func TestTimerNotices(t *testing.T) {
-	b, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var box lastMail
-	n := New(b, &box)
-	n.BaseURL = "https://support.example.com"
+	n, box := newTestNotifier(t)
 	data := map[string]any{"Name": "王敏", "Number": "T20261127-000001", "Title": "阵列告警", "Company": "上海示例数据科技有限公司",
 		"StatusKey": "ticket.status.new", "PriorityKey": "ticket.priority.1", "Covered": true, "TimeZone": "Asia/Shanghai",
 		"At": "2026-11-30T02:00:00Z", "DueTime": "2026-11-30T02:30:00Z", "WaitingTime": "2026-11-27T02:00:00Z",

@@ -1,10 +1,8 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -163,27 +161,12 @@ func (s *TicketReports) SLA(ctx context.Context, q report.Query) (report.SLA, er
 			add(companies, strconv.FormatInt(r.CompanyID, 10), names[r.CompanyID], a)
 		}
 	}
-	byKey := func(a, b report.Attainment) int { return cmp.Compare(a.Key, b.Key) }
-	out := report.SLA{ByMonth: groups(months, byKey), ByTier: groups(tiers, byKey)}
-	out.ByCompany = groups(companies, func(a, b report.Attainment) int {
-		ai, _ := strconv.ParseInt(a.Key, 10, 64)
-		bi, _ := strconv.ParseInt(b.Key, 10, 64)
-		return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
-	})
+	out := report.SLA{ByMonth: report.Groups(months, report.ByKey), ByTier: report.Groups(tiers, report.ByKey),
+		ByCompany: report.Groups(companies, report.ByTickets)}
 	if len(rows) > 0 {
 		out.Companies = rows[0].Companies
 	}
 	return out, nil
-}
-
-// groups returns the groups in the order given.
-func groups(m map[string]*report.Attainment, order func(a, b report.Attainment) int) []report.Attainment {
-	out := make([]report.Attainment, 0, len(m))
-	for _, a := range m {
-		out = append(out, *a)
-	}
-	slices.SortFunc(out, order)
-	return out
 }
 
 // instants writes times for a timestamptz[] parameter, which PostgreSQL

@@ -104,7 +104,6 @@ func (s *WarrantyStore) fetchExport(ctx context.Context, tx interface {
 	if cur != nil {
 		devs = append(devs, *cur)
 	}
-	n := 0
 	fctx, cancel := context.WithTimeout(ctx, exportFetchTimeout)
 	defer cancel()
 	q := "FETCH " + strconv.Itoa(exportFetchRows) + " FROM export_devices"
@@ -113,27 +112,8 @@ func (s *WarrantyStore) fetchExport(ctx context.Context, tx interface {
 		return nil, 0, warrantyErr("export: fetch", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		n++
-		var (
-			d     warranty.Device
-			sku   *string
-			name  *string
-			start *time.Time
-			end   *time.Time
-		)
-		if err := rows.Scan(&d.ID, &d.OwnerCode, &d.OwnerName, &d.Name, &d.SN, &d.OrderNo, &sku, &name, &start, &end); err != nil {
-			return nil, 0, warrantyErr("export: scan", err)
-		}
-		if len(devs) == 0 || devs[len(devs)-1].ID != d.ID {
-			devs = append(devs, d)
-		}
-		if sku != nil { // a device without lines has one row of NULLs
-			last := &devs[len(devs)-1]
-			last.Lines = append(last.Lines, warranty.Line{SKU: *sku, ServiceName: *name, Start: utcDate(*start), End: utcDate(*end)})
-		}
-	}
-	if err := rows.Err(); err != nil {
+	devs, n, err := appendDevices(rows, devs)
+	if err != nil {
 		return nil, 0, warrantyErr("export: fetch", err)
 	}
 	return devs, n, nil

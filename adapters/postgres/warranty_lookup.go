@@ -176,8 +176,17 @@ func (s *WarrantyStore) SearchDevices(ctx context.Context, q warranty.Query) ([]
 // scanDevices reads devices joined with their lines, one row per line (a
 // device without lines has one row of NULLs), a device's rows together.
 func scanDevices(rows *sql.Rows) ([]warranty.Device, error) {
-	var devs []warranty.Device
+	devs, _, err := appendDevices(rows, nil)
+	return devs, err
+}
+
+// appendDevices reads rows as scanDevices does onto devs, whose last device
+// takes the lines of its further rows, and also returns how many rows it
+// read.
+func appendDevices(rows *sql.Rows, devs []warranty.Device) ([]warranty.Device, int, error) {
+	n := 0
 	for rows.Next() {
+		n++
 		var (
 			d     warranty.Device
 			sku   *string
@@ -186,7 +195,7 @@ func scanDevices(rows *sql.Rows) ([]warranty.Device, error) {
 			end   *time.Time
 		)
 		if err := rows.Scan(&d.ID, &d.OwnerCode, &d.OwnerName, &d.Name, &d.SN, &d.OrderNo, &sku, &name, &start, &end); err != nil {
-			return nil, err
+			return nil, n, err
 		}
 		if len(devs) == 0 || devs[len(devs)-1].ID != d.ID {
 			devs = append(devs, d)
@@ -196,7 +205,7 @@ func scanDevices(rows *sql.Rows) ([]warranty.Device, error) {
 			last.Lines = append(last.Lines, warranty.Line{SKU: *sku, ServiceName: *name, Start: utcDate(*start), End: utcDate(*end)})
 		}
 	}
-	return devs, rows.Err()
+	return devs, n, rows.Err()
 }
 
 // countSQL returns the query of CountDevices. The ORDER BY, which the count

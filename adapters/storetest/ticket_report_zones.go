@@ -153,16 +153,8 @@ func expectedSLA(q report.Query, tickets []ticket.Ticket) report.SLA {
 			m[key] = a
 		}
 		a.Tickets++
-		count := func(tl *report.Tally, o ticket.Outcome) {
-			switch o {
-			case ticket.OutcomeMet:
-				tl.Met++
-			case ticket.OutcomeBreached:
-				tl.Breached++
-			}
-		}
-		count(&a.First, tk.FirstResponseOutcome(q.Now))
-		count(&a.Res, tk.ResolutionOutcome(q.Now))
+		a.First.Count(tk.FirstResponseOutcome(q.Now))
+		a.Res.Count(tk.ResolutionOutcome(q.Now))
 	}
 	for _, tk := range tickets {
 		if !tk.Covered || tk.Tier == "" || tk.CreatedAt.Before(q.From) || !tk.CreatedAt.Before(q.To) || !reportKept(q, tk) {
@@ -172,21 +164,8 @@ func expectedSLA(q report.Query, tickets []ticket.Ticket) report.SLA {
 		add(tiers, tk.Tier, tk)
 		add(cos, strconv.FormatInt(tk.CompanyID, 10), tk)
 	}
-	sorted := func(m map[string]*report.Attainment, order func(a, b report.Attainment) int) []report.Attainment {
-		out := []report.Attainment{}
-		for _, a := range m {
-			out = append(out, *a)
-		}
-		slices.SortFunc(out, order)
-		return out
-	}
-	byKey := func(a, b report.Attainment) int { return cmp.Compare(a.Key, b.Key) }
-	return report.SLA{ByMonth: sorted(months, byKey), ByTier: sorted(tiers, byKey), Companies: len(cos),
-		ByCompany: sorted(cos, func(a, b report.Attainment) int {
-			ai, _ := strconv.ParseInt(a.Key, 10, 64)
-			bi, _ := strconv.ParseInt(b.Key, 10, 64)
-			return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
-		})}
+	return report.SLA{ByMonth: report.Groups(months, report.ByKey), ByTier: report.Groups(tiers, report.ByKey),
+		Companies: len(cos), ByCompany: report.Groups(cos, report.ByTickets)}
 }
 
 // withoutLabels drops the companies' names, which expectedSLA does not

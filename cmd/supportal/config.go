@@ -175,6 +175,15 @@ func listenURL(listen string) string {
 
 // requireServe checks the settings that serve cannot default.
 func (c config) requireServe() error {
+	if missing := c.missing(true); len(missing) > 0 {
+		return fmt.Errorf("config: set %s (see the README), or use `supportal dev`", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// missing names the settings without a default that are not set: the
+// database, the object storage, the secret and, with smtp, the mail server.
+func (c config) missing(smtp bool) []string {
 	var missing []string
 	if c.DatabaseURL == "" {
 		missing = append(missing, "SUPPORTAL_DATABASE_URL")
@@ -182,14 +191,11 @@ func (c config) requireServe() error {
 	if c.S3Endpoint == "" {
 		missing = append(missing, "SUPPORTAL_S3_ENDPOINT")
 	}
-	if c.SMTPHost == "" {
+	if smtp && c.SMTPHost == "" {
 		missing = append(missing, "SUPPORTAL_SMTP_HOST")
 	}
 	if len(c.Secret) < 32 {
 		missing = append(missing, "SUPPORTAL_SECRET (at least 32 characters)")
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("config: set %s (see the README), or use `supportal dev`", strings.Join(missing, ", "))
-	}
-	return nil
+	return missing
 }

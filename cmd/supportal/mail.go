@@ -68,17 +68,7 @@ func mailCommands(cfg config, stdout, stderr io.Writer) cli.MailCommands {
 // openReceiver builds the ticket service over the configured database and
 // object storage, without a mailer.
 func openReceiver(ctx context.Context, cfg config, log *slog.Logger) (inbound.Receiver, func() error, error) {
-	var missing []string
-	if cfg.DatabaseURL == "" {
-		missing = append(missing, "SUPPORTAL_DATABASE_URL")
-	}
-	if cfg.S3Endpoint == "" {
-		missing = append(missing, "SUPPORTAL_S3_ENDPOINT")
-	}
-	if len(cfg.Secret) < 32 {
-		missing = append(missing, "SUPPORTAL_SECRET")
-	}
-	if len(missing) > 0 {
+	if missing := cfg.missing(false); len(missing) > 0 {
 		return nil, nil, fmt.Errorf("config: set %s", strings.Join(missing, ", "))
 	}
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)

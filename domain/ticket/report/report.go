@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"supportal/domain"
@@ -81,6 +82,17 @@ type Attainment struct {
 // Tally counts one metric's met and breached tickets.
 type Tally struct{ Met, Breached int }
 
+// Count adds a ticket's outcome: met or breached; any other counts in
+// neither.
+func (t *Tally) Count(o ticket.Outcome) {
+	switch o {
+	case ticket.OutcomeMet:
+		t.Met++
+	case ticket.OutcomeBreached:
+		t.Breached++
+	}
+}
+
 // Total is how many tickets the tally judged.
 func (t Tally) Total() int { return t.Met + t.Breached }
 
@@ -101,6 +113,27 @@ type SLA struct {
 	// Companies is how many companies have tickets in the period, listed
 	// or not.
 	Companies int
+}
+
+// Groups lists the groups of m in order.
+func Groups(m map[string]*Attainment, order func(a, b Attainment) int) []Attainment {
+	out := make([]Attainment, 0, len(m))
+	for _, a := range m {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, order)
+	return out
+}
+
+// ByKey orders months and tiers: by key.
+func ByKey(a, b Attainment) int { return cmp.Compare(a.Key, b.Key) }
+
+// ByTickets orders companies as SLA lists them: most tickets first, then
+// by id (the key).
+func ByTickets(a, b Attainment) int {
+	ai, _ := strconv.ParseInt(a.Key, 10, 64)
+	bi, _ := strconv.ParseInt(b.Key, 10, 64)
+	return cmp.Or(cmp.Compare(b.Tickets, a.Tickets), cmp.Compare(ai, bi))
 }
 
 // Ratings is the satisfaction of a group: how many ratings of each score

@@ -30,7 +30,8 @@ type table struct {
 var tableNames = []string{"backlog_status", "backlog_priority", "backlog_age", "sla_month", "sla_tier",
 	"sla_company", "csat_month", "csat_score"}
 
-// pageCompanies is how many companies the page shows; the export has all.
+// pageCompanies is how many companies the page asks for; the export has
+// all.
 const pageCompanies = 20
 
 // reportTables turns a report into its tables, in the viewer's language.
@@ -82,20 +83,17 @@ func (h *Reports) reportTables(c *fiber.Ctx, r report.Report, base func(company 
 	st := sla("sla_tier", "report.col.tier", r.SLA.ByTier, tier)
 	st.Chart = shareChart(sum, st.Caption, t("report.col.first_share"), t("report.col.res_share"), lang, r.SLA.ByTier, tier)
 	company := func(a report.Attainment) string { return a.Label }
+	// The page lists the pageCompanies it asked for, each with its link
+	// and in the chart; an export lists every company, without a chart.
 	cos := r.SLA.ByCompany
-	if base != nil && len(cos) > pageCompanies {
-		cos = cos[:pageCompanies]
-	}
 	sc := sla("sla_company", "report.col.company", cos, company)
 	if base != nil {
 		for _, a := range cos {
 			sc.Links = append(sc.Links, base(a.Key))
 		}
-		if all := max(r.SLA.Companies, len(r.SLA.ByCompany)); all > len(cos) {
-			sc.Caption = h.s.T(c, "report.sla_company.top", map[string]any{"N": len(cos), "All": all})
+		if r.SLA.Companies > len(cos) {
+			sc.Caption = h.s.T(c, "report.sla_company.top", map[string]any{"N": len(cos), "All": r.SLA.Companies})
 		}
-	}
-	if base != nil { // an export, with every company, draws no chart
 		sc.Chart = shareChart(sum, sc.Caption, t("report.col.first_share"), t("report.col.res_share"), lang, cos, company)
 	}
 	out = append(out, sm, st, sc)
